@@ -1,0 +1,296 @@
+//! The controller's public certificate: the key everything is sealed to.
+
+use std::fmt;
+
+use der::{Decode, Encode};
+use x509_cert::spki::SubjectPublicKeyInfoOwned;
+
+use crate::crypto::{self, PublicKey};
+use crate::pem;
+use crate::time::Timestamp;
+
+/// The smallest RSA modulus accepted, in bits.
+pub const MIN_RSA_BITS: usize = 2048;
+
+const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
+
+/// Why a certificate could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertError {
+    /// The input holds no `CERTIFICATE` (or `PUBLIC KEY`) PEM block.
+    #[error("no PEM certificate found (expected a \"-----BEGIN CERTIFICATE-----\" block)")]
+    NoCertificate,
+    /// A PEM block is unterminated or its body is not base64.
+    #[error("malformed PEM block {label:?} starting on line {line}")]
+    Pem {
+        /// The block's label.
+        label: String,
+        /// 1-based line of the BEGIN marker.
+        line: usize,
+    },
+    /// The DER inside the PEM block is not an X.509 certificate (or public key).
+    #[error("the {what} is not valid DER: {reason}")]
+    Malformed {
+        /// `certificate` or `public key`.
+        what: &'static str,
+        /// The decoder's reason.
+        reason: String,
+    },
+    /// The key is not an RSA key (e.g. EC or Ed25519).
+    #[error("expected an RSA public key, found algorithm {algorithm}")]
+    NotRsa {
+        /// Dotted OID of the key algorithm found.
+        algorithm: String,
+    },
+    /// The RSA key is smaller than [`MIN_RSA_BITS`].
+    #[error("RSA key of {bits} bits is too small: at least {MIN_RSA_BITS} bits are required")]
+    KeyTooSmall {
+        /// The modulus size found.
+        bits: usize,
+    },
+    /// The crypto backend rejected the key.
+    #[error("the RSA public key was rejected as invalid")]
+    Rejected,
+    /// The certificate's validity has ended.
+    #[error("the certificate expired on {not_after}")]
+    Expired {
+        /// When it expired.
+        not_after: Timestamp,
+    },
+}
+
+/// A parsed, checked sealing certificate: an RSA public key of at least
+/// 2048 bits, with the certificate's validity and fingerprint.
+///
+/// Parse it once with [`Certificate::from_pem`]; every value sealed with it
+/// can be decrypted only by the controller holding the private key.
+pub struct Certificate {
+    key: PublicKey,
+    bits: usize,
+    der: Vec<u8>,
+    is_bare_key: bool,
+    not_before: Option<Timestamp>,
+    not_after: Option<Timestamp>,
+    subject: String,
+    fingerprint: [u8; 32],
+}
+
+impl Certificate {
+    /// Parses the first `CERTIFICATE` PEM block in `pem` (as kubeseal does),
+    /// or, when there is none, the first bare `PUBLIC KEY` block.
+    pub fn from_pem(pem: &[u8]) -> Result<Certificate, CertError> {
+        let text = std::str::from_utf8(pem).map_err(|_| CertError::NoCertificate)?;
+        let blocks = pem::blocks(text).map_err(|b| CertError::Pem { label: b.label, line: b.line })?;
+        if let Some(b) = blocks.iter().find(|b| b.label == "CERTIFICATE") {
+            return Self::from_der(&b.der);
+        }
+        if let Some(b) = blocks.iter().find(|b| b.label == "PUBLIC KEY") {
+            return Self::from_public_key_der(&b.der);
+        }
+        Err(CertError::NoCertificate)
+    }
+
+    /// Parses a DER X.509 certificate.
+    pub fn from_der(der: &[u8]) -> Result<Certificate, CertError> {
+        let cert = x509_cert::Certificate::from_der(der).map_err(|e| CertError::Malformed {
+            what: "certificate",
+            reason: e.to_string(),
+        })?;
+        let tbs = cert.tbs_certificate();
+        let validity = tbs.validity();
+        let mut c = Self::from_spki(tbs.subject_public_key_info(), der.to_vec(), false)?;
+        c.not_before = Some(Timestamp::from(validity.not_before.to_unix_duration()));
+        c.not_after = Some(Timestamp::from(validity.not_after.to_unix_duration()));
+        c.subject = tbs.subject().to_string();
+        Ok(c)
+    }
+
+    /// Parses a DER `SubjectPublicKeyInfo` (a bare public key, no validity).
+    pub fn from_public_key_der(der: &[u8]) -> Result<Certificate, CertError> {
+        let spki = SubjectPublicKeyInfoOwned::from_der(der).map_err(|e| CertError::Malformed {
+            what: "public key",
+            reason: e.to_string(),
+        })?;
+        Self::from_spki(&spki, der.to_vec(), true)
+    }
+
+    fn from_spki(
+        spki: &SubjectPublicKeyInfoOwned,
+        der: Vec<u8>,
+        is_bare_key: bool,
+    ) -> Result<Certificate, CertError> {
+        let oid = spki.algorithm.oid.to_string();
+        if oid != RSA_ENCRYPTION_OID {
+            return Err(CertError::NotRsa { algorithm: oid });
+        }
+        let rsa = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()).map_err(|e| {
+            CertError::Malformed { what: "public key", reason: e.to_string() }
+        })?;
+        let bits = bit_len(rsa.modulus.as_bytes());
+        if bits < MIN_RSA_BITS {
+            return Err(CertError::KeyTooSmall { bits });
+        }
+        let spki_der = spki.to_der().map_err(|e| CertError::Malformed {
+            what: "public key",
+            reason: e.to_string(),
+        })?;
+        let key = PublicKey::from_spki_der(&spki_der).map_err(|_| CertError::Rejected)?;
+        let fingerprint = crypto::sha256(&[&der]);
+        Ok(Certificate {
+            key,
+            bits,
+            der,
+            is_bare_key,
+            not_before: None,
+            not_after: None,
+            subject: String::new(),
+            fingerprint,
+        })
+    }
+
+    /// RSA modulus size in bits.
+    pub fn key_bits(&self) -> usize {
+        self.bits
+    }
+
+    /// Start of validity (`None` for a bare public key).
+    pub fn not_before(&self) -> Option<Timestamp> {
+        self.not_before
+    }
+
+    /// End of validity (`None` for a bare public key).
+    pub fn not_after(&self) -> Option<Timestamp> {
+        self.not_after
+    }
+
+    /// The subject as an RFC 4514 string (empty for the controller's own
+    /// certificates, which have an empty subject, and for bare keys).
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// Whether this came from a bare `PUBLIC KEY` block rather than a certificate.
+    pub fn is_bare_public_key(&self) -> bool {
+        self.is_bare_key
+    }
+
+    /// Whether the certificate has expired at `now` (never, for a bare key).
+    pub fn is_expired_at(&self, now: Timestamp) -> bool {
+        self.not_after.is_some_and(|t| now > t)
+    }
+
+    /// Whether the certificate is not yet valid at `now`.
+    pub fn is_not_yet_valid_at(&self, now: Timestamp) -> bool {
+        self.not_before.is_some_and(|t| now < t)
+    }
+
+    /// Whether the certificate has expired now, by the system clock.
+    pub fn is_expired(&self) -> bool {
+        self.is_expired_at(Timestamp::now())
+    }
+
+    /// `Err(CertError::Expired)` if the certificate has expired at `now`,
+    /// the check kubeseal makes before sealing.
+    pub fn check_not_expired_at(&self, now: Timestamp) -> Result<(), CertError> {
+        match self.not_after {
+            Some(not_after) if now > not_after => Err(CertError::Expired { not_after }),
+            _ => Ok(()),
+        }
+    }
+
+    /// SHA-256 over the certificate's DER (or the public key's DER for a bare key),
+    /// the same value as `openssl x509 -noout -fingerprint -sha256`.
+    pub fn fingerprint_sha256(&self) -> [u8; 32] {
+        self.fingerprint
+    }
+
+    /// [`Self::fingerprint_sha256`] as lowercase hex without separators.
+    pub fn fingerprint_hex(&self) -> String {
+        self.fingerprint.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The certificate (or public key) as PEM, for saving a fetched certificate.
+    pub fn to_pem(&self) -> String {
+        let label = if self.is_bare_key { "PUBLIC KEY" } else { "CERTIFICATE" };
+        pem::encode(label, &self.der)
+    }
+
+    pub(crate) fn public_key(&self) -> &PublicKey {
+        &self.key
+    }
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("subject", &self.subject)
+            .field("key_bits", &self.bits)
+            .field("not_before", &self.not_before)
+            .field("not_after", &self.not_after)
+            .field("fingerprint", &self.fingerprint_hex())
+            .finish()
+    }
+}
+
+fn bit_len(be: &[u8]) -> usize {
+    let be = match be.iter().position(|&b| b != 0) {
+        Some(i) => &be[i..],
+        None => return 0,
+    };
+    be.len() * 8 - be[0].leading_zeros() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO: &[u8] = include_bytes!("../../../fixtures/upstream/controller.crt");
+
+    #[test]
+    fn parses_upstream_controller_certificate() {
+        let c = Certificate::from_pem(DEMO).unwrap();
+        assert_eq!(c.key_bits(), 4096);
+        assert_eq!(c.subject(), "");
+        // `openssl x509 -in controller.crt -noout -fingerprint -sha256`
+        assert_eq!(
+            c.fingerprint_hex(),
+            "027033aaa42e61c54933a990a58ce791c87144fb41f0c6e0fe682e7ac6a17328"
+        );
+        // `openssl x509 -in controller.crt -noout -dates`
+        assert_eq!(c.not_before().unwrap().to_string(), "2026-11-25T12:57:37Z");
+        assert_eq!(c.not_after().unwrap().to_string(), "2036-11-22T12:57:37Z");
+        assert!(c.is_expired_at(Timestamp::from_unix(2_200_000_000)));
+        assert!(!c.is_expired_at(Timestamp::from_unix(2_000_000_000)));
+        assert!(c.is_not_yet_valid_at(Timestamp::from_unix(0)));
+        assert!(matches!(
+            c.check_not_expired_at(Timestamp::from_unix(2_200_000_000)),
+            Err(CertError::Expired { .. })
+        ));
+    }
+
+    #[test]
+    fn pem_round_trip_keeps_fingerprint() {
+        let c = Certificate::from_pem(DEMO).unwrap();
+        let again = Certificate::from_pem(c.to_pem().as_bytes()).unwrap();
+        assert_eq!(c.fingerprint_hex(), again.fingerprint_hex());
+    }
+
+    #[test]
+    fn bit_len_counts_leading_zero_bits() {
+        assert_eq!(bit_len(&[0, 0x01, 0]), 9);
+        assert_eq!(bit_len(&[0x80, 0]), 16);
+        assert_eq!(bit_len(&[]), 0);
+    }
+
+    #[test]
+    fn rejects_empty_and_garbage() {
+        assert_eq!(Certificate::from_pem(b"").unwrap_err(), CertError::NoCertificate);
+        assert_eq!(Certificate::from_pem(b"\xff\xfe").unwrap_err(), CertError::NoCertificate);
+        let garbage = crate::pem::encode("CERTIFICATE", b"not der");
+        assert!(matches!(
+            Certificate::from_pem(garbage.as_bytes()),
+            Err(CertError::Malformed { .. })
+        ));
+    }
+}

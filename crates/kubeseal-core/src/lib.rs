@@ -1,0 +1,88 @@
+//! Seal and unseal Kubernetes Secrets exactly as Bitnami Sealed Secrets'
+//! `kubeseal` does: what this crate seals, the sealed-secrets controller
+//! decrypts; what kubeseal sealed, [`unseal`] reads with the controller's key.
+//!
+//! # Which type do I need?
+//!
+//! - [`Certificate`]: the controller's public certificate (`kubeseal --fetch-cert`),
+//!   parsed once and checked (RSA, at least 2048 bits, validity).
+//! - [`read_secrets`] → [`Secret`]: plaintext Secrets from YAML or JSON
+//!   (several documents, `kind: List`), or build one with [`Secret::new`].
+//! - [`seal_secret`] → [`SealedSecret`]: the manifest kubeseal writes;
+//!   [`SealedSecret::to_string`] renders it as JSON or YAML ([`Format`]).
+//! - [`seal_raw`]: one value, like `kubeseal --raw`.
+//! - [`Scope`]: strict, namespace-wide or cluster-wide binding.
+//! - [`PrivateKey`] + [`unseal`]: recovery with the controller's private key.
+//! - [`Token`] and [`flux::webhook_path`]: Flux webhook Receiver helpers.
+//!
+//! # Example
+//!
+//! ```
+//! use kubeseal_core::{seal_secret, Certificate, Format, SealOptions, Secret, SecretValue, Token};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/upstream/controller.crt");
+//! let pem = std::fs::read(path)?; // e.g. from `kubeseal --fetch-cert`
+//! let cert = Certificate::from_pem(&pem)?;
+//!
+//! // A fresh webhook token, like `openssl rand -hex 16`.
+//! let token = Token::generate(16)?;
+//! let mut secret = Secret::new("webhook-token", "flux-system");
+//! secret.insert("token", SecretValue::from(token.expose()));
+//!
+//! let sealed = seal_secret(&cert, &secret, &SealOptions::new())?;
+//! let yaml = sealed.to_string(Format::Yaml);
+//! assert!(yaml.starts_with("---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"));
+//! assert!(!yaml.contains(token.expose()));
+//!
+//! // The path the notification-controller will publish for a Receiver named "github".
+//! let path = kubeseal_core::flux::webhook_path(token.expose(), "github", "flux-system");
+//! assert!(path.starts_with("/hook/"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Compatibility
+//!
+//! The ciphertext format is upstream's `HybridEncrypt`: a 2-byte big-endian
+//! length, the RSA-OAEP (SHA-256, label = scope label) encryption of a fresh
+//! 32-byte session key, then AES-256-GCM of the value (zero nonce, no AAD).
+//! Manifests follow kubeseal v0.32 and later (no `creationTimestamp: null`).
+//!
+//! # Crypto backends
+//!
+//! Feature `aws-lc` (default) uses AWS-LC through `aws-lc-rs`; feature
+//! `rust-crypto` uses the pure-Rust RustCrypto crates. Randomness always comes
+//! from the operating system's CSPRNG. Session keys, tokens and decoded values
+//! are wiped from memory when dropped.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod cert;
+mod crypto;
+mod emit;
+pub mod flux;
+mod manifest;
+mod pem;
+mod scope;
+mod seal;
+mod time;
+mod token;
+mod unseal;
+mod yaml;
+
+pub use cert::{CertError, Certificate, MIN_RSA_BITS};
+pub use crypto::BACKEND;
+pub use manifest::{
+    read_sealed_secrets, read_secrets, Format, ManifestError, Origin, Problem, SealedSecret,
+    Secret, SecretTemplate, SecretValue, SEALED_SECRET_API_VERSION, STRIPPED_ANNOTATIONS,
+};
+pub use scope::{ParseScopeError, Scope, CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION};
+pub use seal::{seal_raw, seal_secret, SealError, SealOptions};
+pub use time::Timestamp;
+pub use token::{Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES};
+pub use unseal::{unseal, unseal_raw, KeyError, PrivateKey, UnsealError};
+pub use yaml::Pos;

@@ -1,0 +1,132 @@
+//! Webhook tokens: random shared secrets, hex-encoded like `openssl rand -hex N`.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::crypto;
+
+/// Default token size in random bytes, as in `openssl rand -hex 16`.
+pub const DEFAULT_TOKEN_BYTES: usize = 16;
+/// The largest token size accepted, in random bytes.
+pub const MAX_TOKEN_BYTES: usize = 1024;
+
+/// A secret token. Its memory is wiped on drop and `Debug` never shows it.
+#[derive(Clone)]
+pub struct Token(Zeroizing<String>);
+
+/// Why a token could not be made or accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The operating system's random number generator failed.
+    #[error("the operating system's random number generator failed")]
+    Random,
+    /// The requested size is zero or larger than [`MAX_TOKEN_BYTES`].
+    #[error("token size must be between 1 and {MAX_TOKEN_BYTES} bytes, got {0}")]
+    Size(usize),
+    /// The token is empty.
+    #[error("the token is empty")]
+    Empty,
+    /// The token ends with a line break, which Flux would hash as part of it.
+    #[error("the token ends with a line break, which the webhook sender would not send")]
+    TrailingNewline,
+    /// The token contains a control character or whitespace.
+    #[error("the token contains whitespace or a control character")]
+    Whitespace,
+}
+
+impl Token {
+    /// Generates `bytes` random bytes from the OS CSPRNG, as lowercase hex
+    /// (`2 * bytes` characters), the same as `openssl rand -hex bytes`.
+    pub fn generate(bytes: usize) -> Result<Token, TokenError> {
+        if bytes == 0 || bytes > MAX_TOKEN_BYTES {
+            return Err(TokenError::Size(bytes));
+        }
+        let mut raw = Zeroizing::new(vec![0u8; bytes]);
+        crypto::fill_random(&mut raw).map_err(|_| TokenError::Random)?;
+        let mut s = Zeroizing::new(String::with_capacity(bytes * 2));
+        for b in raw.iter() {
+            s.push(hex_digit(b >> 4));
+            s.push(hex_digit(b & 0x0f));
+        }
+        Ok(Token(s))
+    }
+
+    /// Accepts an existing token (rotation, resealing). Refuses an empty token,
+    /// a trailing line break and any other whitespace or control character,
+    /// because the Git provider sends the token exactly as typed and Flux hashes it raw.
+    pub fn from_string(s: String) -> Result<Token, TokenError> {
+        let s = Zeroizing::new(s);
+        if s.is_empty() {
+            return Err(TokenError::Empty);
+        }
+        if s.ends_with('\n') || s.ends_with('\r') {
+            return Err(TokenError::TrailingNewline);
+        }
+        if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(TokenError::Whitespace);
+        }
+        Ok(Token(s))
+    }
+
+    /// The token text. Handle with care: this is the secret.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+fn hex_digit(n: u8) -> char {
+    char::from(b"0123456789abcdef"[usize::from(n & 0x0f)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generates_lowercase_hex_of_requested_size() {
+        for n in [1, 16, 32, 64] {
+            let t = Token::generate(n).unwrap();
+            assert_eq!(t.expose().len(), 2 * n);
+            assert!(t.expose().bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        }
+    }
+
+    #[test]
+    fn two_tokens_differ() {
+        let a = Token::generate(16).unwrap();
+        let b = Token::generate(16).unwrap();
+        assert_ne!(a.expose(), b.expose());
+    }
+
+    #[test]
+    fn refuses_bad_sizes() {
+        assert_eq!(Token::generate(0).unwrap_err(), TokenError::Size(0));
+        assert_eq!(
+            Token::generate(MAX_TOKEN_BYTES + 1).unwrap_err(),
+            TokenError::Size(MAX_TOKEN_BYTES + 1)
+        );
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let t = Token::from_string("s3cr3t-value".into()).unwrap();
+        assert!(!format!("{t:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn from_string_rules() {
+        assert_eq!(Token::from_string(String::new()).unwrap_err(), TokenError::Empty);
+        assert_eq!(Token::from_string("abc\n".into()).unwrap_err(), TokenError::TrailingNewline);
+        assert_eq!(Token::from_string("abc\r\n".into()).unwrap_err(), TokenError::TrailingNewline);
+        assert_eq!(Token::from_string("a b".into()).unwrap_err(), TokenError::Whitespace);
+        assert_eq!(Token::from_string("abc".into()).unwrap().expose(), "abc");
+    }
+}

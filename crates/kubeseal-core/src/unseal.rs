@@ -1,0 +1,217 @@
+//! Unsealing with the controller's private key (what `kubeseal --recovery-unseal` does).
+
+use std::fmt;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use zeroize::Zeroizing;
+
+use crate::crypto;
+use crate::manifest::{SealedSecret, Secret, SecretValue};
+use crate::pem;
+use crate::scope::Scope;
+
+/// A controller's RSA private key (PKCS#1 `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`).
+///
+/// `Debug` shows nothing of the key.
+pub struct PrivateKey {
+    key: crypto::PrivateKey,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PrivateKey(<redacted>)")
+    }
+}
+
+/// Why a private key could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// No `RSA PRIVATE KEY` or `PRIVATE KEY` PEM block was found.
+    #[error("no PEM private key found (expected \"RSA PRIVATE KEY\" or \"PRIVATE KEY\")")]
+    NoKey,
+    /// A PEM block is malformed.
+    #[error("malformed PEM block {label:?} starting on line {line}")]
+    Pem {
+        /// The block's label.
+        label: String,
+        /// 1-based line of the BEGIN marker.
+        line: usize,
+    },
+    /// A key block does not hold a usable RSA private key.
+    #[error("PEM block {index} is not a usable RSA private key")]
+    Invalid {
+        /// 1-based index of the block.
+        index: usize,
+    },
+}
+
+impl PrivateKey {
+    /// Reads every private key in a PEM file (a controller backup may hold several).
+    pub fn from_pem(pem_text: &[u8]) -> Result<Vec<PrivateKey>, KeyError> {
+        let text = std::str::from_utf8(pem_text).map_err(|_| KeyError::NoKey)?;
+        let blocks =
+            pem::blocks(text).map_err(|b| KeyError::Pem { label: b.label, line: b.line })?;
+        let mut keys = Vec::new();
+        for (i, b) in blocks.iter().enumerate() {
+            let pkcs8 = match b.label.as_str() {
+                "RSA PRIVATE KEY" => pkcs1_to_pkcs8(&b.der),
+                "PRIVATE KEY" => Zeroizing::new(b.der.to_vec()),
+                _ => continue,
+            };
+            let key = crypto::PrivateKey::from_pkcs8_der(&pkcs8)
+                .map_err(|_| KeyError::Invalid { index: i + 1 })?;
+            keys.push(PrivateKey { key });
+        }
+        if keys.is_empty() {
+            return Err(KeyError::NoKey);
+        }
+        Ok(keys)
+    }
+
+    /// Decrypts one sealed value (raw bytes, not base64) with this key and `label`.
+    fn open(&self, label: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        crypto::hybrid_decrypt(&self.key, label, ct).ok()
+    }
+}
+
+/// Wraps a PKCS#1 `RSAPrivateKey` in a PKCS#8 `PrivateKeyInfo` (rsaEncryption, NULL parameters).
+fn pkcs1_to_pkcs8(pkcs1: &[u8]) -> Zeroizing<Vec<u8>> {
+    const ALG_ID: [u8; 15] = [
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+    ];
+    const VERSION: [u8; 3] = [0x02, 0x01, 0x00];
+    let mut octets = Zeroizing::new(vec![0x04]);
+    der_len(pkcs1.len(), &mut octets);
+    octets.extend_from_slice(pkcs1);
+    let body_len = VERSION.len() + ALG_ID.len() + octets.len();
+    let mut out = Zeroizing::new(vec![0x30]);
+    der_len(body_len, &mut out);
+    out.extend_from_slice(&VERSION);
+    out.extend_from_slice(&ALG_ID);
+    out.extend_from_slice(&octets);
+    out
+}
+
+fn der_len(len: usize, out: &mut Vec<u8>) {
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+}
+
+/// Why a SealedSecret could not be unsealed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnsealError {
+    /// No private keys were given.
+    #[error("no private keys given")]
+    NoKeys,
+    /// An `encryptedData` value is not base64.
+    #[error("encryptedData.{key}: not valid base64")]
+    Base64 {
+        /// The item's key.
+        key: String,
+    },
+    /// None of the keys could decrypt an item: wrong key, wrong namespace,
+    /// name or scope, or tampered data.
+    #[error("encryptedData.{key}: no key could decrypt it (wrong key, or sealed for another namespace, name or scope)")]
+    NoKeyCouldDecrypt {
+        /// The item's key.
+        key: String,
+    },
+}
+
+/// Decrypts one base64 value as [`crate::seal_raw`] produced it.
+pub fn unseal_raw(
+    keys: &[PrivateKey],
+    scope: Scope,
+    namespace: &str,
+    name: &str,
+    sealed_base64: &str,
+) -> Result<SecretValue, UnsealError> {
+    open_item(keys, &scope.label(namespace, name), "value", sealed_base64)
+}
+
+fn open_item(
+    keys: &[PrivateKey],
+    label: &[u8],
+    key_name: &str,
+    b64: &str,
+) -> Result<SecretValue, UnsealError> {
+    if keys.is_empty() {
+        return Err(UnsealError::NoKeys);
+    }
+    let ct = STANDARD
+        .decode(b64.trim())
+        .map_err(|_| UnsealError::Base64 { key: key_name.to_string() })?;
+    keys.iter()
+        .find_map(|k| k.open(label, &ct))
+        .map(|mut plain| SecretValue::new(std::mem::take(&mut *plain)))
+        .ok_or_else(|| UnsealError::NoKeyCouldDecrypt { key: key_name.to_string() })
+}
+
+/// Turns a SealedSecret back into its Secret with the controller's private
+/// key(s), trying each key in turn as the controller does. The label comes
+/// from the SealedSecret's own name, namespace and scope annotations.
+pub fn unseal(sealed: &SealedSecret, keys: &[PrivateKey]) -> Result<Secret, UnsealError> {
+    let scope = Scope::from_annotations(&sealed.annotations);
+    let namespace = sealed.namespace.clone().unwrap_or_default();
+    let label = scope.label(&namespace, &sealed.name);
+    let mut secret = Secret {
+        name: Some(sealed.name.clone()),
+        namespace: sealed.namespace.clone(),
+        labels: sealed.template.labels.clone(),
+        annotations: sealed.template.annotations.clone(),
+        secret_type: sealed.template.secret_type.clone(),
+        immutable: sealed.template.immutable,
+        origin: sealed.origin,
+        ..Secret::default()
+    };
+    for (k, v) in &sealed.encrypted_data {
+        secret.data.insert(k.clone(), open_item(keys, &label, k, v)?);
+    }
+    Ok(secret)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    pub(crate) fn demo_private_key() -> crate::crypto::PrivateKey {
+        let pem = include_bytes!("../../../fixtures/upstream/controller.key");
+        super::PrivateKey::from_pem(pem).unwrap().remove(0).key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_lengths() {
+        let mut v = Vec::new();
+        der_len(5, &mut v);
+        der_len(0x80, &mut v);
+        der_len(0x1234, &mut v);
+        assert_eq!(v, [5, 0x81, 0x80, 0x82, 0x12, 0x34]);
+    }
+
+    #[test]
+    fn reads_pkcs1_and_rejects_non_keys() {
+        let pem = include_bytes!("../../../fixtures/upstream/controller.key");
+        assert_eq!(PrivateKey::from_pem(pem).unwrap().len(), 1);
+        let cert = include_bytes!("../../../fixtures/upstream/controller.crt");
+        assert_eq!(PrivateKey::from_pem(cert).unwrap_err(), KeyError::NoKey);
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let pem = include_bytes!("../../../fixtures/upstream/controller.key");
+        let k = PrivateKey::from_pem(pem).unwrap();
+        assert_eq!(format!("{:?}", k[0]), "PrivateKey(<redacted>)");
+    }
+}
