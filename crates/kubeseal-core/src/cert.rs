@@ -81,7 +81,10 @@ impl Certificate {
     /// or, when there is none, the first bare `PUBLIC KEY` block.
     pub fn from_pem(pem: &[u8]) -> Result<Certificate, CertError> {
         let text = std::str::from_utf8(pem).map_err(|_| CertError::NoCertificate)?;
-        let blocks = pem::blocks(text).map_err(|b| CertError::Pem { label: b.label, line: b.line })?;
+        let blocks = pem::blocks(text).map_err(|b| CertError::Pem {
+            label: b.label,
+            line: b.line,
+        })?;
         if let Some(b) = blocks.iter().find(|b| b.label == "CERTIFICATE") {
             return Self::from_der(&b.der);
         }
@@ -124,8 +127,12 @@ impl Certificate {
         if oid != RSA_ENCRYPTION_OID {
             return Err(CertError::NotRsa { algorithm: oid });
         }
-        let rsa = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()).map_err(|e| {
-            CertError::Malformed { what: "public key", reason: e.to_string() }
+        let rsa = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(
+            spki.subject_public_key.raw_bytes(),
+        )
+        .map_err(|e| CertError::Malformed {
+            what: "public key",
+            reason: e.to_string(),
         })?;
         let bits = bit_len(rsa.modulus.as_bytes());
         if bits < MIN_RSA_BITS {
@@ -207,12 +214,19 @@ impl Certificate {
 
     /// [`Self::fingerprint_sha256`] as lowercase hex without separators.
     pub fn fingerprint_hex(&self) -> String {
-        self.fingerprint.iter().map(|b| format!("{b:02x}")).collect()
+        self.fingerprint
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The certificate (or public key) as PEM, for saving a fetched certificate.
     pub fn to_pem(&self) -> String {
-        let label = if self.is_bare_key { "PUBLIC KEY" } else { "CERTIFICATE" };
+        let label = if self.is_bare_key {
+            "PUBLIC KEY"
+        } else {
+            "CERTIFICATE"
+        };
         pem::encode(label, &self.der)
     }
 
@@ -285,8 +299,14 @@ mod tests {
 
     #[test]
     fn rejects_empty_and_garbage() {
-        assert_eq!(Certificate::from_pem(b"").unwrap_err(), CertError::NoCertificate);
-        assert_eq!(Certificate::from_pem(b"\xff\xfe").unwrap_err(), CertError::NoCertificate);
+        assert_eq!(
+            Certificate::from_pem(b"").unwrap_err(),
+            CertError::NoCertificate
+        );
+        assert_eq!(
+            Certificate::from_pem(b"\xff\xfe").unwrap_err(),
+            CertError::NoCertificate
+        );
         let garbage = crate::pem::encode("CERTIFICATE", b"not der");
         assert!(matches!(
             Certificate::from_pem(garbage.as_bytes()),

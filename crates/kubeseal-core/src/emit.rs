@@ -32,8 +32,10 @@ impl Out {
         map: impl IntoIterator<Item = (&'a String, &'a String)>,
         keep_empty: bool,
     ) {
-        let entries: Vec<(String, Out)> =
-            map.into_iter().map(|(k, v)| (k.clone(), Out::Str(v.clone()))).collect();
+        let entries: Vec<(String, Out)> = map
+            .into_iter()
+            .map(|(k, v)| (k.clone(), Out::Str(v.clone())))
+            .collect();
         if keep_empty || !entries.is_empty() {
             self.put(key, Out::Map(entries));
         }
@@ -88,7 +90,9 @@ fn json_string(x: &str, s: &mut String) {
             '\n' => s.push_str("\\n"),
             '\r' => s.push_str("\\r"),
             '\t' => s.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => s.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                s.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
             c => s.push(c),
         }
@@ -231,9 +235,11 @@ fn looks_numeric(x: &str) -> bool {
     }
     if body.contains(':') {
         // sexagesimal, e.g. 1:20 or 190:20:30.15
-        return body
-            .split(':')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'_'));
+        return body.split(':').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+        });
     }
     if plain.bytes().all(|b| b.is_ascii_digit()) {
         return true;
@@ -260,9 +266,10 @@ fn looks_like_timestamp(x: &str) -> bool {
     b.len() >= 8
         && b[..4].iter().all(u8::is_ascii_digit)
         && b[4] == b'-'
-        && x[5..].split(['-', 'T', 't', ' ', ':', '.', 'Z', '+']).next().is_some_and(|m| {
-            !m.is_empty() && m.len() <= 2 && m.bytes().all(|c| c.is_ascii_digit())
-        })
+        && x[5..]
+            .split(['-', 'T', 't', ' ', ':', '.', 'Z', '+'])
+            .next()
+            .is_some_and(|m| !m.is_empty() && m.len() <= 2 && m.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// go-yaml's emitter analysis: may this string be written plain?
@@ -277,8 +284,24 @@ fn plain_allowed(x: &str) -> bool {
     let first = b[0];
     if matches!(
         first,
-        b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
-            | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`'
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
     ) {
         // `-`, `?` and `:` are allowed when followed by a non-space, as in go-yaml.
         let next_is_space = b.get(1).is_none_or(|c| *c == b' ');
@@ -297,7 +320,8 @@ fn plain_allowed(x: &str) -> bool {
         }
         prev = c;
     }
-    x.chars().all(|c| !c.is_control() && c != '\u{feff}' && c != '\t')
+    x.chars()
+        .all(|c| !c.is_control() && c != '\u{feff}' && c != '\t')
 }
 
 #[cfg(test)]
@@ -335,7 +359,10 @@ mod tests {
             (" lead", "' lead'"),
             ("it's", "it's"),
             ("*star", "'*star'"),
-            ("https://flux.example.org/hook/ab", "https://flux.example.org/hook/ab"),
+            (
+                "https://flux.example.org/hook/ab",
+                "https://flux.example.org/hook/ab",
+            ),
             ("AgB+/9==", "AgB+/9=="),
             ("tab\there", "\"tab\\there\""),
         ];
@@ -367,6 +394,9 @@ mod tests {
         out.put("z", Out::Str("1".into()));
         out.put("a", inner);
         out.put("e", Out::map());
-        assert_eq!(to_json(&out), "{\n  \"z\": \"1\",\n  \"a\": {\n    \"b\": true\n  },\n  \"e\": {}\n}\n");
+        assert_eq!(
+            to_json(&out),
+            "{\n  \"z\": \"1\",\n  \"a\": {\n    \"b\": true\n  },\n  \"e\": {}\n}\n"
+        );
     }
 }

@@ -42,6 +42,149 @@ pub fn webhook_url(host: &str, path: &str) -> String {
     }
 }
 
+/// Annotation on the token Secret recording the webhook URL, as `flux create secret receiver` sets it.
+pub const WEBHOOK_URL_ANNOTATION: &str = "notification.toolkit.fluxcd.io/webhook";
+
+/// A Git provider that sends webhooks to a Receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Provider {
+    /// GitHub: HMAC-signed payloads; events `ping` and `push`.
+    GitHub,
+    /// GitLab: `X-Gitlab-Token` header; events `Push Hook` and `Tag Push Hook`.
+    GitLab,
+}
+
+impl Provider {
+    /// The Receiver `spec.type`.
+    pub fn receiver_type(self) -> &'static str {
+        match self {
+            Provider::GitHub => "github",
+            Provider::GitLab => "gitlab",
+        }
+    }
+
+    /// The Receiver `spec.events` the Flux documentation uses.
+    pub fn events(self) -> &'static [&'static str] {
+        match self {
+            Provider::GitHub => &["ping", "push"],
+            Provider::GitLab => &["Push Hook", "Tag Push Hook"],
+        }
+    }
+
+    /// Guesses the provider from a Receiver name such as `tenant-github`.
+    pub fn from_receiver_name(name: &str) -> Option<Provider> {
+        if name.contains("github") {
+            Some(Provider::GitHub)
+        } else if name.contains("gitlab") {
+            Some(Provider::GitLab)
+        } else {
+            None
+        }
+    }
+}
+
+/// A reference to an object by namespace and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRef {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+/// Whether `s` is a valid Kubernetes object name or namespace
+/// (an RFC 1123 subdomain: lowercase letters, digits, `-` and `.`, at most 253 characters).
+pub fn is_valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+        })
+}
+
+/// A `notification.toolkit.fluxcd.io/v1` Receiver manifest (YAML), as the
+/// Flux documentation writes them: the provider's events, `secretRef` to
+/// the token Secret, and the GitRepository to reconcile.
+///
+/// All names must satisfy [`is_valid_name`] (they are written unquoted).
+pub fn receiver_manifest(
+    receiver: &ObjectRef,
+    provider: Provider,
+    token_secret_name: &str,
+    git_repository: &ObjectRef,
+) -> String {
+    let mut s = format!(
+        "---\napiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  type: {}\n  events:\n",
+        receiver.name,
+        receiver.namespace,
+        provider.receiver_type()
+    );
+    for e in provider.events() {
+        s.push_str(&format!("    - \"{e}\"\n"));
+    }
+    s.push_str(&format!(
+        "  secretRef:\n    name: {token_secret_name}\n  resources:\n    - apiVersion: source.toolkit.fluxcd.io/v1\n      kind: GitRepository\n      name: {}\n",
+        git_repository.name
+    ));
+    if git_repository.namespace != receiver.namespace {
+        s.push_str(&format!("      namespace: {}\n", git_repository.namespace));
+    }
+    s
+}
+
+/// A kustomize patch that sets a GitRepository's polling `interval`
+/// (e.g. `1h` once webhooks trigger reconciliation).
+pub fn git_repository_interval_patch(git_repository: &ObjectRef, interval: &str) -> String {
+    format!(
+        "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  interval: {interval}\n",
+        git_repository.name, git_repository.namespace
+    )
+}
+
+/// Whether `s` is a Flux duration such as `1h`, `30m` or `1h30m`
+/// (the pattern of the Receiver and GitRepository `interval` fields).
+pub fn is_valid_duration(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if b.is_empty() {
+        return false;
+    }
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+        if i < b.len() && b[i] == b'.' {
+            i += 1;
+            let f = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == f {
+                return false;
+            }
+        }
+        let rest = &s[i..];
+        let unit = ["ms", "s", "m", "h"]
+            .into_iter()
+            .find(|u| rest.starts_with(u));
+        match unit {
+            Some(u) => i += u.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,8 +200,57 @@ mod tests {
 
     #[test]
     fn url_adds_https_only_when_missing() {
-        assert_eq!(webhook_url("flux.example.org", "/hook/x"), "https://flux.example.org/hook/x");
-        assert_eq!(webhook_url("https://flux.example.org/", "/hook/x"), "https://flux.example.org/hook/x");
-        assert_eq!(webhook_url("http://localhost:9292", "/hook/x"), "http://localhost:9292/hook/x");
+        assert_eq!(
+            webhook_url("flux.example.org", "/hook/x"),
+            "https://flux.example.org/hook/x"
+        );
+        assert_eq!(
+            webhook_url("https://flux.example.org/", "/hook/x"),
+            "https://flux.example.org/hook/x"
+        );
+        assert_eq!(
+            webhook_url("http://localhost:9292", "/hook/x"),
+            "http://localhost:9292/hook/x"
+        );
+    }
+
+    #[test]
+    fn names_and_durations() {
+        for ok in ["webhook-token", "flux-system", "a.b-c", "x1"] {
+            assert!(is_valid_name(ok), "{ok}");
+        }
+        for bad in ["", "Upper", "-a", "a-", "a..b", "a_b", "a b", "a\"b"] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
+        for ok in ["1h", "1m", "90s", "1h30m", "1.5h", "500ms"] {
+            assert!(is_valid_duration(ok), "{ok}");
+        }
+        for bad in ["", "h", "1", "1d", "1h ", "-1h", "1.h"] {
+            assert!(!is_valid_duration(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn receiver_manifest_matches_flux_docs_shape() {
+        let r = ObjectRef {
+            namespace: "flux-system".into(),
+            name: "github-receiver".into(),
+        };
+        let repo = ObjectRef {
+            namespace: "flux-system".into(),
+            name: "webapp".into(),
+        };
+        let want = "---\napiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: github-receiver\n  namespace: flux-system\nspec:\n  type: github\n  events:\n    - \"ping\"\n    - \"push\"\n  secretRef:\n    name: webhook-token\n  resources:\n    - apiVersion: source.toolkit.fluxcd.io/v1\n      kind: GitRepository\n      name: webapp\n";
+        assert_eq!(
+            receiver_manifest(&r, Provider::GitHub, "webhook-token", &repo),
+            want
+        );
+        let other = ObjectRef {
+            namespace: "tenant".into(),
+            name: "webapp".into(),
+        };
+        let gl = receiver_manifest(&r, Provider::GitLab, "webhook-token", &other);
+        assert!(gl.contains("    - \"Push Hook\"\n    - \"Tag Push Hook\"\n"));
+        assert!(gl.ends_with("      name: webapp\n      namespace: tenant\n"));
     }
 }

@@ -385,7 +385,9 @@ pub fn read_secrets(input: &[u8]) -> Result<Vec<Secret>, ManifestError> {
     let docs = objects(input)?;
     let secrets = docs
         .iter()
-        .map(|(origin, node)| parse_secret(node, *origin).map_err(|problem| invalid(*origin, problem)))
+        .map(|(origin, node)| {
+            parse_secret(node, *origin).map_err(|problem| invalid(*origin, problem))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     if secrets.is_empty() {
         return Err(ManifestError::NoObjects { expected: "Secret" });
@@ -403,7 +405,9 @@ pub fn read_sealed_secrets(input: &[u8]) -> Result<Vec<SealedSecret>, ManifestEr
         })
         .collect::<Result<Vec<_>, _>>()?;
     if sealed.is_empty() {
-        return Err(ManifestError::NoObjects { expected: "SealedSecret" });
+        return Err(ManifestError::NoObjects {
+            expected: "SealedSecret",
+        });
     }
     Ok(sealed)
 }
@@ -430,13 +434,22 @@ fn objects(input: &[u8]) -> Result<Vec<(Origin, Node)>, ManifestError> {
     let mut out = Vec::new();
     for (i, doc) in parse_input(input)?.into_iter().enumerate() {
         let Some(root) = doc.root else { continue };
-        let origin = Origin { document: i + 1, line: root.pos.line };
+        let origin = Origin {
+            document: i + 1,
+            line: root.pos.line,
+        };
         if root.get("kind").and_then(Node::as_str) == Some("List") {
             if let Some(items) = root.get("items") {
                 match &items.kind {
                     Kind::Seq(items) => {
                         for item in items {
-                            out.push((Origin { document: i + 1, line: item.pos.line }, item.clone()));
+                            out.push((
+                                Origin {
+                                    document: i + 1,
+                                    line: item.pos.line,
+                                },
+                                item.clone(),
+                            ));
                         }
                     }
                     _ if items.is_null() => {}
@@ -462,7 +475,9 @@ fn objects(input: &[u8]) -> Result<Vec<(Origin, Node)>, ManifestError> {
 
 fn check_kind(node: &Node, kind: &'static str, api_version: &'static str) -> Result<(), Problem> {
     if !matches!(node.kind, Kind::Map(_)) {
-        return Err(Problem::NotAnObject { found: node.type_name() });
+        return Err(Problem::NotAnObject {
+            found: node.type_name(),
+        });
     }
     if let Some(k) = node.get("kind") {
         let found = k.as_str().unwrap_or_default();
@@ -470,13 +485,19 @@ fn check_kind(node: &Node, kind: &'static str, api_version: &'static str) -> Res
             return Err(Problem::AlreadySealed);
         }
         if found != kind {
-            return Err(Problem::WrongKind { expected: kind, found: truncate(found) });
+            return Err(Problem::WrongKind {
+                expected: kind,
+                found: truncate(found),
+            });
         }
     }
     if let Some(v) = node.get("apiVersion") {
         let found = v.as_str().unwrap_or_default();
         if found != api_version {
-            return Err(Problem::WrongApiVersion { expected: api_version, found: truncate(found) });
+            return Err(Problem::WrongApiVersion {
+                expected: api_version,
+                found: truncate(found),
+            });
         }
     }
     Ok(())
@@ -518,7 +539,10 @@ impl<'a> Fields<'a> {
     fn boolean(&self, key: &str) -> Result<Option<bool>, Problem> {
         match self.child(key) {
             None => Ok(None),
-            Some(Node { kind: Kind::Scalar(yaml::Scalar::Bool(b)), .. }) => Ok(Some(*b)),
+            Some(Node {
+                kind: Kind::Scalar(yaml::Scalar::Bool(b)),
+                ..
+            }) => Ok(Some(*b)),
             Some(n) => Err(type_error(&join(self.path, key), n, "a boolean")),
         }
     }
@@ -546,7 +570,9 @@ impl<'a> Fields<'a> {
 
     fn entries(&self, key: &str) -> Result<Vec<(String, &'a Node, usize)>, Problem> {
         let path = join(self.path, key);
-        let Some(n) = self.child(key) else { return Ok(Vec::new()) };
+        let Some(n) = self.child(key) else {
+            return Ok(Vec::new());
+        };
         let Kind::Map(entries) = &n.kind else {
             return Err(type_error(&path, n, "a mapping"));
         };
@@ -554,7 +580,9 @@ impl<'a> Fields<'a> {
             .iter()
             .map(|(k, v)| {
                 let name = match &k.kind {
-                    Kind::Scalar(yaml::Scalar::Str(s)) | Kind::Scalar(yaml::Scalar::Number(s)) => s.clone(),
+                    Kind::Scalar(yaml::Scalar::Str(s)) | Kind::Scalar(yaml::Scalar::Number(s)) => {
+                        s.clone()
+                    }
                     Kind::Scalar(yaml::Scalar::Bool(b)) => b.to_string(),
                     _ => return Err(type_error(&path, k, "string keys")),
                 };
@@ -573,7 +601,12 @@ fn join(path: &str, key: &str) -> String {
 }
 
 fn type_error(field: &str, n: &Node, expected: &'static str) -> Problem {
-    Problem::FieldType { field: field.to_string(), line: n.pos.line, expected, found: n.type_name() }
+    Problem::FieldType {
+        field: field.to_string(),
+        line: n.pos.line,
+        expected,
+        found: n.type_name(),
+    }
 }
 
 fn line_of(n: &Node) -> Pos {
@@ -592,9 +625,10 @@ fn parse_secret(node: &Node, origin: Origin) -> Result<Secret, Problem> {
             Kind::Scalar(yaml::Scalar::Str(s)) => {
                 let cleaned: Zeroizing<Vec<u8>> =
                     Zeroizing::new(s.bytes().filter(|b| !matches!(b, b'\n' | b'\r')).collect());
-                STANDARD
-                    .decode(&*cleaned)
-                    .map_err(|_| Problem::Base64 { field: field.clone(), line: line_of(v).line })?
+                STANDARD.decode(&*cleaned).map_err(|_| Problem::Base64 {
+                    field: field.clone(),
+                    line: line_of(v).line,
+                })?
             }
             _ => return Err(type_error(&field, v, "a base64 string")),
         };
@@ -638,7 +672,9 @@ fn parse_sealed_secret(node: &Node, origin: Origin) -> Result<SealedSecret, Prob
     let template = spec.sub("template", "spec.template")?;
     let tmeta = template.sub("metadata", "spec.template.metadata")?;
     Ok(SealedSecret {
-        name: meta.string("name")?.ok_or(Problem::Missing { field: "metadata.name" })?,
+        name: meta.string("name")?.ok_or(Problem::Missing {
+            field: "metadata.name",
+        })?,
         namespace: meta.string("namespace")?,
         labels: meta.string_map("labels")?,
         annotations: meta.string_map("annotations")?,
@@ -699,13 +735,28 @@ mod tests {
     #[test]
     fn rejects_bad_documents_without_values_in_messages() {
         let cases: &[(&str, &str)] = &[
-            ("kind: ConfigMap\n", "expected kind Secret, found kind \"ConfigMap\""),
+            (
+                "kind: ConfigMap\n",
+                "expected kind Secret, found kind \"ConfigMap\"",
+            ),
             ("kind: SealedSecret\n", "already a SealedSecret"),
             ("apiVersion: v2\nkind: Secret\n", "expected apiVersion v1"),
-            ("kind: Secret\ndata:\n  k: not*base64\n", "data.k (line 3): not valid base64"),
-            ("kind: Secret\nstringData:\n  k: 123\n", "stringData.k (line 3): expected a string"),
-            ("kind: Secret\nstringData:\n  k: a\n  k: b\n", "stringData.k (line 4): duplicate key"),
-            ("kind: Secret\nmetadata: [1]\n", "metadata (line 2): expected a mapping"),
+            (
+                "kind: Secret\ndata:\n  k: not*base64\n",
+                "data.k (line 3): not valid base64",
+            ),
+            (
+                "kind: Secret\nstringData:\n  k: 123\n",
+                "stringData.k (line 3): expected a string",
+            ),
+            (
+                "kind: Secret\nstringData:\n  k: a\n  k: b\n",
+                "stringData.k (line 4): duplicate key",
+            ),
+            (
+                "kind: Secret\nmetadata: [1]\n",
+                "metadata (line 2): expected a mapping",
+            ),
             ("- a\n", "expected a Kubernetes object"),
         ];
         for (input, want) in cases {
@@ -721,7 +772,10 @@ mod tests {
             read_secrets(b"a: [\n").unwrap_err(),
             ManifestError::Syntax { line: 2, .. }
         ));
-        assert_eq!(read_secrets(b"\xff").unwrap_err(), ManifestError::NotUtf8 { offset: 0 });
+        assert_eq!(
+            read_secrets(b"\xff").unwrap_err(),
+            ManifestError::NotUtf8 { offset: 0 }
+        );
         assert_eq!(
             read_secrets(b"# nothing\n").unwrap_err(),
             ManifestError::NoObjects { expected: "Secret" }

@@ -30,7 +30,10 @@ pub(crate) fn blocks(text: &str) -> Result<Vec<Block>, BadBlock> {
         let Some(label) = marker(line, "-----BEGIN ") else {
             continue;
         };
-        let bad = || BadBlock { label: label.to_string(), line: i + 1 };
+        let bad = || BadBlock {
+            label: label.to_string(),
+            line: i + 1,
+        };
         let mut body = Zeroizing::new(String::new());
         let mut ended = false;
         for (_, l) in lines.by_ref() {
@@ -51,15 +54,16 @@ pub(crate) fn blocks(text: &str) -> Result<Vec<Block>, BadBlock> {
             return Err(bad());
         }
         let der = STANDARD.decode(body.as_bytes()).map_err(|_| bad())?;
-        out.push(Block { label: label.to_string(), der: Zeroizing::new(der) });
+        out.push(Block {
+            label: label.to_string(),
+            der: Zeroizing::new(der),
+        });
     }
     Ok(out)
 }
 
 fn marker<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
-    line.trim()
-        .strip_prefix(prefix)?
-        .strip_suffix("-----")
+    line.trim().strip_prefix(prefix)?.strip_suffix("-----")
 }
 
 /// Encodes DER as a PEM block with 64-character lines.
@@ -96,7 +100,13 @@ mod tests {
 
     #[test]
     fn unterminated_or_mismatched_blocks_are_errors() {
-        assert_eq!(blocks("-----BEGIN CERTIFICATE-----\nAAAA\n").err().unwrap().line, 1);
+        assert_eq!(
+            blocks("-----BEGIN CERTIFICATE-----\nAAAA\n")
+                .err()
+                .unwrap()
+                .line,
+            1
+        );
         assert!(blocks("x\n-----BEGIN A-----\nAAAA\n-----END B-----\n").is_err());
         assert!(blocks("-----BEGIN A-----\n!!!!\n-----END A-----\n").is_err());
     }

@@ -125,14 +125,26 @@ mod tests {
     #[test]
     fn annotations_cluster_wide_wins_and_only_true_counts() {
         let ann = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
         };
         let cases = [
             (ann(&[]), Scope::Strict),
-            (ann(&[(NAMESPACE_WIDE_ANNOTATION, "true")]), Scope::NamespaceWide),
-            (ann(&[(CLUSTER_WIDE_ANNOTATION, "true")]), Scope::ClusterWide),
             (
-                ann(&[(CLUSTER_WIDE_ANNOTATION, "true"), (NAMESPACE_WIDE_ANNOTATION, "true")]),
+                ann(&[(NAMESPACE_WIDE_ANNOTATION, "true")]),
+                Scope::NamespaceWide,
+            ),
+            (
+                ann(&[(CLUSTER_WIDE_ANNOTATION, "true")]),
+                Scope::ClusterWide,
+            ),
+            (
+                ann(&[
+                    (CLUSTER_WIDE_ANNOTATION, "true"),
+                    (NAMESPACE_WIDE_ANNOTATION, "true"),
+                ]),
                 Scope::ClusterWide,
             ),
             (ann(&[(CLUSTER_WIDE_ANNOTATION, "True")]), Scope::Strict),

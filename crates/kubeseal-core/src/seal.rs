@@ -155,7 +155,11 @@ pub fn seal_secret(
             namespace = opts.namespace.clone();
         }
         if namespace.is_none() {
-            return Err(SealError::MissingNamespace { origin, name, scope });
+            return Err(SealError::MissingNamespace {
+                origin,
+                name,
+                scope,
+            });
         }
     }
     let label = scope.label(namespace.as_deref().unwrap_or(""), &name);
@@ -204,7 +208,11 @@ pub fn seal_raw(
 ) -> Result<String, SealError> {
     let origin = Origin::default();
     if scope != Scope::ClusterWide && namespace.is_empty() {
-        return Err(SealError::MissingNamespace { origin, name: name.to_string(), scope });
+        return Err(SealError::MissingNamespace {
+            origin,
+            name: name.to_string(),
+            scope,
+        });
     }
     if scope == Scope::Strict && name.is_empty() {
         return Err(SealError::MissingName { origin });

@@ -95,7 +95,10 @@ mod tests {
         for n in [1, 16, 32, 64] {
             let t = Token::generate(n).unwrap();
             assert_eq!(t.expose().len(), 2 * n);
-            assert!(t.expose().bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+            assert!(t
+                .expose()
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         }
     }
 
@@ -123,10 +126,22 @@ mod tests {
 
     #[test]
     fn from_string_rules() {
-        assert_eq!(Token::from_string(String::new()).unwrap_err(), TokenError::Empty);
-        assert_eq!(Token::from_string("abc\n".into()).unwrap_err(), TokenError::TrailingNewline);
-        assert_eq!(Token::from_string("abc\r\n".into()).unwrap_err(), TokenError::TrailingNewline);
-        assert_eq!(Token::from_string("a b".into()).unwrap_err(), TokenError::Whitespace);
+        assert_eq!(
+            Token::from_string(String::new()).unwrap_err(),
+            TokenError::Empty
+        );
+        assert_eq!(
+            Token::from_string("abc\n".into()).unwrap_err(),
+            TokenError::TrailingNewline
+        );
+        assert_eq!(
+            Token::from_string("abc\r\n".into()).unwrap_err(),
+            TokenError::TrailingNewline
+        );
+        assert_eq!(
+            Token::from_string("a b".into()).unwrap_err(),
+            TokenError::Whitespace
+        );
         assert_eq!(Token::from_string("abc".into()).unwrap().expose(), "abc");
     }
 }

@@ -51,8 +51,10 @@ impl PrivateKey {
     /// Reads every private key in a PEM file (a controller backup may hold several).
     pub fn from_pem(pem_text: &[u8]) -> Result<Vec<PrivateKey>, KeyError> {
         let text = std::str::from_utf8(pem_text).map_err(|_| KeyError::NoKey)?;
-        let blocks =
-            pem::blocks(text).map_err(|b| KeyError::Pem { label: b.label, line: b.line })?;
+        let blocks = pem::blocks(text).map_err(|b| KeyError::Pem {
+            label: b.label,
+            line: b.line,
+        })?;
         let mut keys = Vec::new();
         for (i, b) in blocks.iter().enumerate() {
             let pkcs8 = match b.label.as_str() {
@@ -149,11 +151,15 @@ fn open_item(
     }
     let ct = STANDARD
         .decode(b64.trim())
-        .map_err(|_| UnsealError::Base64 { key: key_name.to_string() })?;
+        .map_err(|_| UnsealError::Base64 {
+            key: key_name.to_string(),
+        })?;
     keys.iter()
         .find_map(|k| k.open(label, &ct))
         .map(|mut plain| SecretValue::new(std::mem::take(&mut *plain)))
-        .ok_or_else(|| UnsealError::NoKeyCouldDecrypt { key: key_name.to_string() })
+        .ok_or_else(|| UnsealError::NoKeyCouldDecrypt {
+            key: key_name.to_string(),
+        })
 }
 
 /// Turns a SealedSecret back into its Secret with the controller's private
@@ -174,7 +180,9 @@ pub fn unseal(sealed: &SealedSecret, keys: &[PrivateKey]) -> Result<Secret, Unse
         ..Secret::default()
     };
     for (k, v) in &sealed.encrypted_data {
-        secret.data.insert(k.clone(), open_item(keys, &label, k, v)?);
+        secret
+            .data
+            .insert(k.clone(), open_item(keys, &label, k, v)?);
     }
     Ok(secret)
 }

@@ -103,9 +103,11 @@ impl Node {
 /// Decodes input bytes to text: strips a UTF-8 BOM, converts UTF-16 (with BOM).
 pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest).map(Cow::Borrowed).map_err(|e| TextError::NotUtf8 {
-            offset: 3 + e.valid_up_to(),
-        });
+        return std::str::from_utf8(rest)
+            .map(Cow::Borrowed)
+            .map_err(|e| TextError::NotUtf8 {
+                offset: 3 + e.valid_up_to(),
+            });
     }
     let utf16 = |le: bool| -> Result<Cow<'_, str>, TextError> {
         let body = &bytes[2..];
@@ -129,7 +131,9 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
         [0xFE, 0xFF, ..] => utf16(false),
         _ => std::str::from_utf8(bytes)
             .map(Cow::Borrowed)
-            .map_err(|e| TextError::NotUtf8 { offset: e.valid_up_to() }),
+            .map_err(|e| TextError::NotUtf8 {
+                offset: e.valid_up_to(),
+            }),
     }
 }
 
@@ -151,11 +155,17 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     let mut doc_start = Pos::default();
     let mut root: Option<Node> = None;
 
-    let err = |pos: Pos, message: &str| YamlError { pos, message: message.to_string() };
+    let err = |pos: Pos, message: &str| YamlError {
+        pos,
+        message: message.to_string(),
+    };
 
     while let Some(ev) = parser.next_event() {
         let (event, span) = ev.map_err(scan_error)?;
-        let pos = Pos { line: span.start.line(), col: span.start.col() + 1 };
+        let pos = Pos {
+            line: span.start.line(),
+            col: span.start.col() + 1,
+        };
         let finished: Option<(Node, usize)> = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
             Event::DocumentStart(_) => {
@@ -166,7 +176,10 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
             }
             Event::DocumentEnd => {
                 let r = root.take().filter(|n| !n.is_null());
-                docs.push(Document { start: doc_start, root: r });
+                docs.push(Document {
+                    start: doc_start,
+                    root: r,
+                });
                 None
             }
             Event::Alias(id) => {
@@ -181,13 +194,23 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                 Some((node.clone(), 0))
             }
             Event::Scalar(value, style, anchor, tag) => {
-                budget = budget.checked_sub(1).ok_or_else(|| err(pos, "document too large"))?;
+                budget = budget
+                    .checked_sub(1)
+                    .ok_or_else(|| err(pos, "document too large"))?;
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let scalar = resolve(value, style, tag.as_deref());
-                Some((Node { pos, kind: Kind::Scalar(scalar) }, anchor))
+                Some((
+                    Node {
+                        pos,
+                        kind: Kind::Scalar(scalar),
+                    },
+                    anchor,
+                ))
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                budget = budget.checked_sub(1).ok_or_else(|| err(pos, "document too large"))?;
+                budget = budget
+                    .checked_sub(1)
+                    .ok_or_else(|| err(pos, "document too large"))?;
                 if stack.len() >= MAX_DEPTH {
                     return Err(err(pos, "nesting too deep"));
                 }
@@ -200,8 +223,9 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, pending, anchor) =
-                    stack.pop().ok_or_else(|| err(pos, "unbalanced collection"))?;
+                let (node, pending, anchor) = stack
+                    .pop()
+                    .ok_or_else(|| err(pos, "unbalanced collection"))?;
                 if pending.is_some() {
                     return Err(err(pos, "mapping key without a value"));
                 }
@@ -275,7 +299,10 @@ fn count_nodes(node: &Node) -> usize {
 
 fn scan_error(e: ScanError) -> YamlError {
     YamlError {
-        pos: Pos { line: e.marker().line(), col: e.marker().col() + 1 },
+        pos: Pos {
+            line: e.marker().line(),
+            col: e.marker().col() + 1,
+        },
         message: e.info().to_string(),
     }
 }
@@ -405,7 +432,10 @@ mod tests {
         let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            s.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+            s.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![prev.as_str(); 10].join(", ")
+            ));
         }
         let e = parse_stream(&s).unwrap_err();
         assert!(e.message.contains("too large"), "{e:?}");
@@ -425,12 +455,17 @@ mod tests {
             .chain("a: b".encode_utf16().flat_map(|u| u.to_le_bytes()))
             .collect();
         assert_eq!(decode_text(&utf16).unwrap(), "a: b");
-        assert_eq!(decode_text(b"ab\xff").unwrap_err(), TextError::NotUtf8 { offset: 2 });
+        assert_eq!(
+            decode_text(b"ab\xff").unwrap_err(),
+            TextError::NotUtf8 { offset: 2 }
+        );
     }
 
     #[test]
     fn numbers() {
-        for yes in ["0", "-1", "+1", "1.5", ".5", "1e10", "1E-3", "0x0", "0o7", ".inf", "-.inf", ".nan"] {
+        for yes in [
+            "0", "-1", "+1", "1.5", ".5", "1e10", "1E-3", "0x0", "0o7", ".inf", "-.inf", ".nan",
+        ] {
             assert!(is_number(yes), "{yes}");
         }
         for no in ["", "-", ".", "e3", "1e", "0x", "abc", "1_000", "8f3c2a1b"] {

@@ -28,7 +28,12 @@ impl PublicKey {
         self.0.ciphertext_size()
     }
 
-    pub(crate) fn oaep_encrypt(&self, label: &[u8], msg: &[u8], out: &mut [u8]) -> Result<(), Failure> {
+    pub(crate) fn oaep_encrypt(
+        &self,
+        label: &[u8],
+        msg: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Failure> {
         let written = self
             .0
             .encrypt(&OAEP_SHA256_MGF1SHA256, msg, out, Some(label))
@@ -54,7 +59,11 @@ impl PrivateKey {
             .map_err(|_| Failure::Key)
     }
 
-    pub(crate) fn oaep_decrypt(&self, label: &[u8], ct: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    pub(crate) fn oaep_decrypt(
+        &self,
+        label: &[u8],
+        ct: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, Failure> {
         let mut out = Zeroizing::new(vec![0u8; self.0.min_output_size()]);
         let n = self
             .0

@@ -95,7 +95,9 @@ pub(crate) fn hybrid_decrypt(
     label: &[u8],
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let (len, rest) = ciphertext.split_first_chunk::<2>().ok_or(Failure::Decrypt)?;
+    let (len, rest) = ciphertext
+        .split_first_chunk::<2>()
+        .ok_or(Failure::Decrypt)?;
     let rsa_len = usize::from(u16::from_be_bytes(*len));
     if rest.len() < rsa_len {
         return Err(Failure::Decrypt);

@@ -9,7 +9,7 @@ use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::Aes256Gcm;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
-use rsa::{Oaep, RsaPrivateKey, RsaPublicKey};
+use rsa::{Oaep, PrivateKey as RsaPrivateKey, PublicKey as RsaPublicKey};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -32,7 +32,12 @@ impl PublicKey {
         self.0.size()
     }
 
-    pub(crate) fn oaep_encrypt(&self, label: &[u8], msg: &[u8], out: &mut [u8]) -> Result<(), Failure> {
+    pub(crate) fn oaep_encrypt(
+        &self,
+        label: &[u8],
+        msg: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Failure> {
         let ct = self
             .0
             .encrypt(
@@ -60,7 +65,11 @@ impl PrivateKey {
             .map_err(|_| Failure::Key)
     }
 
-    pub(crate) fn oaep_decrypt(&self, label: &[u8], ct: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    pub(crate) fn oaep_decrypt(
+        &self,
+        label: &[u8],
+        ct: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, Failure> {
         self.0
             .decrypt(Oaep::<Sha256>::new_with_label(label.to_vec()), ct)
             .map(Zeroizing::new)

@@ -1,0 +1,329 @@
+//! Command-line definitions (clap). No logic here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kubeseal_core::Scope;
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  # Token + sealed webhook-token Secret for Flux, and the URL to register at GitHub:
+  sealtoken --cert pub.pem --namespace flux-system -w flux-webhook-token.sealed.yaml \\
+      --receiver tenant-demo-github --host flux.example.org
+
+  # Also write the Receiver manifests and a patch raising the GitRepository interval:
+  sealtoken --cert pub.pem -w webhook-token.sealed.yaml --provider github \\
+      --git-repository tenant-demo --receiver-manifests ./receivers --host flux.example.org
+
+  # Reseal an existing token (rotation, a new cluster):
+  sealtoken --cert new-cluster.pem --token-file-in token.txt -w webhook-token.sealed.yaml --force
+
+  # kubeseal's sealing step, unchanged but for the binary name and --cert:
+  sealtoken seal -f secret.yaml -w flux-webhook-token.sealed.yaml --controller-namespace sealed-secrets \\
+      -n flux-system --cert pub.pem";
+
+/// Seal Kubernetes Secrets for Bitnami Sealed Secrets, and give a Flux
+/// webhook Receiver its token in one command.
+///
+/// Without a subcommand: generate a webhook token, seal it into a
+/// `webhook-token` SealedSecret, and print the webhook path and URL to register.
+#[derive(Debug, Parser)]
+#[command(name = "sealtoken", version, after_help = MAIN_EXAMPLES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Seal Secrets like kubeseal: same flags, same output.
+    #[command(after_help = SEAL_EXAMPLES)]
+    Seal(SealArgs),
+    /// Turn a SealedSecret back into a plaintext Secret with the controller's private key.
+    #[command(after_help = UNSEAL_EXAMPLES)]
+    Unseal(UnsealArgs),
+    /// Refuse plain Kubernetes Secrets in files (a pre-commit hook).
+    Check(crate::commands::check::CheckArgs),
+    /// Print the webhook path of a Flux Receiver for a token read from stdin.
+    #[command(after_help = WEBHOOK_EXAMPLES)]
+    WebhookPath(WebhookPathArgs),
+    /// Show a sealing certificate: subject, validity, key size, fingerprint.
+    #[command(after_help = "Example:\n  sealtoken cert-info --cert pub.pem")]
+    CertInfo(CertInfoArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  sealtoken completions bash > /etc/bash_completion.d/sealtoken"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where the sealing certificate comes from, and what is accepted.
+#[derive(Debug, Clone, Args)]
+pub struct CertArgs {
+    /// The controller's public certificate: a PEM file, or - for stdin
+    /// (as saved by `kubeseal --fetch-cert`).
+    #[arg(long, env = "SEALED_SECRETS_CERT", value_name = "FILE")]
+    pub cert: Option<String>,
+
+    /// Refuse the certificate unless its SHA-256 fingerprint is this (hex; colons allowed).
+    #[arg(long, value_name = "HEX")]
+    pub cert_sha256: Option<String>,
+
+    /// Seal even with an expired certificate (the controller may still hold its key).
+    #[arg(long)]
+    pub allow_expired_cert: bool,
+
+    /// Namespace of the sealed-secrets controller (for fetching its certificate).
+    #[arg(
+        long,
+        env = "SEALED_SECRETS_CONTROLLER_NAMESPACE",
+        default_value = "kube-system",
+        value_name = "NS"
+    )]
+    pub controller_namespace: String,
+
+    /// Name of the sealed-secrets controller service (for fetching its certificate).
+    #[arg(
+        long,
+        env = "SEALED_SECRETS_CONTROLLER_NAME",
+        default_value = "sealed-secrets-controller",
+        value_name = "NAME"
+    )]
+    pub controller_name: String,
+}
+
+/// Output layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Yaml,
+}
+
+/// Sealing scopes, as kubeseal names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    Strict,
+    NamespaceWide,
+    ClusterWide,
+}
+
+impl From<ScopeArg> for Scope {
+    fn from(s: ScopeArg) -> Scope {
+        match s {
+            ScopeArg::Strict => Scope::Strict,
+            ScopeArg::NamespaceWide => Scope::NamespaceWide,
+            ScopeArg::ClusterWide => Scope::ClusterWide,
+        }
+    }
+}
+
+/// Git providers that send webhooks to a Flux Receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Provider {
+    Github,
+    Gitlab,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// Namespace of the token Secret and the Receivers.
+    #[arg(short = 'n', long, default_value = "flux-system", value_name = "NS")]
+    pub namespace: String,
+
+    /// Name of the token Secret (the Receivers' secretRef).
+    #[arg(long, default_value = "webhook-token")]
+    pub name: String,
+
+    /// Key of the token in the Secret (Flux reads `token`).
+    #[arg(long, default_value = "token")]
+    pub key: String,
+
+    /// Random bytes in a new token; it is written as 2×N hex characters.
+    #[arg(long, default_value_t = kubeseal_core::DEFAULT_TOKEN_BYTES, value_name = "N")]
+    pub bytes: usize,
+
+    /// Read the token from stdin instead of generating one (rotation, resealing).
+    #[arg(long, conflicts_with = "token_file_in")]
+    pub token_stdin: bool,
+
+    /// Read the token from this file instead of generating one.
+    #[arg(long, value_name = "PATH")]
+    pub token_file_in: Option<PathBuf>,
+
+    /// Write the token to this new file (mode 0600) instead of showing it.
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Write the SealedSecret to this file (atomically) instead of stdout.
+    #[arg(short = 'w', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace output files that already exist.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Output format of the SealedSecret.
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    pub format: OutputFormat,
+
+    /// Sealing scope.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "strict",
+        env = "SEALED_SECRETS_SCOPE"
+    )]
+    pub scope: ScopeArg,
+
+    /// Name of a Flux Receiver using this token: prints its webhook path (repeatable).
+    #[arg(long = "receiver", value_name = "NAME")]
+    pub receivers: Vec<String>,
+
+    /// Host name the notification-controller is reached at, e.g. flux.example.org:
+    /// prints full webhook URLs.
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// Git provider of the Receivers (repeatable); with --git-repository, Receivers
+    /// are named <git-repository>-<provider> unless --receiver names them.
+    #[arg(long = "provider", value_enum, value_name = "PROVIDER")]
+    pub providers: Vec<Provider>,
+
+    /// Write Receiver manifests and a GitRepository interval patch into this directory.
+    #[arg(long, value_name = "DIR", requires = "git_repository")]
+    pub receiver_manifests: Option<PathBuf>,
+
+    /// The GitRepository the Receivers reconcile.
+    #[arg(long, value_name = "NAME")]
+    pub git_repository: Option<String>,
+
+    /// Polling interval for the GitRepository once webhooks work (written in the patch).
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub interval: String,
+}
+
+const SEAL_EXAMPLES: &str = "\
+Examples:
+  sealtoken seal -f secret.yaml -w secret.sealed.yaml --cert pub.pem -n flux-system
+  kubectl create secret generic db --from-literal=password=s3cr3t --dry-run=client -o yaml \\
+      | sealtoken seal --cert pub.pem -n apps -o yaml
+  # One value for a SealedSecret's encryptedData:
+  printf %s \"$PASSWORD\" | sealtoken seal --raw --cert pub.pem -n apps --name db
+  # Add or change keys of an existing SealedSecret:
+  sealtoken seal -f new-keys.yaml --merge-into db.sealed.yaml --cert pub.pem";
+
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// The Secret(s) to seal, YAML or JSON (default: stdin).
+    #[arg(short = 'f', long = "secret-file", value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Where to write the SealedSecret(s) (default: stdout); replaced atomically.
+    #[arg(short = 'w', long = "sealed-secret-file", value_name = "FILE")]
+    pub sealed_secret_file: Option<PathBuf>,
+
+    /// Namespace for Secrets that have none; a Secret in another namespace is refused.
+    #[arg(short = 'n', long, env = "SEALED_SECRETS_NAMESPACE", value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Sealing scope (default: from the Secret's annotations, else strict).
+    #[arg(long, value_enum, env = "SEALED_SECRETS_SCOPE")]
+    pub scope: Option<ScopeArg>,
+
+    /// Output format (default json, or yaml when -w ends in .yaml/.yml).
+    #[arg(short = 'o', long, value_enum, env = "SEALED_SECRETS_FORMAT")]
+    pub format: Option<OutputFormat>,
+
+    /// Seal one raw value (from stdin or --from-file) and print only its base64.
+    #[arg(long)]
+    pub raw: bool,
+
+    /// With --raw: the Secret's name. Otherwise: replaces metadata.name.
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// With --raw: read the value from this file ([key=]path; the key is ignored).
+    #[arg(long = "from-file", value_name = "[KEY=]PATH")]
+    pub from_file: Vec<String>,
+
+    /// Merge the sealed values into this existing SealedSecret file (in place).
+    #[arg(long, value_name = "FILE")]
+    pub merge_into: Option<PathBuf>,
+
+    /// Seal Secrets that have no data.
+    #[arg(long)]
+    pub allow_empty_data: bool,
+}
+
+const UNSEAL_EXAMPLES: &str = "\
+Examples:
+  sealtoken unseal --key controller.key -f webhook-token.sealed.yaml
+  kubectl get secret -n kube-system -l sealedsecrets.bitnami.com/sealed-secrets-key \\
+      -o jsonpath='{.items[*].data.tls\\.key}' | base64 -d > keys.pem
+  sealtoken unseal --key keys.pem -f app.sealed.json -o yaml";
+
+#[derive(Debug, Args)]
+pub struct UnsealArgs {
+    /// The controller's private key(s), PEM (PKCS#1 or PKCS#8); repeatable.
+    #[arg(
+        long = "key",
+        alias = "recovery-private-key",
+        value_name = "FILE",
+        required = true
+    )]
+    pub keys: Vec<PathBuf>,
+
+    /// The SealedSecret(s) (default: stdin).
+    #[arg(
+        short = 'f',
+        long = "sealed-secret-file",
+        alias = "secret-file",
+        value_name = "FILE"
+    )]
+    pub input: Option<PathBuf>,
+
+    /// Write the plaintext Secret(s) to this new file (mode 0600) instead of stdout.
+    #[arg(short = 'w', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    pub format: OutputFormat,
+}
+
+const WEBHOOK_EXAMPLES: &str = "\
+Example:
+  sealtoken webhook-path --receiver tenant-demo-github -n flux-system --host flux.example.org < token.txt";
+
+#[derive(Debug, Args)]
+pub struct WebhookPathArgs {
+    /// Receiver name(s) (repeatable).
+    #[arg(long = "receiver", value_name = "NAME", required = true)]
+    pub receivers: Vec<String>,
+
+    /// Namespace of the Receiver(s).
+    #[arg(short = 'n', long, default_value = "flux-system", value_name = "NS")]
+    pub namespace: String,
+
+    /// Print full URLs for this host.
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CertInfoArgs {
+    #[command(flatten)]
+    pub cert: CertArgs,
+}

@@ -1,0 +1,70 @@
+//! Small informational subcommands: `webhook-path`, `cert-info`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::anyhow;
+use kubeseal_core::{flux, Timestamp, Token};
+use zeroize::Zeroizing;
+
+use crate::cli::{CertInfoArgs, WebhookPathArgs};
+use crate::{io, source, CliResult};
+
+pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
+    for r in &args.receivers {
+        if !flux::is_valid_name(r) {
+            bail!("receiver name {r:?} is not a valid Kubernetes name");
+        }
+    }
+    let bytes = Zeroizing::new(io::read_input(Path::new("-"))?);
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| anyhow!("the token on stdin is not UTF-8 text"))?;
+    let text = text
+        .strip_suffix('\n')
+        .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
+    let token = Token::from_string(text.to_string())?;
+    let mut out = String::new();
+    for r in &args.receivers {
+        let path = flux::webhook_path(token.expose(), r, &args.namespace);
+        let line = match &args.host {
+            Some(h) => flux::webhook_url(h, &path),
+            None => path,
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    io::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn cert_info(args: &CertInfoArgs) -> CliResult {
+    let (cert, source) = source::parse_cert(&args.cert)?;
+    let now = Timestamp::now();
+    let mut out = String::new();
+    let _ = writeln!(out, "source:       {source}");
+    if cert.is_bare_public_key() {
+        let _ = writeln!(out, "kind:         bare public key (no validity period)");
+    } else {
+        let subject = if cert.subject().is_empty() {
+            "(empty, as the controller sets it)"
+        } else {
+            cert.subject()
+        };
+        let _ = writeln!(out, "subject:      {subject}");
+    }
+    if let (Some(nb), Some(na)) = (cert.not_before(), cert.not_after()) {
+        let state = if cert.is_expired_at(now) {
+            "EXPIRED"
+        } else if cert.is_not_yet_valid_at(now) {
+            "not yet valid"
+        } else {
+            "valid"
+        };
+        let _ = writeln!(out, "not before:   {nb}");
+        let _ = writeln!(out, "not after:    {na} ({state})");
+    }
+    let _ = writeln!(out, "key:          RSA {} bits", cert.key_bits());
+    let _ = writeln!(out, "sha256:       {}", cert.fingerprint_hex());
+    io::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,150 @@
+//! `sealtoken seal`: kubeseal's sealing step, flag for flag.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use kubeseal_core::{
+    read_sealed_secrets, read_secrets, seal_raw, seal_secret, Format, Scope, SealOptions,
+};
+use zeroize::Zeroizing;
+
+use crate::cli::SealArgs;
+use crate::io::{self, Overwrite};
+use crate::{source, CliError, CliResult};
+
+pub fn run(args: &SealArgs) -> CliResult {
+    if !args.from_file.is_empty() && !args.raw {
+        bail!("--from-file requires --raw");
+    }
+    if args.raw {
+        return raw(args);
+    }
+    if let Some(target) = &args.merge_into {
+        return merge(args, target);
+    }
+    let input_path = args
+        .secret_file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("-"));
+    let what = io::display(&input_path);
+    let input = Zeroizing::new(io::read_input(&input_path)?);
+    let secrets = read_secrets(&input).with_context(|| what.clone())?;
+    let cert = source::load_cert(&args.cert)?;
+    let format = output_format(args, args.sealed_secret_file.as_deref());
+    let opts = options(args);
+    let mut out = String::new();
+    for secret in &secrets {
+        let sealed = seal_secret(&cert, secret, &opts).with_context(|| what.clone())?;
+        out.push_str(&sealed.to_string(format));
+    }
+    drop(secrets);
+    write_output(args.sealed_secret_file.as_deref(), out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn options(args: &SealArgs) -> SealOptions {
+    let mut opts = SealOptions::new()
+        .allow_empty_data(args.allow_empty_data)
+        .allow_expired_certificate(args.cert.allow_expired_cert);
+    opts.scope = args.scope.map(Scope::from);
+    opts.name = args.name.clone();
+    opts.namespace = args.namespace.clone();
+    opts
+}
+
+/// kubeseal's rule: -o wins; else a -w path ending in .yaml/.yml gives YAML; else JSON.
+fn output_format(args: &SealArgs, target: Option<&Path>) -> Format {
+    if let Some(f) = args.format {
+        return f.into();
+    }
+    match target.and_then(Path::extension).and_then(|e| e.to_str()) {
+        Some("yaml" | "yml") => Format::Yaml,
+        _ => Format::Json,
+    }
+}
+
+fn write_output(target: Option<&Path>, bytes: &[u8]) -> CliResult<()> {
+    match target {
+        // kubeseal replaces the -w target atomically; so do we.
+        Some(p) => io::write_atomic(p, bytes, Overwrite::Replace, None).map_err(CliError::failed),
+        None => io::write_stdout(bytes).map_err(CliError::failed),
+    }
+}
+
+/// `--raw`: one value, printed as base64 without a newline (as kubeseal prints it).
+fn raw(args: &SealArgs) -> CliResult {
+    let scope = args.scope.map(Scope::from).unwrap_or_default();
+    let namespace = args.namespace.clone().unwrap_or_default();
+    let name = args.name.clone().unwrap_or_default();
+    if scope != Scope::ClusterWide && namespace.is_empty() {
+        bail!("must provide the --namespace flag with --raw and --scope {scope}");
+    }
+    if scope == Scope::Strict && name.is_empty() {
+        bail!("must provide the --name flag with --raw and --scope {scope}");
+    }
+    if args.from_file.len() > 1 {
+        bail!("must provide only one --from-file when encrypting a single item with --raw");
+    }
+    let path = match args.from_file.first() {
+        Some(spec) => PathBuf::from(spec.split_once('=').map_or(spec.as_str(), |(_, p)| p)),
+        None => PathBuf::from("-"),
+    };
+    let value = Zeroizing::new(io::read_input(&path)?);
+    let cert = source::load_cert(&args.cert)?;
+    let sealed = seal_raw(&cert, scope, &namespace, &name, &value).map_err(CliError::failed)?;
+    write_output(args.sealed_secret_file.as_deref(), sealed.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--merge-into FILE`: seal the input's values with the target's name,
+/// namespace and scope, and add them to the target, which keeps its format.
+fn merge(args: &SealArgs, target: &Path) -> CliResult {
+    let target_text = io::read_input(target)?;
+    let mut targets =
+        read_sealed_secrets(&target_text).with_context(|| target.display().to_string())?;
+    if targets.len() != 1 {
+        bail!(
+            "{}: expected exactly one SealedSecret to merge into, found {}",
+            target.display(),
+            targets.len()
+        );
+    }
+    let mut orig = targets.remove(0);
+    let input_path = args
+        .secret_file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("-"));
+    let what = io::display(&input_path);
+    let input = Zeroizing::new(io::read_input(&input_path)?);
+    let secrets = read_secrets(&input).with_context(|| what.clone())?;
+    let cert = source::load_cert(&args.cert)?;
+    let mut opts = options(args);
+    opts.name = Some(orig.name.clone());
+    opts.override_namespace = orig.namespace.clone();
+    // Seal under the target's scope unless --scope says otherwise, so that the
+    // merged values decrypt under the same label as the existing ones.
+    opts.scope = opts
+        .scope
+        .or(Some(Scope::from_annotations(&orig.annotations)));
+    for secret in &secrets {
+        let mut secret = secret.clone();
+        if opts.scope == Some(Scope::Strict) {
+            Scope::Strict.apply_to_annotations(&mut secret.annotations);
+        }
+        let update = seal_secret(&cert, &secret, &opts).with_context(|| what.clone())?;
+        orig.merge_from(&update);
+    }
+    let format = match args.format {
+        Some(f) => f.into(),
+        None => Format::detect(&target_text),
+    };
+    io::write_atomic(
+        target,
+        orig.to_string(format).as_bytes(),
+        Overwrite::Replace,
+        None,
+    )
+    .map_err(CliError::failed)?;
+    Ok(ExitCode::SUCCESS)
+}

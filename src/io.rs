@@ -1,0 +1,149 @@
+//! File output: atomic writes beside the target, stdin/stdout, private token files.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// Largest input read from a file or stdin (manifests are small; this bounds memory).
+pub const MAX_INPUT: u64 = 64 * 1024 * 1024;
+
+/// Reads a whole file, or stdin for `-`, refusing inputs over [`MAX_INPUT`].
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let what = display(path);
+    let mut buf = Vec::new();
+    let n = if path == Path::new("-") {
+        io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut buf)
+    } else {
+        File::open(path)
+            .with_context(|| format!("cannot read {what}"))?
+            .take(MAX_INPUT + 1)
+            .read_to_end(&mut buf)
+    }
+    .with_context(|| format!("cannot read {what}"))?;
+    if n as u64 > MAX_INPUT {
+        bail!(
+            "{what} is larger than {} MiB; refusing to read it",
+            MAX_INPUT / 1024 / 1024
+        );
+    }
+    Ok(buf)
+}
+
+/// A name for messages: `stdin` for `-`.
+pub fn display(path: &Path) -> String {
+    if path == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// What to do when the target exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Refuse (the default for files we create).
+    Refuse,
+    /// Replace atomically.
+    Replace,
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same
+/// directory, flushed and synced, then renamed over the target. On any error
+/// the temporary file is removed and the target is untouched.
+pub fn write_atomic(
+    path: &Path,
+    contents: &[u8],
+    overwrite: Overwrite,
+    mode: Option<u32>,
+) -> Result<()> {
+    let what = path.display();
+    if overwrite == Overwrite::Refuse && fs::symlink_metadata(path).is_ok() {
+        bail!("{what} already exists; pass --force to replace it");
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(
+            ".{}.",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ))
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .with_context(|| {
+            format!(
+                "cannot write {what}: cannot create a temporary file in {}",
+                dir.display()
+            )
+        })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match mode {
+            Some(m) => m,
+            // Keep an existing file's permissions; else the usual 0644 (less umask is not applied to tempfiles).
+            None => fs::metadata(path)
+                .map(|m| m.permissions().mode() & 0o7777)
+                .unwrap_or(0o644),
+        };
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot write {what}"))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    tmp.write_all(contents)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {what}"))?;
+    if overwrite == Overwrite::Refuse {
+        // Never clobber a file that appeared meanwhile.
+        tmp.persist_noclobber(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {what}"))?;
+    } else {
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {what}"))?;
+    }
+    Ok(())
+}
+
+/// Creates a new file readable only by its owner (0600) holding `contents`.
+/// Refuses to replace an existing file.
+pub fn write_private_new(path: &Path, contents: &[u8]) -> Result<()> {
+    let what = path.display();
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).with_context(|| {
+        if path.exists() {
+            format!("{what} already exists; refusing to replace a token file")
+        } else {
+            format!("cannot create {what}")
+        }
+    })?;
+    if let Err(e) = f.write_all(contents).and_then(|()| f.sync_all()) {
+        drop(f);
+        let _ = fs::remove_file(path);
+        return Err(e).with_context(|| format!("cannot write {what}"));
+    }
+    Ok(())
+}
+
+/// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
+pub fn write_stdout(contents: &[u8]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(contents).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to stdout"),
+    }
+}
