@@ -1,0 +1,4 @@
+//! All integration tests, in one binary (faster to link, shared helpers).
+
+mod common;
+mod tools;

@@ -1,0 +1,71 @@
+//! External tools the tests compare against, installed on first use by the
+//! tests themselves into `target/test-tools/venv` (from PyPI), so that a
+//! plain `cargo test` works on a fresh machine.
+//!
+//! - `cryptography` (pyca): an independent implementation of RSA-OAEP and AES-GCM.
+//! - `pre-commit`: the real hook runner, for the hook integration test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Python packages the tests need, pinned to a major version.
+const PACKAGES: &[&str] = &["cryptography>=42,<49", "pre-commit>=3,<5"];
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn venv_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
+    let target = if target.is_absolute() { target } else { workspace().join(target) };
+    target.join("test-tools").join("venv")
+}
+
+fn venv_ready(venv: &Path) -> bool {
+    venv.join("bin/pre-commit").exists()
+        && Command::new(venv.join("bin/python"))
+            .args(["-c", "import cryptography"])
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+/// The venv's `bin` directory, creating the venv on first use.
+pub fn venv_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let venv = venv_dir();
+        std::fs::create_dir_all(venv.parent().unwrap()).unwrap();
+        // Several test processes may start at once: one installs, the others wait.
+        let lock = std::fs::File::create(venv.parent().unwrap().join(".lock")).unwrap();
+        lock.lock().unwrap();
+        if !venv_ready(&venv) {
+            let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+            let ok = Command::new(&python)
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "cannot create a Python venv with {python} -m venv (install python3-venv)");
+            let ok = Command::new(venv.join("bin/python"))
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+                .args(PACKAGES)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "pip could not install {PACKAGES:?} into {}", venv.display());
+        }
+        venv.join("bin")
+    })
+}
+
+/// Python with pyca/cryptography.
+pub fn python() -> PathBuf {
+    venv_bin().join("python")
+}
+
+/// The `pre-commit` executable.
+pub fn pre_commit() -> PathBuf {
+    venv_bin().join("pre-commit")
+}
