@@ -1,4 +1,7 @@
 //! All integration tests, in one binary (faster to link, shared helpers).
 
 mod common;
+mod golden;
+mod interop;
 mod tools;
+mod vectors;
