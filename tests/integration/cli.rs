@@ -1,0 +1,845 @@
+//! The `sealtoken` binary, end to end: the main job, `seal` flag by flag,
+//! `unseal`, `webhook-path`, `cert-info`, and bad input.
+
+use std::path::Path;
+use std::process::Command as StdCommand;
+
+use kubeseal_core::{read_sealed_secrets, unseal, unseal_raw, PrivateKey, Scope, SealedSecret};
+use predicates::prelude::*;
+
+use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken};
+
+fn keys() -> Vec<PrivateKey> {
+    PrivateKey::from_pem(&read_fixture("upstream/controller.key")).unwrap()
+}
+
+fn only_sealed(bytes: &[u8]) -> SealedSecret {
+    let mut v = read_sealed_secrets(bytes).unwrap();
+    assert_eq!(v.len(), 1);
+    v.remove(0)
+}
+
+fn unsealed_value(sealed: &SealedSecret, key: &str) -> Vec<u8> {
+    unseal(sealed, &keys()).unwrap().data[key].expose().to_vec()
+}
+
+/// The token printed under "Webhook token" in a report.
+fn reported_token(report: &str) -> String {
+    report
+        .lines()
+        .skip_while(|l| !l.starts_with("Webhook token"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no token in {report}"))
+        .trim()
+        .to_string()
+}
+
+/// `sha256sum` of a string, as an independent check of the webhook path formula.
+fn sha256sum(s: &str) -> String {
+    let out = StdCommand::new("sh")
+        .args(["-c", "printf %s \"$1\" | sha256sum", "sh", s])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn main_job_to_stdout_writes_only_the_manifest_and_reports_the_token_on_stderr() {
+    let out = sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .args(["--namespace", "flux-system"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sealed = only_sealed(&out.stdout);
+    assert_eq!(sealed.name, "webhook-token");
+    assert_eq!(sealed.namespace.as_deref(), Some("flux-system"));
+    assert_eq!(sealed.template.secret_type.as_deref(), Some("Opaque"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("---\napiVersion: bitnami.com/v1alpha1\n")
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let token = reported_token(&stderr);
+    assert_eq!(token.len(), 32);
+    assert!(token
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    assert_eq!(unsealed_value(&sealed, "token"), token.as_bytes());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
+    assert_eq!(
+        stderr.matches(&token).count(),
+        1,
+        "token shown exactly once"
+    );
+}
+
+#[test]
+fn main_job_options_bytes_name_key_scope_json() {
+    let out = sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .args([
+            "-n",
+            "apps",
+            "--bytes",
+            "32",
+            "--name",
+            "hook",
+            "--key",
+            "secret",
+            "--scope",
+            "namespace-wide",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.starts_with(b"{\n  \"kind\": \"SealedSecret\""));
+    let sealed = only_sealed(&out.stdout);
+    assert_eq!(
+        (sealed.name.as_str(), sealed.namespace.as_deref()),
+        ("hook", Some("apps"))
+    );
+    assert_eq!(
+        Scope::from_annotations(&sealed.annotations),
+        Scope::NamespaceWide
+    );
+    let token = reported_token(&String::from_utf8(out.stderr).unwrap());
+    assert_eq!(token.len(), 64);
+    assert_eq!(unsealed_value(&sealed, "secret"), token.as_bytes());
+}
+
+#[test]
+fn main_job_receivers_and_urls_follow_the_controller_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .args([
+            "--receiver",
+            "tenant-demo-github",
+            "--receiver",
+            "tenant-demo-gitlab",
+            "--host",
+            "flux.example.org",
+            "-w",
+        ])
+        .arg(dir.path().join("t.yaml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report = String::from_utf8(out.stdout).unwrap();
+    let token = reported_token(&report);
+    for (name, provider_line) in [
+        (
+            "tenant-demo-github",
+            "GitHub: Payload URL https://flux.example.org/hook/",
+        ),
+        (
+            "tenant-demo-gitlab",
+            "GitLab: URL https://flux.example.org/hook/",
+        ),
+    ] {
+        let hash = sha256sum(&format!("{token}{name}flux-system"));
+        assert!(
+            report.contains(&format!("webhook path: /hook/{hash}")),
+            "{report}"
+        );
+        assert!(
+            report.contains(&format!("{provider_line}{hash}")),
+            "{report}"
+        );
+    }
+    assert!(report.contains("content type application/json"));
+    assert!(report.contains("Push events + Tag push events"));
+}
+
+#[test]
+fn main_job_single_receiver_records_the_url_annotation() {
+    let out = sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .args(["--receiver", "r-github", "--host", "flux.example.org"])
+        .output()
+        .unwrap();
+    let sealed = only_sealed(&out.stdout);
+    let url = &sealed.template.annotations["notification.toolkit.fluxcd.io/webhook"];
+    let token = reported_token(&String::from_utf8(out.stderr).unwrap());
+    assert_eq!(
+        url,
+        &format!(
+            "https://flux.example.org/hook/{}",
+            sha256sum(&format!("{token}r-githubflux-system"))
+        )
+    );
+}
+
+#[test]
+fn main_job_refuses_to_overwrite_and_force_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("webhook-token.sealed.yaml");
+    std::fs::write(&target, "precious\n").unwrap();
+    sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .arg("-w")
+        .arg(&target)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists; pass --force"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+    sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .arg("-w")
+        .arg(&target)
+        .arg("--force")
+        .assert()
+        .success();
+    only_sealed(&std::fs::read(&target).unwrap());
+    // No temporary files left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn main_job_token_file_is_private_and_token_is_not_printed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("token.txt");
+    let out = sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .arg("--token-file")
+        .arg(&tf)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let token = std::fs::read_to_string(&tf).unwrap();
+    assert_eq!(
+        std::fs::metadata(&tf).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
+    assert_eq!(
+        unsealed_value(&only_sealed(&out.stdout), "token"),
+        token.as_bytes()
+    );
+    // An existing token file is never replaced, and nothing is written then.
+    sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .arg("--token-file")
+        .arg(&tf)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("refusing to replace a token file"));
+    assert_eq!(std::fs::read_to_string(&tf).unwrap(), token);
+}
+
+#[test]
+fn main_job_reuses_a_token_from_stdin_or_file_trimming_one_newline() {
+    let out = sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .args(["--token-stdin", "--receiver", "x-github"])
+        .write_stdin("reused-token-123\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("removed the line break"));
+    assert!(
+        !stderr.contains("reused-token-123"),
+        "a reused token is not shown again"
+    );
+    assert!(stderr.contains(&sha256sum("reused-token-123x-githubflux-system")));
+    assert_eq!(
+        unsealed_value(&only_sealed(&out.stdout), "token"),
+        b"reused-token-123"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("in.txt");
+    std::fs::write(&tf, "abc def").unwrap();
+    sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .arg("--token-file-in")
+        .arg(&tf)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("whitespace"))
+        .stderr(predicate::str::contains("abc def").not());
+}
+
+#[test]
+fn main_job_writes_receiver_manifests_and_interval_patch() {
+    let dir = tempfile::tempdir().unwrap();
+    let recv = dir.path().join("receivers");
+    let out = sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .args([
+            "--provider",
+            "github",
+            "--provider",
+            "gitlab",
+            "--git-repository",
+            "tenant-demo",
+            "--receiver-manifests",
+        ])
+        .arg(&recv)
+        .arg("-w")
+        .arg(dir.path().join("token.yaml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let gh = std::fs::read_to_string(recv.join("receiver-tenant-demo-github.yaml")).unwrap();
+    for want in [
+        "kind: Receiver",
+        "name: tenant-demo-github",
+        "type: github",
+        "- \"ping\"",
+        "- \"push\"",
+        "name: webhook-token",
+        "kind: GitRepository",
+        "name: tenant-demo",
+    ] {
+        assert!(gh.contains(want), "{want}: {gh}");
+    }
+    let gl = std::fs::read_to_string(recv.join("receiver-tenant-demo-gitlab.yaml")).unwrap();
+    assert!(gl.contains("- \"Push Hook\"") && gl.contains("- \"Tag Push Hook\""));
+    let patch = std::fs::read_to_string(recv.join("gitrepository-tenant-demo-interval-patch.yaml"))
+        .unwrap();
+    assert!(patch.contains("kind: GitRepository") && patch.contains("interval: 1h"));
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(report.contains("ImageUpdateAutomation"));
+    assert!(report.lines().count() < 25, "advice stays short: {report}");
+}
+
+#[test]
+fn main_job_bad_arguments_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--namespace", "Flux_System"],
+        vec!["--bytes", "0"],
+        vec!["--receiver", "Bad Name"],
+        vec!["--interval", "1 day", "--git-repository", "x"],
+        vec!["--provider", "github"],
+    ] {
+        sealtoken()
+            .current_dir(dir.path())
+            .arg("--cert")
+            .arg(demo_cert())
+            .args(&args)
+            .arg("-w")
+            .arg("out.yaml")
+            .assert()
+            .code(2)
+            .stdout("");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{args:?}"
+        );
+    }
+}
+
+// ---- seal ----
+
+#[test]
+fn seed_command_line_works_with_seal_and_cert() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("upstream/secret.yaml"),
+        dir.path().join("secret.yaml"),
+    )
+    .unwrap();
+    sealtoken()
+        .current_dir(dir.path())
+        .args([
+            "seal",
+            "-f",
+            "secret.yaml",
+            "-w",
+            "flux-webhook-token.sealed.yaml",
+            "--controller-namespace",
+            "sealed-secrets",
+            "-n",
+            "flux-system",
+            "--cert",
+        ])
+        .arg(demo_cert())
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read(dir.path().join("flux-webhook-token.sealed.yaml")).unwrap();
+    assert!(text.starts_with(b"---\n"), ".yaml target gives YAML");
+    assert_eq!(
+        unsealed_value(&only_sealed(&text), "token"),
+        b"8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c"
+    );
+}
+
+#[test]
+fn seal_stdin_to_stdout_json_by_default_and_env_cert() {
+    sealtoken()
+        .arg("seal")
+        .env("SEALED_SECRETS_CERT", demo_cert())
+        .write_stdin(read_fixture("upstream/secret.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "{\n  \"kind\": \"SealedSecret\",\n  \"apiVersion\": \"bitnami.com/v1alpha1\",",
+        ));
+}
+
+#[test]
+fn seal_multi_document_keeps_order_and_format_flag() {
+    let input = "apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: x}\nstringData: {k: one}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\ndata: {k: dHdv}\n";
+    let out = sealtoken()
+        .args(["seal", "-o", "yaml", "-n", "x", "--cert"])
+        .arg(demo_cert())
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = read_sealed_secrets(&out.stdout).unwrap();
+    let names: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(unsealed_value(&all[0], "k"), b"one");
+    assert_eq!(unsealed_value(&all[1], "k"), b"two");
+    assert_eq!(all[1].namespace.as_deref(), Some("x"));
+}
+
+#[test]
+fn seal_scope_flag_and_annotations() {
+    let out = sealtoken()
+        .args(["seal", "--scope", "cluster-wide", "--cert"])
+        .arg(demo_cert())
+        .write_stdin("kind: Secret\nmetadata: {name: c}\nstringData: {k: v}\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = only_sealed(&out.stdout);
+    assert_eq!(
+        s.annotations["sealedsecrets.bitnami.com/cluster-wide"],
+        "true"
+    );
+    assert_eq!(
+        s.template.annotations["sealedsecrets.bitnami.com/cluster-wide"],
+        "true"
+    );
+    assert_eq!(s.namespace, None);
+    assert_eq!(unsealed_value(&s, "k"), b"v");
+}
+
+#[test]
+fn seal_namespace_rules() {
+    sealtoken()
+        .args(["seal", "-n", "other", "--cert"])
+        .arg(demo_cert())
+        .write_stdin(read_fixture("upstream/secret.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("namespace mismatch"));
+    sealtoken()
+        .args(["seal", "--cert"])
+        .arg(demo_cert())
+        .write_stdin("kind: Secret\nmetadata: {name: n}\nstringData: {k: v}\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has no namespace"));
+}
+
+#[test]
+fn seal_empty_data_needs_allow_empty_data() {
+    let input = "kind: Secret\nmetadata: {name: e, namespace: x}\n";
+    sealtoken()
+        .args(["seal", "--cert"])
+        .arg(demo_cert())
+        .write_stdin(input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no data"));
+    let out = sealtoken()
+        .args(["seal", "--allow-empty-data", "--cert"])
+        .arg(demo_cert())
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"encryptedData\": {}"));
+}
+
+#[test]
+fn seal_raw_prints_bare_base64_that_unseals() {
+    let out = sealtoken()
+        .args(["seal", "--raw", "-n", "apps", "--name", "db", "--cert"])
+        .arg(demo_cert())
+        .write_stdin("p@ss\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let b64 = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !b64.ends_with('\n'),
+        "kubeseal prints --raw without a newline"
+    );
+    assert_eq!(
+        unseal_raw(&keys(), Scope::Strict, "apps", "db", &b64)
+            .unwrap()
+            .expose(),
+        b"p@ss\n"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("v");
+    std::fs::write(&f, "file-value").unwrap();
+    let out = sealtoken()
+        .args([
+            "seal",
+            "--raw",
+            "--scope",
+            "namespace-wide",
+            "-n",
+            "apps",
+            "--from-file",
+        ])
+        .arg(format!("key={}", f.display()))
+        .arg("--cert")
+        .arg(demo_cert())
+        .output()
+        .unwrap();
+    let b64 = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        unseal_raw(&keys(), Scope::NamespaceWide, "apps", "", &b64)
+            .unwrap()
+            .expose(),
+        b"file-value"
+    );
+
+    sealtoken()
+        .args(["seal", "--raw", "-n", "apps", "--cert"])
+        .arg(demo_cert())
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--name"));
+    sealtoken()
+        .args(["seal", "--from-file", "x", "--cert"])
+        .arg(demo_cert())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--from-file requires --raw"));
+}
+
+#[test]
+fn seal_merge_into_keeps_other_keys_and_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("t.yaml");
+    std::fs::copy(fixture("upstream/flux-webhook-token.sealed.yaml"), &target).unwrap();
+    let before = only_sealed(&std::fs::read(&target).unwrap());
+    sealtoken()
+        .args(["seal", "--merge-into"])
+        .arg(&target)
+        .arg("--cert")
+        .arg(demo_cert())
+        .write_stdin("kind: Secret\nstringData: {extra: more}\n")
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read(&target).unwrap();
+    assert!(text.starts_with(b"---\n"), "a YAML target stays YAML");
+    let after = only_sealed(&text);
+    assert_eq!(
+        after.encrypted_data["token"], before.encrypted_data["token"],
+        "other keys kept"
+    );
+    assert_eq!(unsealed_value(&after, "extra"), b"more");
+    assert_eq!(
+        unsealed_value(&after, "token"),
+        b"8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c"
+    );
+}
+
+#[test]
+fn seal_write_is_atomic_and_replaces_like_kubeseal() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.json");
+    std::fs::write(&target, "old").unwrap();
+    sealtoken()
+        .args(["seal", "-f"])
+        .arg(fixture("upstream/secret.yaml"))
+        .arg("-w")
+        .arg(&target)
+        .arg("--cert")
+        .arg(demo_cert())
+        .assert()
+        .success();
+    assert!(std::fs::read(&target).unwrap().starts_with(b"{"));
+    // A failing seal leaves the old file untouched.
+    std::fs::write(&target, "old").unwrap();
+    sealtoken()
+        .args(["seal", "-w"])
+        .arg(&target)
+        .arg("--cert")
+        .arg(demo_cert())
+        .write_stdin("kind: Secret\nmetadata: {name: x, namespace: y}\ndata: {k: '!!!'}\n")
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+// ---- bad certificates and input ----
+
+fn seal_with_cert(cert: &Path) -> assert_cmd::assert::Assert {
+    sealtoken()
+        .args(["seal", "--cert"])
+        .arg(cert)
+        .write_stdin(read_fixture("upstream/secret.yaml"))
+        .assert()
+}
+
+#[test]
+fn unsafe_certificates_are_refused_with_one_line() {
+    for (file, want) in [
+        ("keys/rsa1024.crt", "1024 bits is too small"),
+        ("keys/ec.crt", "expected an RSA public key"),
+        ("keys/expired.crt", "expired on 2021-01-01T00:00:00Z"),
+        ("keys/README.md", "no PEM certificate found"),
+    ] {
+        let a = seal_with_cert(&fixture(file)).code(2).stdout("");
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(want), "{file}: {err}");
+        assert_eq!(err.lines().count(), 1, "{file}: {err}");
+    }
+    seal_with_cert(Path::new("/nonexistent/pub.pem"))
+        .code(2)
+        .stderr(predicate::str::contains("cannot read /nonexistent/pub.pem"));
+}
+
+#[test]
+fn expired_certificate_can_be_allowed_and_future_one_warns() {
+    sealtoken()
+        .args(["seal", "--allow-expired-cert", "--cert"])
+        .arg(fixture("keys/expired.crt"))
+        .write_stdin(read_fixture("upstream/secret.yaml"))
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("warning: certificate")
+                .and(predicate::str::contains("expired")),
+        );
+    seal_with_cert(&fixture("keys/future.crt"))
+        .success()
+        .stderr(predicate::str::contains("not valid before 2040-01-01"));
+}
+
+#[test]
+fn bare_public_key_and_pinning() {
+    seal_with_cert(&fixture("keys/rsa3072.pub.pem")).success();
+    let fp = "02:70:33:AA:A4:2E:61:C5:49:33:A9:90:A5:8C:E7:91:C8:71:44:FB:41:F0:C6:E0:FE:68:2E:7A:C6:A1:73:28";
+    sealtoken()
+        .args(["seal", "--cert-sha256", fp, "--cert"])
+        .arg(demo_cert())
+        .write_stdin(read_fixture("upstream/secret.yaml"))
+        .assert()
+        .success();
+    sealtoken()
+        .args(["seal", "--cert-sha256", &"ab".repeat(32), "--cert"])
+        .arg(demo_cert())
+        .write_stdin(read_fixture("upstream/secret.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not match the pinned"));
+}
+
+#[test]
+fn bad_input_is_one_line_naming_the_input_and_never_the_value() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "kind: Secret\nmetadata: {name: a, namespace: b}\ndata:\n  k: s3cr3t-not-base64!\n",
+            "data.k (line 4): not valid base64",
+        ),
+        (
+            "kind: Secret\nmetadata: {name: a, namespace: b}\nstringData:\n  k: [s3cr3t]\n",
+            "stringData.k (line 4): expected a string",
+        ),
+        (
+            "kind: ConfigMap\nmetadata: {name: a}\ndata: {k: s3cr3t}\n",
+            "expected kind Secret",
+        ),
+        (
+            "kind: Secret\nstringData: {k: s3cr3t}\n",
+            "missing metadata.name",
+        ),
+        ("a: [s3cr3t\n", "not valid YAML or JSON"),
+        ("", "no Secret found"),
+        (
+            "kind: SealedSecret\napiVersion: bitnami.com/v1alpha1\n",
+            "already a SealedSecret",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (input, want) in cases {
+        let f = dir.path().join("in.yaml");
+        std::fs::write(&f, input).unwrap();
+        let a = sealtoken()
+            .args(["seal", "-n", "b", "-f"])
+            .arg(&f)
+            .arg("--cert")
+            .arg(demo_cert())
+            .assert()
+            .code(2)
+            .stdout("");
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(want), "{input:?}: {err}");
+        assert!(err.contains("in.yaml"), "names the input: {err}");
+        assert!(!err.contains("s3cr3t"), "leaks a value: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn output_in_a_missing_directory_fails_cleanly() {
+    sealtoken()
+        .args(["seal", "-f"])
+        .arg(fixture("upstream/secret.yaml"))
+        .args(["-w", "/nonexistent-dir/out.json", "--cert"])
+        .arg(demo_cert())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "cannot write /nonexistent-dir/out.json",
+        ));
+}
+
+// ---- unseal, webhook-path, cert-info, completions ----
+
+#[test]
+fn unseal_recovers_and_warns_and_wrong_key_fails() {
+    sealtoken()
+        .args(["unseal", "--key"])
+        .arg(demo_key())
+        .arg("-f")
+        .arg(fixture("upstream/flux-webhook-token.sealed.json"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "token: OGYzYzJhMWI5ZDRlNWY2YTdiOGM5ZDBlMWYyYTNiNGM=",
+        ))
+        .stderr(predicate::str::contains("PLAINTEXT"));
+    sealtoken()
+        .args(["unseal", "--recovery-private-key"])
+        .arg(fixture("keys/rsa2048.pkcs8.key"))
+        .arg("-f")
+        .arg(fixture("upstream/flux-webhook-token.sealed.yaml"))
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("no key could decrypt"));
+    // Several keys: the right one is found.
+    sealtoken()
+        .args(["unseal", "--key"])
+        .arg(fixture("keys/rsa2048.pkcs8.key"))
+        .arg("--key")
+        .arg(demo_key())
+        .arg("-f")
+        .arg(fixture("upstream/flux-webhook-token.sealed.yaml"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn webhook_path_reads_the_token_from_stdin() {
+    let want = format!(
+        "https://flux.example.org/hook/{}\n",
+        sha256sum("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4ctenant-demo-githubflux-system")
+    );
+    assert_eq!(want, "https://flux.example.org/hook/a9103a0523b26719250dc181140a680663c2f300fcbe0b8c66dc11aca753fbb9\n");
+    sealtoken()
+        .args([
+            "webhook-path",
+            "--receiver",
+            "tenant-demo-github",
+            "-n",
+            "flux-system",
+            "--host",
+            "flux.example.org",
+        ])
+        .write_stdin("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c\n")
+        .assert()
+        .success()
+        .stdout(want);
+}
+
+#[test]
+fn cert_info_shows_fingerprint_and_validity() {
+    sealtoken()
+        .args(["cert-info", "--cert"])
+        .arg(demo_cert())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RSA 4096 bits"))
+        .stdout(predicate::str::contains(
+            "027033aaa42e61c54933a990a58ce791c87144fb41f0c6e0fe682e7ac6a17328",
+        ))
+        .stdout(predicate::str::contains("2036-11-22T12:57:37Z (valid)"));
+    sealtoken()
+        .args(["cert-info", "--cert"])
+        .arg(fixture("keys/expired.crt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("EXPIRED"));
+}
+
+#[test]
+fn help_version_and_completions() {
+    sealtoken()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sealtoken --cert pub.pem"));
+    sealtoken()
+        .args(["seal", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--merge-into"));
+    sealtoken()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("sealtoken "));
+    sealtoken()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("_sealtoken"));
+}
