@@ -53,6 +53,9 @@ pub enum Command {
     /// Show a sealing certificate: subject, validity, key size, fingerprint.
     #[command(after_help = "Example:\n  sealtoken cert-info --cert pub.pem")]
     CertInfo(CertInfoArgs),
+    /// Fetch the controller's certificate, check it, and save it for sealing offline.
+    #[command(after_help = crate::commands::fetch_cert::EXAMPLES)]
+    FetchCert(crate::commands::fetch_cert::FetchCertArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  sealtoken completions bash > /etc/bash_completion.d/sealtoken"
@@ -67,7 +70,8 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct CertArgs {
     /// The controller's public certificate: a PEM file, or - for stdin
-    /// (as saved by `kubeseal --fetch-cert`).
+    /// (as saved by `kubeseal --fetch-cert`), or an http(s):// URL.
+    /// Without it, the certificate is fetched from the cluster.
     #[arg(long, env = "SEALED_SECRETS_CERT", value_name = "FILE")]
     pub cert: Option<String>,
 
@@ -96,6 +100,15 @@ pub struct CertArgs {
         value_name = "NAME"
     )]
     pub controller_name: String,
+
+    /// Kubeconfig file for fetching the certificate from the cluster
+    /// (default: $KUBECONFIG, else ~/.kube/config).
+    #[arg(long, env = "SEALED_SECRETS_KUBECONFIG", value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Kubeconfig context for fetching the certificate (default: the current context).
+    #[arg(long, env = "SEALED_SECRETS_CONTEXT", value_name = "NAME")]
+    pub context: Option<String>,
 }
 
 /// Output layouts.

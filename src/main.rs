@@ -12,7 +12,11 @@ macro_rules! bail {
     };
 }
 
+#[cfg(feature = "http")]
+mod cert_url;
 mod cli;
+#[cfg(feature = "cluster")]
+mod cluster;
 mod commands;
 mod io;
 mod source;

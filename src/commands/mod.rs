@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command, OutputFormat};
 use crate::CliResult;
 
 pub mod check;
+pub mod fetch_cert;
 mod info;
 mod seal;
 mod token;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Check(a)) => check::run(&a),
         Some(Command::WebhookPath(a)) => info::webhook_path(&a),
         Some(Command::CertInfo(a)) => info::cert_info(&a),
+        Some(Command::FetchCert(a)) => fetch_cert::run(&a),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

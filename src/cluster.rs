@@ -1,0 +1,330 @@
+//! No `--cert`: the controller's certificate from the cluster, as kubeseal
+//! fetches it: GET the controller's Service to learn its first port's name,
+//! then GET `/v1/cert.pem` through the API server's service proxy.
+//!
+//! kube-rs loads the kubeconfig (`--kubeconfig`, else `KUBECONFIG`, else
+//! `~/.kube/config`, else the in-cluster service account) and does every
+//! kind of authentication it describes: client certificates, bearer tokens
+//! and token files, exec credential plugins (EKS, GKE, AKS, OIDC logins),
+//! basic auth. The async runtime is built here, only when this runs.
+
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use http_body_util::BodyExt;
+use kube::client::AuthError;
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
+
+use crate::cli::CertArgs;
+use crate::source::{fmt_secs, root_cause, MAX_FETCHED};
+
+/// Fetches the certificate of the controller named by `args`; returns its
+/// bytes and a name for the source (`service NS/NAME via SERVER`).
+pub fn fetch_cert(args: &CertArgs, timeout: Duration) -> Result<(Vec<u8>, String)> {
+    check_name(&args.controller_namespace, "--controller-namespace")?;
+    check_name(&args.controller_name, "--controller-name")?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the network runtime")?;
+    rt.block_on(fetch_async(args, timeout))
+}
+
+async fn fetch_async(args: &CertArgs, timeout: Duration) -> Result<(Vec<u8>, String)> {
+    let mut config = load_config(args).await?;
+    config.connect_timeout = Some(timeout);
+    config.read_timeout = Some(timeout);
+    config.write_timeout = Some(timeout);
+    if config
+        .cluster_url
+        .host()
+        .is_some_and(|h| proxy_from_env_is_bypassed(&config.proxy_url, h))
+    {
+        config.proxy_url = None;
+    }
+    let server = config.cluster_url.to_string();
+    let server = server.trim_end_matches('/');
+    let (ns, name) = (&args.controller_namespace, &args.controller_name);
+    let what = format!("service {ns}/{name} via {server}");
+    let fail = |msg: String| anyhow!("cannot fetch the certificate from {what}: {msg}");
+
+    let client = kube::Client::try_from(config).map_err(|e| fail(describe(&e, timeout)))?;
+    let (status, body) = get(
+        &client,
+        &format!("/api/v1/namespaces/{ns}/services/{name}"),
+        "application/json",
+        timeout,
+    )
+    .await
+    .map_err(fail)?;
+    if !status.is_success() {
+        return Err(fail(format!(
+            "cannot get the service: {} (check --controller-namespace and --controller-name)",
+            status_line(status, &body)
+        )));
+    }
+    let port = first_port_name(&body).map_err(|m| fail(format!("the service {m}")))?;
+    let (status, body) = get(
+        &client,
+        &format!("/api/v1/namespaces/{ns}/services/http:{name}:{port}/proxy/v1/cert.pem"),
+        "application/x-pem-file, */*",
+        timeout,
+    )
+    .await
+    .map_err(fail)?;
+    if !status.is_success() {
+        return Err(fail(status_line(status, &body)));
+    }
+    Ok((body, what))
+}
+
+/// The client configuration: `--kubeconfig`, else the usual kubeconfig files
+/// (`KUBECONFIG`, else `~/.kube/config`), with `--context` if given; when
+/// there is no kubeconfig at all and no `--context`, the in-cluster service account.
+async fn load_config(args: &CertArgs) -> Result<kube::Config> {
+    let options = KubeConfigOptions {
+        context: args.context.clone(),
+        cluster: None,
+        user: None,
+    };
+    if let Some(path) = &args.kubeconfig {
+        let in_file = |e: KubeconfigError| anyhow!(kubeconfig_error(&e, Some(path)));
+        let kc = Kubeconfig::read_from(path).map_err(in_file)?;
+        return kube::Config::from_custom_kubeconfig(kc, &options)
+            .await
+            .map_err(in_file);
+    }
+    match kube::Config::from_kubeconfig(&options).await {
+        Ok(c) => Ok(c),
+        Err(e) if args.context.is_none() && is_missing_file(&e) => {
+            kube::Config::incluster().map_err(|_| {
+                anyhow!(
+                    "no certificate given, and no cluster to fetch it from ({}; not running in a cluster); \
+                     pass --cert FILE or URL, or --kubeconfig",
+                    kubeconfig_error(&e, None)
+                )
+            })
+        }
+        Err(e) => Err(anyhow!(kubeconfig_error(&e, None))),
+    }
+}
+
+/// Whether kube found no kubeconfig file to read.
+fn is_missing_file(e: &KubeconfigError) -> bool {
+    match e {
+        KubeconfigError::FindPath => true,
+        KubeconfigError::ReadConfig(io, _) => io.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
+    }
+}
+
+/// One line for a kubeconfig error (`path`: the file given with `--kubeconfig`).
+fn kubeconfig_error(e: &KubeconfigError, path: Option<&std::path::Path>) -> String {
+    match e {
+        KubeconfigError::ReadConfig(io, p) => {
+            format!("cannot read the kubeconfig {}: {io}", p.display())
+        }
+        KubeconfigError::FindPath => "no kubeconfig found ($KUBECONFIG, ~/.kube/config)".into(),
+        _ => match path {
+            Some(p) => format!("kubeconfig {}: {}", p.display(), one_line(e)),
+            None => format!("kubeconfig: {}", one_line(e)),
+        },
+    }
+}
+
+/// GETs `path` from the API server; returns the status and a body of at most
+/// [`MAX_FETCHED`] bytes. Errors are one line without the server's name.
+async fn get(
+    client: &kube::Client,
+    path: &str,
+    accept: &str,
+    timeout: Duration,
+) -> std::result::Result<(http::StatusCode, Vec<u8>), String> {
+    let req = http::Request::get(path)
+        .header(http::header::ACCEPT, accept)
+        .body(kube::client::Body::empty())
+        .map_err(|e| format!("bad request {path}: {e}"))?;
+    let resp = client.send(req).await.map_err(|e| describe(&e, timeout))?;
+    let status = resp.status();
+    let body = http_body_util::Limited::new(resp.into_body(), MAX_FETCHED)
+        .collect()
+        .await
+        .map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                format!(
+                    "the response is larger than {} KiB; refusing it",
+                    MAX_FETCHED / 1024
+                )
+            } else if is_timeout(&*e) {
+                format!("timed out after {}", fmt_secs(timeout))
+            } else {
+                format!("cannot read the response: {}", root_cause(&*e))
+            }
+        })?
+        .to_bytes();
+    Ok((status, body.to_vec()))
+}
+
+/// One line for a client error, without secrets: an exec plugin's stdout
+/// (which carries credentials) is never shown.
+fn describe(e: &kube::Error, timeout: Duration) -> String {
+    match e {
+        kube::Error::Auth(AuthError::AuthExecRun { cmd, status, out }) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match stderr.lines().map(str::trim).find(|l| !l.is_empty()) {
+                Some(line) => format!("credential plugin {cmd} failed ({status}): {line}"),
+                None => format!("credential plugin {cmd} failed ({status})"),
+            }
+        }
+        kube::Error::Auth(a) => format!("authentication failed: {}", one_line(a)),
+        _ if is_timeout(e) => format!("timed out after {}", fmt_secs(timeout)),
+        _ => root_cause(e),
+    }
+}
+
+/// Whether any error in the chain is an I/O timeout.
+fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
+/// An error and its causes on one line, `a: b: c`, skipping repetitions.
+fn one_line(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(err) = cur {
+        let m = err.to_string();
+        if !out.contains(&m) {
+            out.push_str(": ");
+            out.push_str(&m);
+        }
+        cur = err.source();
+    }
+    out.replace(['\n', '\r'], " ")
+}
+
+/// `403 Forbidden (message of the API's Status object, or the body's first line)`.
+fn status_line(status: http::StatusCode, body: &[u8]) -> String {
+    let message = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("message")?.as_str().map(str::to_string))
+        .or_else(|| {
+            let text = String::from_utf8_lossy(body);
+            let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+            Some(line.chars().take(200).collect())
+        });
+    let reason = status.canonical_reason().unwrap_or("");
+    match message {
+        Some(m) => format!("{} {reason} ({m})", status.as_u16()),
+        None => format!("{} {reason}", status.as_u16()),
+    }
+}
+
+/// `spec.ports[0].name` of a Service (may be empty, as kubeseal allows).
+fn first_port_name(body: &[u8]) -> std::result::Result<String, String> {
+    let v: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("is not a JSON object: {e}"))?;
+    let port = v
+        .pointer("/spec/ports/0")
+        .ok_or("has no ports".to_string())?;
+    Ok(port
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// Refuses a namespace or name that could not be a Kubernetes object's (it goes into a URL path).
+fn check_name(value: &str, flag: &str) -> Result<()> {
+    let ok = !value.is_empty()
+        && value.len() <= 253
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    if !ok {
+        bail!("{flag} {value:?} is not a valid Kubernetes name");
+    }
+    Ok(())
+}
+
+/// Whether the proxy kube took from `HTTPS_PROXY` must not be used for
+/// `host` because `NO_PROXY` lists it (kube-rs ignores `NO_PROXY`; kubectl
+/// honours it). A `proxy-url` from the kubeconfig is always kept.
+fn proxy_from_env_is_bypassed(proxy: &Option<http::Uri>, host: &str) -> bool {
+    let Some(proxy) = proxy else { return false };
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let from_env = env("HTTPS_PROXY")
+        .or_else(|| env("https_proxy"))
+        .and_then(|p| p.parse::<http::Uri>().ok());
+    if from_env.as_ref() != Some(proxy) {
+        return false;
+    }
+    env("NO_PROXY")
+        .or_else(|| env("no_proxy"))
+        .is_some_and(|list| no_proxy_matches(&list, host))
+}
+
+/// `NO_PROXY` matching: `*`, exact hosts or IPs, and domain suffixes
+/// (`example.org` and `.example.org` both match `api.example.org`).
+fn no_proxy_matches(list: &str, host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    list.split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .any(|e| {
+            let e = e.trim_start_matches("*.").trim_start_matches('.');
+            e == "*" || host == e || host.ends_with(&format!(".{e}"))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_proxy_lists_match_hosts_domains_and_star() {
+        assert!(no_proxy_matches("*", "api.example.org"));
+        assert!(no_proxy_matches("localhost, 127.0.0.1", "127.0.0.1"));
+        assert!(no_proxy_matches("example.org", "api.example.org"));
+        assert!(no_proxy_matches(".example.org", "api.example.org"));
+        assert!(no_proxy_matches("::1", "[::1]"));
+        assert!(!no_proxy_matches("example.org", "badexample.org"));
+        assert!(!no_proxy_matches("", "api.example.org"));
+    }
+
+    #[test]
+    fn api_errors_show_the_status_message() {
+        let body = br#"{"kind":"Status","message":"services \"x\" is forbidden","code":403}"#;
+        assert_eq!(
+            status_line(http::StatusCode::FORBIDDEN, body),
+            "403 Forbidden (services \"x\" is forbidden)"
+        );
+        assert_eq!(
+            status_line(http::StatusCode::NOT_FOUND, b""),
+            "404 Not Found"
+        );
+    }
+
+    #[test]
+    fn the_first_port_name_is_found() {
+        let svc = br#"{"spec":{"ports":[{"name":"http","port":8080},{"name":"x"}]}}"#;
+        assert_eq!(first_port_name(svc).unwrap(), "http");
+        assert_eq!(
+            first_port_name(br#"{"spec":{"ports":[{"port":1}]}}"#).unwrap(),
+            ""
+        );
+        assert!(first_port_name(br#"{"spec":{}}"#).is_err());
+    }
+}
