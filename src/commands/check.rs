@@ -1,17 +1,511 @@
-//! `sealtoken check`: refuse plain Secrets.
+//! `sealtoken check`: refuse plain Secrets (a pre-commit hook).
+//!
+//! Files are scanned in parallel; output is sorted by path, then line.
+//! Exit 0 clean, 1 plain Secrets found (or sealed in place with --fix),
+//! 2 a file could not be read or understood.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-use clap::Args;
+use anyhow::{anyhow, Context, Result};
+use clap::{Args, ValueEnum};
+use kubeseal_core::check::{self, Finding, FindingKind};
+use kubeseal_core::{Certificate, SealOptions};
+use zeroize::Zeroizing;
 
-use crate::CliResult;
+use crate::cli::CertArgs;
+use crate::io::{self, Overwrite};
+use crate::{source, CliResult};
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  sealtoken check                         # the whole tree (honours .gitignore)
+  sealtoken check k8s/secret.yaml         # given files (what pre-commit passes)
+  sealtoken check --fix --cert pub.pem -n apps k8s/   # seal plain Secrets in place
+
+Allow a document: annotation sealtoken.dev/allow-plain: \"true\", or the comment
+`# sealtoken: allow` on its kind line. Allow paths in .sealtoken.toml:
+  [check]
+  allow = [\"charts/**/templates/*.yaml\"]";
 
 #[derive(Debug, Args)]
+#[command(after_help = CHECK_EXAMPLES)]
 pub struct CheckArgs {
-    /// Files to check (default: the current tree).
+    /// Files or directories to check (default: the current tree, honouring .gitignore).
     pub paths: Vec<PathBuf>,
+
+    /// Output format of the findings.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+
+    /// Replace plain Secret documents in place by SealedSecrets (needs --cert).
+    #[arg(long)]
+    pub fix: bool,
+
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// With --fix: namespace for Secrets that have none.
+    #[arg(short = 'n', long, env = "SEALED_SECRETS_NAMESPACE", value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// The configuration file (default: .sealtoken.toml in the current
+    /// directory or a parent, up to the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Threads (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
-pub fn run(_args: &CheckArgs) -> CliResult {
-    Err(anyhow::anyhow!("check is not implemented yet").into())
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+/// What happened to one file.
+#[derive(Default)]
+struct FileResult {
+    display: String,
+    findings: Vec<Finding>,
+    /// stderr lines without the path prefix.
+    notes: Vec<String>,
+    /// stdout lines (sealed in place) without the path prefix.
+    fixed: Vec<(usize, String)>,
+    error: Option<String>,
+}
+
+struct Ctx {
+    allow: Option<Allow>,
+    cwd: PathBuf,
+    fix: Option<(Certificate, SealOptions)>,
+}
+
+pub fn run(args: &CheckArgs) -> CliResult {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let allow = load_config(args.config.as_deref(), &cwd)?;
+    let fix = if args.fix {
+        let cert = source::load_cert(&args.cert)?;
+        let mut opts = SealOptions::new().allow_expired_certificate(args.cert.allow_expired_cert);
+        opts.namespace = args.namespace.clone();
+        Some((cert, opts))
+    } else {
+        None
+    };
+    let ctx = Ctx { allow, cwd, fix };
+    let threads = args
+        .jobs
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+
+    let results = Mutex::new(Vec::new());
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    if args.paths.is_empty() {
+        dirs.push(PathBuf::from("."));
+    }
+    for p in &args.paths {
+        if p != Path::new("-") && p.is_dir() {
+            dirs.push(p.clone());
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if !dirs.is_empty() {
+        walk(&dirs, threads, &ctx, &results);
+    }
+    scan_files(&files, threads, &ctx, &results);
+
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by(|a, b| a.display.cmp(&b.display));
+    report(&results, args.format)
+}
+
+/// Walks directories in parallel, honouring .gitignore; YAML/JSON files only.
+fn walk(dirs: &[PathBuf], threads: usize, ctx: &Ctx, results: &Mutex<Vec<FileResult>>) {
+    let mut builder = ignore::WalkBuilder::new(&dirs[0]);
+    for d in &dirs[1..] {
+        builder.add(d);
+    }
+    builder
+        .hidden(false)
+        .require_git(false)
+        .threads(threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let Ok(entry) = entry else {
+                // An unreadable directory entry: report it, do not skip silently.
+                if let Err(e) = entry {
+                    push(
+                        results,
+                        FileResult {
+                            display: walk_error_path(&e),
+                            error: Some(e.to_string()),
+                            ..FileResult::default()
+                        },
+                    );
+                }
+                return ignore::WalkState::Continue;
+            };
+            if entry.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(entry.path()) {
+                let path = entry.path();
+                let display = display_path(path);
+                if !ctx.is_allowed(path) {
+                    push(results, scan_file(path, display, ctx));
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+}
+
+fn walk_error_path(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithPath { path, .. } => display_path(path),
+        _ => ".".to_string(),
+    }
+}
+
+/// Scans explicitly named files (always read, whatever their name) in parallel.
+fn scan_files(files: &[PathBuf], threads: usize, ctx: &Ctx, results: &Mutex<Vec<FileResult>>) {
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(path) = files.get(i) else { break };
+        if path != Path::new("-") && ctx.is_allowed(path) {
+            continue;
+        }
+        let display = if path == Path::new("-") {
+            "stdin".to_string()
+        } else {
+            display_path(path)
+        };
+        push(results, scan_file(path, display, ctx));
+    };
+    let threads = threads.min(files.len());
+    if threads <= 1 {
+        work();
+        return;
+    }
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(work);
+        }
+    });
+}
+
+fn push(results: &Mutex<Vec<FileResult>>, r: FileResult) {
+    results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+}
+
+fn is_manifest_name(path: &Path) -> bool {
+    if path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(check::is_kustomization_file)
+    {
+        return true;
+    }
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+}
+
+fn display_path(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
+}
+
+fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {
+    let mut r = FileResult {
+        display,
+        ..FileResult::default()
+    };
+    let bytes = match io::read_input(path) {
+        Ok(b) => Zeroizing::new(b),
+        Err(e) => {
+            r.error = Some(format!("{e:#}"));
+            return r;
+        }
+    };
+    let kustomization = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(check::is_kustomization_file);
+    let scanned = if kustomization {
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        check::scan_kustomization(&bytes, &mut |rel: &str| std::fs::read(dir.join(rel)).ok())
+    } else {
+        check::scan(&bytes)
+    };
+    let report = match scanned {
+        Ok(rep) => rep,
+        Err(e) => {
+            r.error = Some(e.to_string());
+            return r;
+        }
+    };
+    r.notes = report.notes.iter().map(ToString::to_string).collect();
+    r.findings = report.findings;
+    if let Some((cert, opts)) = &ctx.fix {
+        if path != Path::new("-")
+            && r.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::PlainSecret)
+        {
+            fix_file(path, &bytes, cert, opts, &mut r);
+        }
+    }
+    r
+}
+
+fn fix_file(path: &Path, bytes: &[u8], cert: &Certificate, opts: &SealOptions, r: &mut FileResult) {
+    let fixed = match check::fix(bytes, cert, opts) {
+        Ok(f) => f,
+        Err(e) => {
+            r.notes.push(format!("cannot fix: {e}"));
+            return;
+        }
+    };
+    if let Some(out) = &fixed.output {
+        if let Err(e) = io::write_atomic(path, out, Overwrite::Replace, None) {
+            r.error = Some(format!("{e:#}"));
+            return;
+        }
+        let sealed_lines: Vec<usize> = fixed.sealed.iter().map(|s| s.line).collect();
+        r.findings.retain(|f| {
+            !(f.kind == FindingKind::PlainSecret && sealed_lines.contains(&f.pos.line))
+        });
+        r.fixed = fixed
+            .sealed
+            .iter()
+            .map(|s| {
+                (
+                    s.line,
+                    format!("sealed Secret {:?} in place", s.qualified_name),
+                )
+            })
+            .collect();
+    }
+    for u in &fixed.unfixed {
+        r.notes.push(format!(
+            "line {}: cannot fix {}: {}",
+            u.finding.pos.line,
+            u.finding.to_string().split(" (").next().unwrap_or_default(),
+            u.reason
+        ));
+    }
+}
+
+fn remedy(f: &Finding, path: &str) -> String {
+    match f.kind {
+        FindingKind::PlainSecret if matches!(f.location, check::Location::Document(1)) => {
+            format!("seal it with sealtoken seal -f {path} -w {path} --cert <cert>")
+        }
+        FindingKind::PlainSecret => match f.location {
+            check::Location::ListItem(_) => format!(
+                "move it out of the List and seal it with sealtoken seal -f FILE --cert <cert>"
+            ),
+            check::Location::Lines(_) => "template a SealedSecret instead \
+                 (sealtoken seal --raw --cert <cert> for each value)"
+                .to_string(),
+            _ => format!("seal it with sealtoken check --fix --cert <cert> {path}"),
+        },
+        _ => "generate it from a SOPS-encrypted file, or use a SealedSecret (sealtoken seal)"
+            .to_string(),
+    }
+}
+
+fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
+    let mut out = String::new();
+    let mut err = String::new();
+    let mut json = Vec::new();
+    let (mut errors, mut findings, mut fixed) = (0usize, 0usize, 0usize);
+    for r in results {
+        let path = &r.display;
+        if let Some(e) = &r.error {
+            errors += 1;
+            err.push_str(&format!("{path}: {e}\n"));
+        }
+        for n in &r.notes {
+            err.push_str(&format!("{path}: {n}\n"));
+        }
+        let mut lines: Vec<(usize, usize, String)> = Vec::new();
+        for f in &r.findings {
+            findings += 1;
+            let message = format!("{f}: {}", remedy(f, path));
+            match format {
+                CheckFormat::Text => lines.push((
+                    f.pos.line,
+                    f.pos.col,
+                    format!("{path}:{}:{}: {message}\n", f.pos.line, f.pos.col),
+                )),
+                CheckFormat::Json => json.push(format!(
+                    "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"kind\": {}, \"namespace\": {}, \"name\": {}, \"keys\": [{}], \"message\": {}}}",
+                    json_str(path),
+                    f.pos.line,
+                    f.pos.col,
+                    json_str(f.kind.object()),
+                    f.namespace.as_deref().map_or("null".to_string(), json_str),
+                    f.name.as_deref().map_or("null".to_string(), json_str),
+                    f.keys.iter().map(|k| json_str(k)).collect::<Vec<_>>().join(", "),
+                    json_str(&message),
+                )),
+            }
+        }
+        for (line, msg) in &r.fixed {
+            fixed += 1;
+            let text = format!("{path}:{line}: {msg}\n");
+            match format {
+                CheckFormat::Text => lines.push((*line, 0, text)),
+                CheckFormat::Json => err.push_str(&text),
+            }
+        }
+        lines.sort();
+        for (_, _, l) in lines {
+            out.push_str(&l);
+        }
+    }
+    if format == CheckFormat::Json {
+        out = if json.is_empty() {
+            "[]\n".to_string()
+        } else {
+            format!("[\n{}\n]\n", json.join(",\n"))
+        };
+    }
+    io::write_stdout(out.as_bytes())?;
+    if !err.is_empty() {
+        eprint!("{err}");
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if findings > 0 || fixed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A JSON string literal.
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ---------- configuration ----------
+
+/// Allowed paths from `.sealtoken.toml`, relative to its directory.
+struct Allow {
+    root: PathBuf,
+    set: globset::GlobSet,
+}
+
+impl Ctx {
+    fn is_allowed(&self, path: &Path) -> bool {
+        let Some(allow) = &self.allow else {
+            return false;
+        };
+        let abs = normalize(&self.cwd.join(path));
+        abs.strip_prefix(&allow.root)
+            .is_ok_and(|rel| allow.set.is_match(rel))
+    }
+}
+
+/// Removes `.` and resolves `..` lexically.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+const CONFIG_NAME: &str = ".sealtoken.toml";
+
+fn find_config(cwd: &Path) -> Option<PathBuf> {
+    for dir in cwd.ancestors() {
+        let candidate = dir.join(CONFIG_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Option<Allow>> {
+    let Some(path) = explicit.map(Path::to_path_buf).or_else(|| find_config(cwd)) else {
+        return Ok(None);
+    };
+    let what = path.display().to_string();
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {what}"))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| anyhow!("{what}: {}", e.message()))?;
+    let mut patterns = Vec::new();
+    for (k, v) in &table {
+        if k != "check" {
+            continue;
+        }
+        let Some(check) = v.as_table() else {
+            bail!("{what}: [check] must be a table");
+        };
+        for (key, value) in check {
+            match key.as_str() {
+                "allow" => {
+                    let Some(list) = value.as_array() else {
+                        bail!("{what}: check.allow must be a list of glob patterns");
+                    };
+                    for p in list {
+                        let Some(s) = p.as_str() else {
+                            bail!("{what}: check.allow must be a list of glob patterns");
+                        };
+                        patterns.push(s.to_string());
+                    }
+                }
+                other => bail!("{what}: unknown key check.{other} (expected allow)"),
+            }
+        }
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for p in &patterns {
+        let glob = globset::GlobBuilder::new(p.trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .with_context(|| format!("{what}: check.allow pattern {p:?}"))?;
+        builder.add(glob);
+    }
+    let set = builder
+        .build()
+        .with_context(|| format!("{what}: check.allow"))?;
+    let root = normalize(&cwd.join(&path))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    Ok(Some(Allow { root, set }))
 }

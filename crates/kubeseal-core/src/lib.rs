@@ -62,6 +62,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod cert;
+pub mod check;
 mod crypto;
 mod emit;
 pub mod flux;
