@@ -1,5 +1,6 @@
 //! All integration tests, in one binary (faster to link, shared helpers).
 
+mod check;
 mod cli;
 mod common;
 mod golden;
