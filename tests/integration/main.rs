@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod golden;
 mod interop;
+mod precommit;
 mod tools;
 mod vectors;

@@ -1,0 +1,108 @@
+//! The hook under the real pre-commit: the manifest validates, and a commit
+//! of a plain Secret is refused while a SealedSecret goes through.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::common::read_fixture;
+use crate::tools;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A command with a private HOME and pre-commit cache, and no outside git config.
+fn cmd(program: impl AsRef<std::ffi::OsStr>, dir: &Path, home: &Path) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(dir)
+        .env("HOME", home)
+        .env("PRE_COMMIT_HOME", home.join("pre-commit-cache"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("SEALED_SECRETS_CERT");
+    c
+}
+
+fn run(c: &mut Command) -> Output {
+    c.output()
+        .unwrap_or_else(|e| panic!("cannot run {c:?}: {e}"))
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn hook_manifest_is_valid() {
+    let o = run(cmd(tools::pre_commit(), &workspace(), &workspace())
+        .arg("validate-manifest")
+        .arg(".pre-commit-hooks.yaml"));
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn commit_of_a_plain_secret_is_refused() {
+    let pre_commit = tools::pre_commit();
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(&home).unwrap();
+    fs::create_dir_all(repo.join("k8s")).unwrap();
+    let git = |args: &[&str]| run(cmd("git", &repo, &home).args(args));
+    for args in [
+        &["init", "-q"][..],
+        &["config", "user.name", "Test"],
+        &["config", "user.email", "test@example.com"],
+        &["config", "commit.gpgsign", "false"],
+    ] {
+        let o = git(args);
+        assert!(o.status.success(), "git {args:?}: {}", text(&o));
+    }
+    let bin = assert_cmd::cargo::cargo_bin("sealtoken");
+    // pre-commit splits `entry` with shlex: the path is quoted in case of spaces.
+    let config = format!(
+        "repos:\n- repo: local\n  hooks:\n  - id: no-plain-secrets\n    name: no plain Kubernetes Secrets\n    entry: '\"{}\" check'\n    language: system\n    files: \\.(ya?ml|json)$\n    types: [text]\n",
+        bin.display()
+    );
+    fs::write(repo.join(".pre-commit-config.yaml"), config).unwrap();
+    let o = run(cmd(&pre_commit, &repo, &home).arg("install"));
+    assert!(o.status.success(), "pre-commit install: {}", text(&o));
+
+    fs::write(
+        repo.join("k8s/secret.yaml"),
+        read_fixture("upstream/secret.yaml"),
+    )
+    .unwrap();
+    assert!(git(&["add", "."]).status.success());
+    let o = git(&["commit", "-q", "-m", "plain"]);
+    let out = text(&o);
+    assert!(!o.status.success(), "the commit went through: {out}");
+    assert!(
+        out.contains(
+            "k8s/secret.yaml:2:7: plain Secret \"flux-system/webhook-token\" (keys: token)"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c"), "{out}");
+
+    fs::write(
+        repo.join("k8s/secret.yaml"),
+        read_fixture("upstream/flux-webhook-token.sealed.yaml"),
+    )
+    .unwrap();
+    assert!(git(&["add", "."]).status.success());
+    let o = git(&["commit", "-q", "-m", "sealed"]);
+    assert!(
+        o.status.success(),
+        "the sealed commit was refused: {}",
+        text(&o)
+    );
+}
