@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use kubeseal_core::{
-    read_sealed_secrets, read_secrets, seal_raw, seal_secret, Format, Scope, SealOptions,
+    read_sealed_secrets, read_secrets, seal_raw, seal_secret, seal_secrets, Format, Scope,
+    SealOptions,
 };
 use zeroize::Zeroizing;
 
@@ -33,12 +34,9 @@ pub fn run(args: &SealArgs) -> CliResult {
     let cert = source::load_cert(&args.cert)?;
     let format = output_format(args, args.sealed_secret_file.as_deref());
     let opts = options(args);
-    let mut out = String::new();
-    for secret in &secrets {
-        let sealed = seal_secret(&cert, secret, &opts).with_context(|| what.clone())?;
-        out.push_str(&sealed.to_string(format));
-    }
+    let sealed = seal_secrets(&cert, &secrets, &opts).with_context(|| what.clone())?;
     drop(secrets);
+    let out: String = sealed.iter().map(|s| s.to_string(format)).collect();
     write_output(args.sealed_secret_file.as_deref(), out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -22,7 +22,7 @@ mod backend;
 #[cfg(not(any(feature = "aws-lc", feature = "rust-crypto")))]
 compile_error!("kubeseal-core needs a crypto backend: enable feature `aws-lc` or `rust-crypto`");
 
-pub(crate) use backend::{PrivateKey, PublicKey};
+pub(crate) use backend::{aes_gcm_seal_in_place, PrivateKey, PublicKey};
 
 /// Name of the crypto backend compiled in (`"aws-lc-rs"` or `"rustcrypto"`).
 pub const BACKEND: &str = backend::NAME;
@@ -84,7 +84,7 @@ pub(crate) fn hybrid_encrypt_with_session_key(
     key.oaep_encrypt(label, session_key, &mut out[2..])?;
     let start = out.len();
     out.extend_from_slice(plaintext);
-    let tag = backend::aes_gcm_seal_in_place(session_key, &mut out[start..])?;
+    let tag = aes_gcm_seal_in_place(session_key, &mut out[start..])?;
     out.extend_from_slice(&tag);
     Ok(out)
 }
