@@ -111,3 +111,8 @@ pub mod primitives {
         crypto::aes_gcm_seal_in_place(key, buf).ok()
     }
 }
+
+/// The README's Rust examples compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
