@@ -162,6 +162,10 @@ fn yaml_scalar(x: &str, indent: usize, s: &mut String) {
 fn literal_block(x: &str, indent: usize, s: &mut String) {
     let trailing = x.len() - x.trim_end_matches('\n').len();
     s.push('|');
+    // Leading space or line break: the indentation cannot be detected, so state it.
+    if x.starts_with([' ', '\n']) {
+        s.push('2');
+    }
     match trailing {
         0 => s.push('-'),
         1 => {}
@@ -377,6 +381,9 @@ mod tests {
         out.put("k", Out::Str("a\nb\n".into()));
         out.put("j", Out::Str("a\nb".into()));
         assert_eq!(to_yaml(&out), "j: |-\n  a\n  b\nk: |\n  a\n  b\n");
+        let mut out = Out::map();
+        out.put("k", Out::Str(" a\nb".into()));
+        assert_eq!(to_yaml(&out), "k: |2-\n   a\n  b\n");
     }
 
     #[test]
