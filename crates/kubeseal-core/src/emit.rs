@@ -309,7 +309,7 @@ fn plain_allowed(x: &str) -> bool {
     ) {
         // `-`, `?` and `:` are allowed when followed by a non-space, as in go-yaml.
         let next_is_space = b.get(1).is_none_or(|c| *c == b' ');
-        if !(matches!(first, b'-' | b'?' | b':') && !next_is_space) {
+        if !matches!(first, b'-' | b'?' | b':') || next_is_space {
             return false;
         }
     }

@@ -33,8 +33,7 @@ impl Format {
     pub fn detect(input: &[u8]) -> Format {
         let first = input
             .iter()
-            .skip_while(|b| b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF))
-            .next();
+            .find(|b| !(b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF)));
         if first == Some(&b'{') {
             Format::Json
         } else {
