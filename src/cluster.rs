@@ -58,8 +58,13 @@ async fn fetch_async(args: &CertArgs, timeout: Duration) -> Result<(Vec<u8>, Str
     .await
     .map_err(fail)?;
     if !status.is_success() {
+        let hint = if status == http::StatusCode::NOT_FOUND {
+            " (check --controller-namespace and --controller-name)"
+        } else {
+            ""
+        };
         return Err(fail(format!(
-            "cannot get the service: {} (check --controller-namespace and --controller-name)",
+            "cannot get the service: {}{hint}",
             status_line(status, &body)
         )));
     }
@@ -169,11 +174,14 @@ async fn get(
 /// (which carries credentials) is never shown.
 fn describe(e: &kube::Error, timeout: Duration) -> String {
     match e {
-        kube::Error::Auth(AuthError::AuthExecRun { cmd, status, out }) => {
+        kube::Error::Auth(AuthError::AuthExecRun { status, out, .. }) => {
+            // The command line is left out: kube renders it with its environment.
             let stderr = String::from_utf8_lossy(&out.stderr);
             match stderr.lines().map(str::trim).find(|l| !l.is_empty()) {
-                Some(line) => format!("credential plugin {cmd} failed ({status}): {line}"),
-                None => format!("credential plugin {cmd} failed ({status})"),
+                Some(line) => {
+                    format!("the kubeconfig's credential plugin failed ({status}): {line}")
+                }
+                None => format!("the kubeconfig's credential plugin failed ({status})"),
             }
         }
         kube::Error::Auth(a) => format!("authentication failed: {}", one_line(a)),

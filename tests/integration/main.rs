@@ -1,5 +1,6 @@
 //! All integration tests, in one binary (faster to link, shared helpers).
 
+mod cert_sources;
 mod check;
 mod cli;
 mod common;
