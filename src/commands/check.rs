@@ -167,6 +167,9 @@ fn walk(dirs: &[PathBuf], threads: usize, ctx: &Ctx, results: &Mutex<Vec<FileRes
 fn walk_error_path(e: &ignore::Error) -> String {
     match e {
         ignore::Error::WithPath { path, .. } => display_path(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
         _ => ".".to_string(),
     }
 }
@@ -238,7 +241,7 @@ fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {
         .is_some_and(check::is_kustomization_file);
     let scanned = if kustomization {
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        check::scan_kustomization(&bytes, &mut |rel: &str| std::fs::read(dir.join(rel)).ok())
+        check::scan_kustomization(&bytes, &mut |rel: &str| io::read_input(&dir.join(rel)).ok())
     } else {
         check::scan(&bytes)
     };
@@ -307,9 +310,10 @@ fn remedy(f: &Finding, path: &str) -> String {
             format!("seal it with sealtoken seal -f {path} -w {path} --cert <cert>")
         }
         FindingKind::PlainSecret => match f.location {
-            check::Location::ListItem(_) => format!(
+            check::Location::ListItem(_) => {
                 "move it out of the List and seal it with sealtoken seal -f FILE --cert <cert>"
-            ),
+                    .to_string()
+            }
             check::Location::Lines(_) => "template a SealedSecret instead \
                  (sealtoken seal --raw --cert <cert> for each value)"
                 .to_string(),

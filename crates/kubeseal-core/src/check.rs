@@ -340,7 +340,7 @@ fn line_starts(text: &str) -> Vec<usize> {
             .filter(|(_, b)| *b == b'\n')
             .map(|(i, _)| i + 1),
     );
-    if v.last() == Some(&text.len()) && text.len() > 0 {
+    if v.last() == Some(&text.len()) && !text.is_empty() {
         v.pop();
     }
     v
