@@ -111,7 +111,7 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
     }
     let utf16 = |le: bool| -> Result<Cow<'_, str>, TextError> {
         let body = &bytes[2..];
-        if body.len() % 2 != 0 {
+        if !body.len().is_multiple_of(2) {
             return Err(TextError::BadUtf16);
         }
         let units = body.chunks_exact(2).map(|c| {
@@ -434,7 +434,7 @@ mod tests {
             let prev = format!("*a{}", i - 1);
             s.push_str(&format!(
                 "a{i}: &a{i} [{}]\n",
-                vec![prev.as_str(); 10].join(", ")
+                [prev.as_str(); 10].join(", ")
             ));
         }
         let e = parse_stream(&s).unwrap_err();
