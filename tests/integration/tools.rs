@@ -20,7 +20,11 @@ fn venv_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target"));
-    let target = if target.is_absolute() { target } else { workspace().join(target) };
+    let target = if target.is_absolute() {
+        target
+    } else {
+        workspace().join(target)
+    };
     target.join("test-tools").join("venv")
 }
 
@@ -48,13 +52,26 @@ pub fn venv_bin() -> &'static Path {
                 .arg(&venv)
                 .status()
                 .is_ok_and(|s| s.success());
-            assert!(ok, "cannot create a Python venv with {python} -m venv (install python3-venv)");
+            assert!(
+                ok,
+                "cannot create a Python venv with {python} -m venv (install python3-venv)"
+            );
             let ok = Command::new(venv.join("bin/python"))
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
                 .args(PACKAGES)
                 .status()
                 .is_ok_and(|s| s.success());
-            assert!(ok, "pip could not install {PACKAGES:?} into {}", venv.display());
+            assert!(
+                ok,
+                "pip could not install {PACKAGES:?} into {}",
+                venv.display()
+            );
         }
         venv.join("bin")
     })
