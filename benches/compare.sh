@@ -322,6 +322,8 @@ log "whole-process runs (hyperfine, one run for all commands)"
 names=() cmds=()
 add() { names+=("$1"); cmds+=("$2"); }
 add "openssl rand -hex 16|process start-up floor" "openssl rand -hex 16"
+add "sealtoken --version|start-up only: loader, Rust runtime, clap" "$BIN --version"
+add "sealtoken cert-info|start-up + read and parse the certificate (no RNG, no RSA)" "$BIN cert-info --cert $CERT"
 [[ ${GATE[mainjob]} == ok ]] && add "sealtoken main job|sealtoken --cert controller.crt --namespace $NS" \
     "$BIN --cert $CERT --namespace $NS"
 [[ ${GATE[sealtoken]} == ok ]] && add "sealtoken seal|sealtoken seal -f secret.yaml --cert controller.crt" \
@@ -337,12 +339,14 @@ wait_load
 l=$(load1)
 if whole 5 "$RUNS" "$SCRATCH/whole.json" "${cmds[@]}" 2>"$LOGS/whole.log"; then
     i=0
-    while IFS=$'\t' read -r mean sd min runs _cmd; do
+    while IFS=$'\t' read -r mean sd min runs user sys _cmd; do
         tool=${names[$i]%%|*} what=${names[$i]#*|}
         ref=""
         [[ $tool == "sealtoken main job" ]] && ref=ref
         row "$G2" "$tool" "$what" "$mean" "ok" "$ref" \
-            "$(awk -v s="$sd" -v m="$min" -v r="$runs" 'BEGIN { printf "± %.2f ms, min %.2f ms, %d runs", s * 1e3, m * 1e3, r }')"
+            "$(awk -v s="$sd" -v m="$min" -v r="$runs" -v u="$user" -v y="$sys" 'BEGIN {
+                printf "± %.2f ms, min %.2f ms, %d runs", s * 1e3, m * 1e3, r
+                if (u >= 0) printf "; CPU user %.2f ms, sys %.2f ms", u * 1e3, y * 1e3 }')"
         sed -i '$ s/"load": "[^"]*"/"load": "'"$l"'"/' "$RESULTS"
         i=$((i + 1))
     done < <(python3 "$HERE/hf.py" summary "$SCRATCH/whole.json")
@@ -393,9 +397,11 @@ except ValueError:
         wait_load
         l=$(load1)
         if whole 1 "$runs" "$SCRATCH/check-$n.json" "$BIN check $dir" 2>"$LOGS/check-$n.log"; then
-            read -r mean sd min r _ < <(python3 "$HERE/hf.py" summary "$SCRATCH/check-$n.json")
+            read -r mean sd min r user sys _ < <(python3 "$HERE/hf.py" summary "$SCRATCH/check-$n.json")
             row "$G3" "sealtoken check" "$n files ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'), 1% plain Secrets)" "$mean" "ok" "noratio" \
-                "$(awk -v n="$n" -v b="$bytes" -v m="$mean" -v s="$sd" -v r="$r" -v f="$found" 'BEGIN { printf "%.0f files/s, %.1f MB/s; ± %.1f ms, %d runs; %d findings", n / m, b / 1e6 / m, s * 1e3, r, f }')"
+                "$(awk -v n="$n" -v b="$bytes" -v m="$mean" -v s="$sd" -v r="$r" -v f="$found" -v u="$user" -v y="$sys" 'BEGIN {
+                    printf "%.0f files/s, %.1f MB/s; ± %.1f ms, %d runs; %d findings", n / m, b / 1e6 / m, s * 1e3, r, f
+                    if (u >= 0) printf "; CPU user %.0f ms, sys %.0f ms", u * 1e3, y * 1e3 }')"
             sed -i '$ s/"load": "[^"]*"/"load": "'"$l"'"/' "$RESULTS"
         else
             row "$G3" "sealtoken check" "$n files" "" "FAILED: $(reason "$LOGS/check-$n.log")" "" ""

@@ -2,7 +2,8 @@
 
     python3 hf.py summary EXPORT.json
         one line per command of a hyperfine --export-json file:
-        mean<TAB>stddev<TAB>min<TAB>runs<TAB>command
+        mean<TAB>stddev<TAB>min<TAB>runs<TAB>user<TAB>system<TAB>command
+        (user and system: mean CPU seconds, -1 when unknown)
     python3 hf.py run EXPORT.json WARMUP RUNS CMD [CMD...]
         a stand-in for `hyperfine -N -i` when hyperfine cannot be installed:
         runs each command (split like a shell would) and writes the same
@@ -19,7 +20,10 @@ import time
 
 def summary(path):
     for r in json.load(open(path))["results"]:
-        print(f"{r['mean']}\t{r['stddev'] or 0}\t{r['min']}\t{len(r['times'])}\t{r['command']}")
+        print(
+            f"{r['mean']}\t{r['stddev'] or 0}\t{r['min']}\t{len(r['times'])}\t"
+            f"{r.get('user', -1)}\t{r.get('system', -1)}\t{r['command']}"
+        )
 
 
 def run(path, warmup, runs, commands):
