@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Copies the project's fixtures into fuzz/corpus/<target>/ as starting inputs.
+# The corpus directory is not committed (libFuzzer adds to it as it runs).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=..
+
+seed() { # seed TARGET FILE...
+    local target=$1
+    shift
+    mkdir -p "corpus/$target"
+    local f
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        # Flattened path as the name: stable, so reseeding does not duplicate.
+        local name=${f#"$root"/}
+        cp "$f" "corpus/$target/seed-${name//\//_}"
+    done
+}
+
+shopt -s nullglob globstar
+seed pem "$root"/fixtures/keys/* "$root"/fixtures/upstream/controller.*
+seed manifest "$root"/fixtures/upstream/*.yaml "$root"/fixtures/upstream/*.json \
+    "$root"/tests/check-corpus/**/*.yaml "$root"/tests/check-corpus/**/*.json
+seed check "$root"/tests/check-corpus/** "$root"/fixtures/upstream/*.yaml \
+    "$root"/fixtures/upstream/*.json
+# Structured targets (arbitrary-derived input): the seeds are small byte files.
+seed unseal seeds/unseal/*
+seed roundtrip seeds/roundtrip/*
