@@ -178,10 +178,13 @@ fn fetch_cluster(args: &CertArgs) -> Result<(Vec<u8>, String)> {
 }
 
 #[cfg(not(feature = "cluster"))]
-fn fetch_cluster(_args: &CertArgs) -> Result<(Vec<u8>, String)> {
+fn fetch_cluster(args: &CertArgs) -> Result<(Vec<u8>, String)> {
     bail!(
-        "no certificate given: pass --cert FILE or URL (or set SEALED_SECRETS_CERT); \
-         this build cannot fetch it from the cluster (feature `cluster` is off)"
+        "no certificate given: pass --cert FILE or URL (or set SEALED_SECRETS_CERT); this build does not \
+         fetch it from the cluster (feature `cluster`): save it once with \
+         `kubectl get --raw /api/v1/namespaces/{}/services/http:{}:http/proxy/v1/cert.pem > pub.pem`",
+        args.controller_namespace,
+        args.controller_name
     );
 }
 
