@@ -207,6 +207,7 @@ pub fn seal_secrets(
 
 /// Below this many items, threads cost more than they save
 /// (one RSA-4096 encryption is about 50 µs).
+#[cfg(feature = "parallel")]
 const PARALLEL_THRESHOLD: usize = 4;
 
 /// Maps `f` over `items`, in parallel for larger inputs; order is kept.
