@@ -23,6 +23,11 @@
 #                     LOAD_WAIT seconds (default 300; 0 = do not wait)
 #   PYTHON            interpreter for the kubesealpy venv (default python3.11)
 #   SKIP_BENCH=1      skip the criterion run (sealtoken in-process row)
+#   SEAL_BENCH        run this prebuilt criterion binary of benches/seal.rs
+#                     instead of `cargo bench --bench seal`
+#   NOJITTER=1        also time the main job of a sealtoken built with
+#                     AWS_LC_SYS_NO_JITTER_ENTROPY=1 (built in
+#                     $CARGO_TARGET_DIR/nojitter, or SEALTOKEN_NOJITTER=binary)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -107,9 +112,23 @@ else
     BIN=$CARGO_TARGET_DIR/release/sealtoken
 fi
 [[ -x $BIN ]] || { echo "error: no sealtoken binary at $BIN" >&2; exit 1; }
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+# A copy: `cargo bench` relinks target/release/sealtoken with the features of
+# the dev-dependencies, and this is the binary users get from `cargo build`.
+cp "$BIN" "$SCRATCH/sealtoken"
+BIN=$SCRATCH/sealtoken
 version=$("$BIN" --version)
 commit=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+
+NOJITTER_BIN=${SEALTOKEN_NOJITTER:-}
+if [[ -z $NOJITTER_BIN && ${NOJITTER:-0} == 1 ]]; then
+    log "building sealtoken with AWS_LC_SYS_NO_JITTER_ENTROPY=1 in $CARGO_TARGET_DIR/nojitter"
+    (cd "$ROOT" && AWS_LC_SYS_NO_JITTER_ENTROPY=1 CARGO_TARGET_DIR=$CARGO_TARGET_DIR/nojitter cargo build --release --quiet)
+    NOJITTER_BIN=$CARGO_TARGET_DIR/nojitter/release/sealtoken
+fi
+if [[ -n $NOJITTER_BIN ]]; then
+    cp "$NOJITTER_BIN" "$SCRATCH/sealtoken-nojitter"
+    NOJITTER_BIN=$SCRATCH/sealtoken-nojitter
+fi
 
 size=$(stat -c %s "$BIN")
 stripped=$(file -b "$BIN" 2>/dev/null | grep -o 'not stripped\|stripped' || echo "unknown")
@@ -194,9 +213,9 @@ GATE[sealtoken]=$(printf %s "$VALUE" | "$BIN" seal --raw --cert "$CERT" -n "$NS"
 
 # Main job: generated token, sealed and unsealed back.
 mainjob_gate() {
-    local d
+    local d bin=${1:-$BIN}
     d=$(mktemp -d)
-    "$BIN" --cert "$CERT" --namespace "$NS" --token-file "$d/token" -o json -w "$d/sealed.json" >/dev/null 2>&1 ||
+    "$bin" --cert "$CERT" --namespace "$NS" --token-file "$d/token" -o json -w "$d/sealed.json" >/dev/null 2>&1 ||
         { echo "main job failed"; rm -rf "$d"; return 1; }
     "$BIN" unseal --key "$KEY" -f "$d/sealed.json" -o json 2>/dev/null | python3 -c '
 import base64, json, sys
@@ -209,6 +228,7 @@ sys.exit(got != token)' "$d/token"
     return $rc
 }
 GATE[mainjob]=$(mainjob_gate) || true
+[[ -n $NOJITTER_BIN ]] && { GATE[nojitter]=$(mainjob_gate "$NOJITTER_BIN") || true; }
 
 if [[ $py_status == ok ]]; then
     GATE[kubesealpy]=$("$VPY" "$HERE/kubesealpy_bench.py" seal "$CERT" "$VALUE" 2>"$LOGS/kubesealpy-seal.log" | gate strict) ||
@@ -252,14 +272,20 @@ wait_load
 if [[ ${SKIP_BENCH:-0} == 1 ]]; then
     row "$G1" "sealtoken" "$W1 (seal_raw)" "" "skipped: SKIP_BENCH=1" "" ""
 else
-    log "sealtoken: cargo bench --bench seal (seal_value/32 and its RSA floor)"
-    if (cd "$ROOT" && cargo bench --bench seal -- 'seal_value/32$|floor/rsa4096_oaep_sha256_32B' \
-        --warm-up-time 2 --measurement-time 5) >"$LOGS/criterion.log" 2>&1; then
+    log "sealtoken: criterion, benches/seal.rs (seal_value/32 and its RSA floor)"
+    export CRITERION_HOME=$SCRATCH/criterion
+    filter=('seal_value/32$|floor/rsa4096_oaep_sha256_32B' --warm-up-time 2 --measurement-time 5)
+    if [[ -n ${SEAL_BENCH:-} ]]; then
+        bench=(env -C "$ROOT" "$SEAL_BENCH" --bench "${filter[@]}")
+    else
+        bench=(env -C "$ROOT" cargo bench --bench seal -- "${filter[@]}")
+    fi
+    if "${bench[@]}" >"$LOGS/criterion.log" 2>&1; then
         est() { python3 -c '
 import json, sys
 e = json.load(open(sys.argv[1]))["mean"]
 print(e["point_estimate"] / 1e9, e["confidence_interval"]["lower_bound"] / 1e9, e["confidence_interval"]["upper_bound"] / 1e9)' \
-            "$CARGO_TARGET_DIR/criterion/$1/new/estimates.json"; }
+            "$CRITERION_HOME/$1/new/estimates.json"; }
         read -r m lo hi < <(est seal_value/32)
         row "$G1" "sealtoken $version (kubeseal-core, aws-lc-rs)" "$W1 (seal_raw → base64)" "$m" "ok" "ref" \
             "criterion mean, 95% CI $(awk -v a="$lo" -v b="$hi" 'BEGIN { printf "%.1f–%.1f µs", a * 1e6, b * 1e6 }'); strict scope"
@@ -326,6 +352,8 @@ add "sealtoken --version|start-up only: loader, Rust runtime, clap" "$BIN --vers
 add "sealtoken cert-info|start-up + read and parse the certificate (no RNG, no RSA)" "$BIN cert-info --cert $CERT"
 [[ ${GATE[mainjob]} == ok ]] && add "sealtoken main job|sealtoken --cert controller.crt --namespace $NS" \
     "$BIN --cert $CERT --namespace $NS"
+[[ -n $NOJITTER_BIN && ${GATE[nojitter]} == ok ]] && add "sealtoken main job, no jitter entropy|same, aws-lc built with AWS_LC_SYS_NO_JITTER_ENTROPY=1" \
+    "$NOJITTER_BIN --cert $CERT --namespace $NS"
 [[ ${GATE[sealtoken]} == ok ]] && add "sealtoken seal|sealtoken seal -f secret.yaml --cert controller.crt" \
     "$BIN seal -f $SECRET_YAML --cert $CERT"
 [[ ${GATE[openssl]} == ok ]] && add "openssl pkeyutl -encrypt|RSA-4096 OAEP-SHA256 of 32 B, label $NS/$NAME" \
@@ -354,6 +382,8 @@ else
     row "$G2" "all" "whole-process runs" "" "FAILED: $(reason "$LOGS/whole.log")" "" ""
 fi
 [[ ${GATE[mainjob]} == ok ]] || row "$G2" "sealtoken main job" "" "" "$(failed "${GATE[mainjob]}")" "" ""
+[[ -z $NOJITTER_BIN || ${GATE[nojitter]} == ok ]] ||
+    row "$G2" "sealtoken main job, no jitter entropy" "" "" "$(failed "${GATE[nojitter]}")" "" ""
 [[ ${GATE[openssl]} == ok ]] || row "$G2" "openssl pkeyutl -encrypt" "" "" "$(failed "${GATE[openssl]}")" "" ""
 if [[ $py_status != ok ]]; then
     row "$G2" "$PY_PKG" "" "" "$py_status" "" ""
