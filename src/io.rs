@@ -62,6 +62,11 @@ pub fn write_atomic(
     if overwrite == Overwrite::Refuse && fs::symlink_metadata(path).is_ok() {
         bail!("{what} already exists; pass --force to replace it");
     }
+    // Renaming over a device, FIFO or directory would replace it by a plain
+    // file (as root, `-w /dev/full` replaced the device node).
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        bail!("cannot write {what}: not a regular file");
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
