@@ -1,11 +1,13 @@
 //! All integration tests, in one binary (faster to link, shared helpers).
 
+mod bad_input;
 mod cert_sources;
 mod check;
 mod cli;
 mod common;
 mod golden;
 mod interop;
+mod no_leak;
 mod precommit;
 mod tools;
 mod vectors;
