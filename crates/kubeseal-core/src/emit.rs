@@ -118,7 +118,15 @@ fn yaml_map(entries: &[(String, Out)], indent: usize, s: &mut String) {
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     for (k, v) in sorted {
         push_indent(s, indent);
-        yaml_scalar(k, indent, s);
+        if simple_key(k) {
+            yaml_scalar(k, indent, s);
+        } else {
+            // go-yaml's explicit key: `? key`, then `:` on its own line.
+            s.push_str("? ");
+            yaml_scalar(k, indent + 1, s);
+            s.push('\n');
+            push_indent(s, indent);
+        }
         s.push(':');
         match v {
             Out::Map(inner) if !inner.is_empty() => {
@@ -132,6 +140,13 @@ fn yaml_map(entries: &[(String, Out)], indent: usize, s: &mut String) {
             }
         }
     }
+}
+
+/// Whether a key can be written as an implicit key (`key: value`): YAML
+/// allows one line of at most 1024 characters; go-yaml writes keys that are
+/// multi-line or longer than 128 bytes as explicit keys (`? key`).
+fn simple_key(k: &str) -> bool {
+    !k.contains('\n') && k.len() <= 128
 }
 
 fn yaml_inline(v: &Out, indent: usize, s: &mut String) {
@@ -336,6 +351,30 @@ mod tests {
         let mut s = String::new();
         yaml_scalar(x, 0, &mut s);
         s
+    }
+
+    /// Found by fuzzing: a key with a line break was written as a block
+    /// scalar, which is not valid YAML as an implicit key (nor is a key of
+    /// more than 1024 characters).
+    #[test]
+    fn multi_line_and_long_keys_are_explicit() {
+        let long = "k".repeat(129);
+        let o = Out::Map(vec![
+            ("a\nb".into(), Out::Str("v".into())),
+            ("\n".into(), Out::Str("w\n".into())),
+            (
+                long.clone(),
+                Out::Map(vec![("x".into(), Out::Str("q".into()))]),
+            ),
+            ("k".repeat(128), Out::Str("z".into())),
+        ]);
+        assert_eq!(
+            to_yaml(&o),
+            format!(
+                "? |2\n\n: |\n  w\n? |-\n  a\n  b\n: v\n{}: z\n? {long}\n:\n  x: q\n",
+                "k".repeat(128)
+            )
+        );
     }
 
     #[test]

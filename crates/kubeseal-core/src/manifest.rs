@@ -702,6 +702,24 @@ mod tests {
         }
     }
 
+    /// Found by fuzzing (target `manifest`): a key with a line break was
+    /// written as a YAML block scalar, which did not read back.
+    #[test]
+    fn keys_with_line_breaks_read_back_from_yaml() {
+        let mut s = SealedSecret {
+            name: "a".into(),
+            namespace: Some("b".into()),
+            ..SealedSecret::default()
+        };
+        s.encrypted_data.insert("k\n  x".into(), "AgA=".into());
+        s.template.labels.insert("\nl".into(), "v\n".into());
+        s.template.annotations.insert("k".repeat(2000), "v".into());
+        let back = read_sealed_secrets(s.to_string(Format::Yaml).as_bytes()).unwrap();
+        assert_eq!(back[0].encrypted_data, s.encrypted_data);
+        assert_eq!(back[0].template.labels, s.template.labels);
+        assert_eq!(back[0].template.annotations, s.template.annotations);
+    }
+
     #[test]
     fn reads_data_and_string_data_with_string_data_winning() {
         let s = read_secrets(
