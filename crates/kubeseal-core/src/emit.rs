@@ -183,7 +183,8 @@ fn literal_block(x: &str, indent: usize, s: &mut String) {
     }
     match trailing {
         0 => s.push('-'),
-        1 => {}
+        // Clip keeps the last line break only after some content.
+        1 if x.len() > 1 => {}
         _ => s.push('+'),
     }
     let body = x.strip_suffix('\n').unwrap_or(x);
@@ -371,7 +372,7 @@ mod tests {
         assert_eq!(
             to_yaml(&o),
             format!(
-                "? |2\n\n: |\n  w\n? |-\n  a\n  b\n: v\n{}: z\n? {long}\n:\n  x: q\n",
+                "? |2+\n\n: |\n  w\n? |-\n  a\n  b\n: v\n{}: z\n? {long}\n:\n  x: q\n",
                 "k".repeat(128)
             )
         );

@@ -705,7 +705,7 @@ mod tests {
     /// Found by fuzzing (target `manifest`): a key with a line break was
     /// written as a YAML block scalar, which did not read back.
     #[test]
-    fn keys_with_line_breaks_read_back_from_yaml() {
+    fn line_breaks_and_long_keys_read_back_from_yaml() {
         let mut s = SealedSecret {
             name: "a".into(),
             namespace: Some("b".into()),
@@ -714,10 +714,14 @@ mod tests {
         s.encrypted_data.insert("k\n  x".into(), "AgA=".into());
         s.template.labels.insert("\nl".into(), "v\n".into());
         s.template.annotations.insert("k".repeat(2000), "v".into());
+        // Found by fuzzing (target roundtrip): a value of only a line break read back empty.
+        s.template.annotations.insert("\n".into(), "\n".into());
+        s.template.secret_type = Some("\n".into());
         let back = read_sealed_secrets(s.to_string(Format::Yaml).as_bytes()).unwrap();
         assert_eq!(back[0].encrypted_data, s.encrypted_data);
         assert_eq!(back[0].template.labels, s.template.labels);
         assert_eq!(back[0].template.annotations, s.template.annotations);
+        assert_eq!(back[0].template.secret_type, s.template.secret_type);
     }
 
     #[test]
