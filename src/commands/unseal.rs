@@ -26,7 +26,8 @@ pub fn run(args: &UnsealArgs) -> CliResult {
         let secret = unseal(s, &keys)
             .with_context(|| format!("{what}: SealedSecret {:?}", s.name))
             .map_err(CliError::failed)?;
-        out.push_str(&secret.to_string(args.format.into()));
+        // The rendered Secret is plaintext: wipe it too once copied.
+        out.push_str(&Zeroizing::new(secret.to_string(args.format.into())));
     }
     eprintln!("sealtoken: warning: the output is a PLAINTEXT Secret; never commit it");
     match &args.output {
