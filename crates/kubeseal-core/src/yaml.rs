@@ -154,6 +154,8 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     let mut stack: Vec<(Node, Option<Node>, usize)> = Vec::new();
     let mut doc_start = Pos::default();
     let mut root: Option<Node> = None;
+    // Whether the pending key of each open mapping is a merge key (`<<`, plain).
+    let mut merge_pending: Vec<bool> = Vec::new();
 
     let err = |pos: Pos, message: &str| YamlError {
         pos,
@@ -166,6 +168,8 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
             line: span.start.line(),
             col: span.start.col() + 1,
         };
+        // Only a plain, untagged `<<` is a merge key (as in go-yaml); a quoted one is a string.
+        let mut plain_merge = false;
         let finished: Option<(Node, usize)> = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
             Event::DocumentStart(_) => {
@@ -198,6 +202,7 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                     .checked_sub(1)
                     .ok_or_else(|| err(pos, "document too large"))?;
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                plain_merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
                 let scalar = resolve(value, style, tag.as_deref());
                 Some((
                     Node {
@@ -220,12 +225,14 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                     Kind::Map(Vec::new())
                 };
                 stack.push((Node { pos, kind }, None, anchor));
+                merge_pending.push(false);
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, pending, anchor) = stack
                     .pop()
                     .ok_or_else(|| err(pos, "unbalanced collection"))?;
+                merge_pending.pop();
                 if pending.is_some() {
                     return Err(err(pos, "mapping key without a value"));
                 }
@@ -246,24 +253,22 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
             Some((parent, pending, _)) => match &mut parent.kind {
                 Kind::Seq(items) => items.push(node),
                 Kind::Map(entries) => match pending.take() {
-                    None => *pending = Some(node),
-                    Some(key) => {
-                        if is_merge_key(&key) {
-                            merge_into(entries, node);
-                        } else {
-                            entries.push((key, node));
+                    None => {
+                        *pending = Some(node);
+                        if let Some(m) = merge_pending.last_mut() {
+                            *m = plain_merge;
                         }
                     }
+                    Some(_) if merge_pending.last() == Some(&true) => {
+                        merge_into(entries, node);
+                    }
+                    Some(key) => entries.push((key, node)),
                 },
                 Kind::Scalar(_) => return Err(err(pos, "internal parser state")),
             },
         }
     }
     Ok(docs)
-}
-
-fn is_merge_key(key: &Node) -> bool {
-    matches!(&key.kind, Kind::Scalar(Scalar::Str(s)) if s == "<<")
 }
 
 /// YAML merge keys (`<<: *base`): copy entries not already present.
@@ -418,6 +423,23 @@ mod tests {
         let n = one("{\n\t\"kind\": \"Secret\",\n\t\"data\": {\"a\": \"b\"}\n}\n");
         assert_eq!(n.get("kind").unwrap().as_str(), Some("Secret"));
         assert_eq!(n.get("data").unwrap().get("a").unwrap().as_str(), Some("b"));
+    }
+
+    #[test]
+    /// Found by fuzzing (target roundtrip): a quoted `"<<"` key (as JSON
+    /// writes every key) was taken for a merge key and dropped.
+    #[test]
+    fn only_a_plain_merge_key_merges() {
+        let docs = parse_stream("a: {\"<<\": x, '<<': y}\nb: {\"<<\": {k: v}}\n").unwrap();
+        let root = docs[0].root.as_ref().unwrap();
+        let a = root.get("a").unwrap();
+        assert_eq!(a.get("<<").and_then(Node::as_str), Some("y"));
+        let Kind::Map(entries) = &a.kind else {
+            panic!()
+        };
+        assert_eq!(entries.len(), 2);
+        assert!(root.get("b").unwrap().get("<<").is_some());
+        assert!(root.get("b").unwrap().get("k").is_none());
     }
 
     #[test]
