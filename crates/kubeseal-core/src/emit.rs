@@ -159,7 +159,11 @@ fn yaml_inline(v: &Out, indent: usize, s: &mut String) {
 
 /// Writes a string the way go-yaml v2 chooses its style.
 fn yaml_scalar(x: &str, indent: usize, s: &mut String) {
-    if x.contains('\n') && x.chars().all(|c| c == '\n' || !c.is_control() || c == '\t') {
+    // A byte-order mark may not appear inside a YAML document: double-quote (escaped).
+    if x.contains('\n')
+        && x.chars()
+            .all(|c| c == '\n' || c == '\t' || (!c.is_control() && c != '\u{feff}'))
+    {
         literal_block(x, indent, s);
     } else if resolves_to_non_string(x) {
         double_quoted(x, s);
@@ -376,6 +380,13 @@ mod tests {
                 "k".repeat(128)
             )
         );
+    }
+
+    /// Found by fuzzing (target manifest): a multi-line value holding U+FEFF
+    /// was written as a literal block, where a byte-order mark is not allowed.
+    #[test]
+    fn multi_line_values_with_a_bom_are_double_quoted() {
+        assert_eq!(y("a\u{feff}\nb"), "\"a\\uFEFF\\nb\"");
     }
 
     #[test]
