@@ -14,6 +14,7 @@ seed() { # seed TARGET FILE...
         [ -f "$f" ] || continue
         # Flattened path as the name: stable, so reseeding does not duplicate.
         local name=${f#"$root"/}
+        name=${name#seeds/*/}
         cp "$f" "corpus/$target/seed-${name//\//_}"
     done
 }
@@ -24,6 +25,9 @@ seed manifest "$root"/fixtures/upstream/*.yaml "$root"/fixtures/upstream/*.json 
     "$root"/tests/check-corpus/**/*.yaml "$root"/tests/check-corpus/**/*.json
 seed check "$root"/tests/check-corpus/** "$root"/fixtures/upstream/*.yaml \
     "$root"/fixtures/upstream/*.json
-# Structured targets (arbitrary-derived input): the seeds are small byte files.
-seed unseal seeds/unseal/*
-seed roundtrip seeds/roundtrip/*
+# Committed seeds: small inputs for the structured targets (arbitrary-derived
+# input) and every input that once crashed a target (regression seeds).
+for dir in seeds/*/; do
+    target=$(basename "$dir")
+    seed "$target" "$dir"*
+done
