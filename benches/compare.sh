@@ -118,6 +118,9 @@ cp "$BIN" "$SCRATCH/sealtoken"
 BIN=$SCRATCH/sealtoken
 version=$("$BIN" --version)
 commit=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+if [[ -n ${SEALTOKEN:-} ]]; then
+    commit="the binary given in SEALTOKEN (work tree at the run: $commit)"
+fi
 
 NOJITTER_BIN=${SEALTOKEN_NOJITTER:-}
 if [[ -z $NOJITTER_BIN && ${NOJITTER:-0} == 1 ]]; then
@@ -287,7 +290,7 @@ e = json.load(open(sys.argv[1]))["mean"]
 print(e["point_estimate"] / 1e9, e["confidence_interval"]["lower_bound"] / 1e9, e["confidence_interval"]["upper_bound"] / 1e9)' \
             "$CRITERION_HOME/$1/new/estimates.json"; }
         read -r m lo hi < <(est seal_value/32)
-        row "$G1" "sealtoken $version (kubeseal-core, aws-lc-rs)" "$W1 (seal_raw → base64)" "$m" "ok" "ref" \
+        row "$G1" "$version (kubeseal-core, aws-lc-rs)" "$W1 (seal_raw → base64)" "$m" "ok" "ref" \
             "criterion mean, 95% CI $(awk -v a="$lo" -v b="$hi" 'BEGIN { printf "%.1f–%.1f µs", a * 1e6, b * 1e6 }'); strict scope"
         read -r m lo hi < <(est floor/rsa4096_oaep_sha256_32B)
         row "$G1" "aws-lc-rs RSA-OAEP alone (same run)" "RSA-4096 OAEP-SHA256 of 32 B" "$m" "ok" "" \
