@@ -120,6 +120,8 @@ version=$("$BIN" --version)
 commit=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
 if [[ -n ${SEALTOKEN:-} ]]; then
     commit="the binary given in SEALTOKEN (work tree at the run: $commit)"
+else
+    commit="built from $commit"
 fi
 
 NOJITTER_BIN=${SEALTOKEN_NOJITTER:-}

@@ -30,7 +30,7 @@ def main():
     print(
         f"Machine: {machine['cpu']}, nproc {machine['nproc']}, {machine['os']}; "
         f"load average at start {machine['load_start']}, at end {machine['load_end']}; "
-        f"sealtoken built from {machine.get('commit', 'unknown')}."
+        f"sealtoken: {machine.get('commit', 'unknown')}."
     )
     print()
     print("| Group | Tool | Workload | Time | × sealtoken | Load | Notes |")
