@@ -165,7 +165,9 @@ fn yaml_scalar(x: &str, indent: usize, s: &mut String) {
             .all(|c| c == '\n' || c == '\t' || (!c.is_control() && c != '\u{feff}'))
     {
         literal_block(x, indent, s);
-    } else if resolves_to_non_string(x) {
+    } else if resolves_to_non_string(x) || crate::yaml::is_number(x) {
+        // The second test: YAML 1.2 numbers go-yaml v2 leaves plain (`0o17`),
+        // which this crate's reader (YAML 1.2 core schema) would not read as strings.
         double_quoted(x, s);
     } else if plain_allowed(x) {
         s.push_str(x);
@@ -387,6 +389,14 @@ mod tests {
     #[test]
     fn multi_line_values_with_a_bom_are_double_quoted() {
         assert_eq!(y("a\u{feff}\nb"), "\"a\\uFEFF\\nb\"");
+    }
+
+    /// Found by fuzzing (target roundtrip): `0o07` was written plain and read
+    /// back as a number.
+    #[test]
+    fn yaml_1_2_numbers_are_quoted() {
+        assert_eq!(y("0o07"), "\"0o07\"");
+        assert_eq!(y("0o"), "0o");
     }
 
     #[test]

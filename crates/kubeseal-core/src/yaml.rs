@@ -332,7 +332,7 @@ fn resolve(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Scalar
     }
 }
 
-fn is_number(s: &str) -> bool {
+pub(crate) fn is_number(s: &str) -> bool {
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     if body.is_empty() {
         return false;
