@@ -16,10 +16,12 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let n = if path == Path::new("-") {
         io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut buf)
     } else {
-        File::open(path)
-            .with_context(|| format!("cannot read {what}"))?
-            .take(MAX_INPUT + 1)
-            .read_to_end(&mut buf)
+        let file = File::open(path).with_context(|| format!("cannot read {what}"))?;
+        // Size the buffer up front: one read instead of a doubling series.
+        if let Ok(meta) = file.metadata() {
+            buf.reserve_exact(meta.len().min(MAX_INPUT) as usize + 1);
+        }
+        file.take(MAX_INPUT + 1).read_to_end(&mut buf)
     }
     .with_context(|| format!("cannot read {what}"))?;
     if n as u64 > MAX_INPUT {
