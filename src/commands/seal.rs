@@ -24,13 +24,7 @@ pub fn run(args: &SealArgs) -> CliResult {
     if let Some(target) = &args.merge_into {
         return merge(args, target);
     }
-    let input_path = args
-        .secret_file
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("-"));
-    let what = io::display(&input_path);
-    let input = Zeroizing::new(io::read_input(&input_path)?);
-    let secrets = read_secrets(&input).with_context(|| what.clone())?;
+    let (secrets, what) = read_input_secrets(args)?;
     let cert = source::load_cert(&args.cert)?;
     let format = output_format(args, args.sealed_secret_file.as_deref());
     let opts = options(args);
@@ -39,6 +33,18 @@ pub fn run(args: &SealArgs) -> CliResult {
     let out: String = sealed.iter().map(|s| s.to_string(format)).collect();
     write_output(args.sealed_secret_file.as_deref(), out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The Secrets of `-f` (or stdin), with the input's name for messages.
+fn read_input_secrets(args: &SealArgs) -> CliResult<(Vec<kubeseal_core::Secret>, String)> {
+    let input_path = args
+        .secret_file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("-"));
+    let what = io::display(&input_path);
+    let input = Zeroizing::new(io::read_input(&input_path)?);
+    let secrets = read_secrets(&input).with_context(|| what.clone())?;
+    Ok((secrets, what))
 }
 
 fn options(args: &SealArgs) -> SealOptions {
@@ -109,13 +115,7 @@ fn merge(args: &SealArgs, target: &Path) -> CliResult {
         );
     }
     let mut orig = targets.remove(0);
-    let input_path = args
-        .secret_file
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("-"));
-    let what = io::display(&input_path);
-    let input = Zeroizing::new(io::read_input(&input_path)?);
-    let secrets = read_secrets(&input).with_context(|| what.clone())?;
+    let (secrets, what) = read_input_secrets(args)?;
     let cert = source::load_cert(&args.cert)?;
     let mut opts = options(args);
     opts.name = Some(orig.name.clone());

@@ -135,15 +135,12 @@ impl Secret {
 
     /// Writes the Secret (with base64 `data`) in `format`; this is plaintext.
     pub fn to_string(&self, format: Format) -> String {
-        let mut meta = Out::map();
-        if let Some(n) = &self.name {
-            meta.put("name", Out::Str(n.clone()));
-        }
-        if let Some(ns) = &self.namespace {
-            meta.put("namespace", Out::Str(ns.clone()));
-        }
-        meta.put_string_map("labels", &self.labels, false);
-        meta.put_string_map("annotations", &self.annotations, false);
+        let meta = object_meta(
+            self.name.as_deref(),
+            self.namespace.as_deref(),
+            &self.labels,
+            &self.annotations,
+        );
         let mut o = Out::map();
         o.put("kind", Out::Str("Secret".into()));
         o.put("apiVersion", Out::Str("v1".into()));
@@ -227,15 +224,13 @@ impl SealedSecret {
     /// Writes the SealedSecret exactly as kubeseal does in `format`
     /// (YAML starts with `---`; JSON ends with a newline).
     pub fn to_string(&self, format: Format) -> String {
-        let mut tmeta = Out::map();
-        if let Some(n) = &self.template.name {
-            tmeta.put("name", Out::Str(n.clone()));
-        }
-        if let Some(ns) = &self.template.namespace {
-            tmeta.put("namespace", Out::Str(ns.clone()));
-        }
-        tmeta.put_string_map("labels", &self.template.labels, false);
-        tmeta.put_string_map("annotations", &self.template.annotations, false);
+        let t = &self.template;
+        let tmeta = object_meta(
+            t.name.as_deref(),
+            t.namespace.as_deref(),
+            &t.labels,
+            &t.annotations,
+        );
         let mut template = Out::map();
         template.put("metadata", tmeta);
         if let Some(t) = &self.template.secret_type {
@@ -246,13 +241,12 @@ impl SealedSecret {
         }
         template.put_string_map("data", &self.template.data, false);
 
-        let mut meta = Out::map();
-        meta.put("name", Out::Str(self.name.clone()));
-        if let Some(ns) = &self.namespace {
-            meta.put("namespace", Out::Str(ns.clone()));
-        }
-        meta.put_string_map("labels", &self.labels, false);
-        meta.put_string_map("annotations", &self.annotations, false);
+        let meta = object_meta(
+            Some(&self.name),
+            self.namespace.as_deref(),
+            &self.labels,
+            &self.annotations,
+        );
 
         let mut spec = Out::map();
         spec.put("template", template);
@@ -265,6 +259,25 @@ impl SealedSecret {
         o.put("spec", spec);
         render(&o, format)
     }
+}
+
+/// `metadata` in Go's ObjectMeta field order, empty maps omitted.
+fn object_meta(
+    name: Option<&str>,
+    namespace: Option<&str>,
+    labels: &BTreeMap<String, String>,
+    annotations: &BTreeMap<String, String>,
+) -> Out {
+    let mut meta = Out::map();
+    if let Some(n) = name {
+        meta.put("name", Out::Str(n.to_string()));
+    }
+    if let Some(ns) = namespace {
+        meta.put("namespace", Out::Str(ns.to_string()));
+    }
+    meta.put_string_map("labels", labels, false);
+    meta.put_string_map("annotations", annotations, false);
+    meta
 }
 
 fn render(o: &Out, format: Format) -> String {
