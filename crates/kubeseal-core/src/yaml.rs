@@ -425,7 +425,6 @@ mod tests {
         assert_eq!(n.get("data").unwrap().get("a").unwrap().as_str(), Some("b"));
     }
 
-    #[test]
     /// Found by fuzzing (target roundtrip): a quoted `"<<"` key (as JSON
     /// writes every key) was taken for a merge key and dropped.
     #[test]
