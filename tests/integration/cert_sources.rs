@@ -346,6 +346,17 @@ fn fingerprint() -> String {
         .to_string()
 }
 
+/// Runs a command that must succeed; shows its stderr when it does not.
+fn succeeds(c: &mut Command) -> std::process::Output {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Runs a failing command: exit code not 0, exactly one stderr line, an
 /// error naming `source`, no output file, no secret in the message.
 fn assert_fails(mut c: Command, out_file: &Path, source: &str, expect: &str) -> String {
@@ -368,15 +379,10 @@ fn assert_fails(mut c: Command, out_file: &Path, source: &str, expect: &str) -> 
 fn url_source_fetches_over_https_and_seals() {
     let srv = Server::start();
     let dir = tempfile::tempdir().unwrap();
-    let out = cmd(dir.path())
-        .args(["seal", "-n", "apps", "--cert", &srv.url("/v1/cert.pem")])
-        .write_stdin(SECRET)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        cmd(dir.path())
+            .args(["seal", "-n", "apps", "--cert", &srv.url("/v1/cert.pem")])
+            .write_stdin(SECRET),
     );
     assert_eq!(unsealed_password(&out.stdout), b"s3cr3t");
     assert_eq!(srv.requests(), ["/v1/cert.pem"]);
@@ -391,22 +397,17 @@ fn url_source_fetches_over_https_and_seals() {
         .unwrap()
         .contains(&fingerprint()));
     let pem = dir.path().join("pub.pem");
-    let out = cmd(dir.path())
-        .args([
-            "fetch-cert",
-            "--cert",
-            &srv.url("/v1/cert.pem"),
-            "--cert-sha256",
-        ])
-        .arg(fingerprint())
-        .arg("-w")
-        .arg(&pem)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        cmd(dir.path())
+            .args([
+                "fetch-cert",
+                "--cert",
+                &srv.url("/v1/cert.pem"),
+                "--cert-sha256",
+            ])
+            .arg(fingerprint())
+            .arg("-w")
+            .arg(&pem),
     );
     assert_eq!(
         std::fs::read(&pem).unwrap(),
@@ -472,19 +473,14 @@ fn a_file_source_never_touches_the_network() {
         &pki().server_ca_pem,
         token_user(TOKEN),
     );
-    let out = cmd(dir.path())
-        .args(["seal", "-n", "apps", "--cert"])
-        .arg(demo_cert())
-        .arg("--kubeconfig")
-        .arg(&kc)
-        .env("HTTPS_PROXY", format!("http://127.0.0.1:{}", srv.port))
-        .write_stdin(SECRET)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        cmd(dir.path())
+            .args(["seal", "-n", "apps", "--cert"])
+            .arg(demo_cert())
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .env("HTTPS_PROXY", format!("http://127.0.0.1:{}", srv.port))
+            .write_stdin(SECRET),
     );
     assert_eq!(unsealed_password(&out.stdout), b"s3cr3t");
     assert!(srv.requests().is_empty(), "{:?}", srv.requests());
@@ -534,17 +530,12 @@ fn cluster_source_with_a_bearer_token_fetches_and_seals() {
     c.arg("--force").assert().success();
 
     // seal with no --cert, the kubeconfig from KUBECONFIG, the names from flags.
-    let out = cmd(dir.path())
-        .args(["seal", "-n", "apps", "--controller-namespace", NS])
-        .args(["--controller-name", "sealed-secrets-controller"])
-        .env("KUBECONFIG", &kc)
-        .write_stdin(SECRET)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        cmd(dir.path())
+            .args(["seal", "-n", "apps", "--controller-namespace", NS])
+            .args(["--controller-name", "sealed-secrets-controller"])
+            .env("KUBECONFIG", &kc)
+            .write_stdin(SECRET),
     );
     assert_eq!(unsealed_password(&out.stdout), b"s3cr3t");
 
@@ -576,25 +567,20 @@ fn cluster_source_with_a_client_certificate_and_context_flag() {
                       "client-key-data": b64(&pki().client_key_pem)});
     let kc = kubeconfig(dir.path(), &srv.url(""), &pki().server_ca_pem, user);
     let out_file = dir.path().join("s.yaml");
-    let out = cmd(dir.path())
-        .args([
-            "seal",
-            "-n",
-            "apps",
-            "--controller-namespace",
-            NS,
-            "--kubeconfig",
-        ])
-        .arg(&kc)
-        .args(["--context", "test", "-w"])
-        .arg(&out_file)
-        .write_stdin(SECRET)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        cmd(dir.path())
+            .args([
+                "seal",
+                "-n",
+                "apps",
+                "--controller-namespace",
+                NS,
+                "--kubeconfig",
+            ])
+            .arg(&kc)
+            .args(["--context", "test", "-w"])
+            .arg(&out_file)
+            .write_stdin(SECRET),
     );
     assert_eq!(
         unsealed_password(&std::fs::read(&out_file).unwrap()),
@@ -650,17 +636,12 @@ fn cluster_source_with_an_exec_credential_plugin() {
     };
     let kc = kubeconfig(dir.path(), &srv.url(""), &pki().server_ca_pem, exec(&good));
     let pem = dir.path().join("pub.pem");
-    let out = cmd(dir.path())
-        .args(["fetch-cert", "--controller-namespace", NS, "--kubeconfig"])
-        .arg(&kc)
-        .arg("-w")
-        .arg(&pem)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        cmd(dir.path())
+            .args(["fetch-cert", "--controller-namespace", NS, "--kubeconfig"])
+            .arg(&kc)
+            .arg("-w")
+            .arg(&pem),
     );
     assert_eq!(
         std::fs::read(&pem).unwrap(),
