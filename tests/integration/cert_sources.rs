@@ -567,7 +567,7 @@ fn cluster_source_with_a_client_certificate_and_context_flag() {
                       "client-key-data": b64(&pki().client_key_pem)});
     let kc = kubeconfig(dir.path(), &srv.url(""), &pki().server_ca_pem, user);
     let out_file = dir.path().join("s.yaml");
-    let out = succeeds(
+    succeeds(
         cmd(dir.path())
             .args([
                 "seal",
@@ -636,7 +636,7 @@ fn cluster_source_with_an_exec_credential_plugin() {
     };
     let kc = kubeconfig(dir.path(), &srv.url(""), &pki().server_ca_pem, exec(&good));
     let pem = dir.path().join("pub.pem");
-    let out = succeeds(
+    succeeds(
         cmd(dir.path())
             .args(["fetch-cert", "--controller-namespace", NS, "--kubeconfig"])
             .arg(&kc)
