@@ -1,9 +1,22 @@
-//! Command-line definitions (clap). No logic here.
+//! Every command-line definition (clap), and nothing else.
+//!
+//! This module is a leaf: it imports no other module of the binary, and the
+//! commands import their argument types from here. Layout, top to bottom:
+//! the top-level [`Cli`] and its [`Command`] enum; argument groups shared by
+//! several commands ([`CertArgs`], [`ControllerArgs`]); value enums and their
+//! conversions to library types; then one section per subcommand, in the
+//! order of [`Command`], with its examples and its `…Args` struct.
+//!
+//! A new subcommand: a variant in [`Command`] (with its `after_help`
+//! examples), its `…Args` struct in a new section here, a module in
+//! `src/commands/` with a `run(&…Args) -> CliResult`, and one line in
+//! `commands::run`. A new flag shared by several commands goes into a group
+//! (a struct flattened with `#[command(flatten)]`).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use kubeseal_core::Scope;
+use kubeseal_core::{flux, Format, Scope};
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -46,24 +59,20 @@ pub enum Command {
     #[command(after_help = UNSEAL_EXAMPLES)]
     Unseal(UnsealArgs),
     /// Refuse plain Kubernetes Secrets in files (a pre-commit hook).
-    Check(crate::commands::check::CheckArgs),
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
     /// Print the webhook path of a Flux Receiver for a token read from stdin.
     #[command(after_help = WEBHOOK_EXAMPLES)]
     WebhookPath(WebhookPathArgs),
     /// Show a sealing certificate: subject, validity, key size, fingerprint.
-    #[command(after_help = "Example:\n  sealtoken cert-info --cert pub.pem")]
+    #[command(after_help = CERT_INFO_EXAMPLES)]
     CertInfo(CertInfoArgs),
     /// Fetch the controller's certificate, check it, and save it for sealing offline.
-    #[command(after_help = crate::commands::fetch_cert::EXAMPLES)]
-    FetchCert(crate::commands::fetch_cert::FetchCertArgs),
+    #[command(after_help = FETCH_CERT_EXAMPLES)]
+    FetchCert(FetchCertArgs),
     /// Print a shell completion script.
-    #[command(
-        after_help = "Example:\n  sealtoken completions bash > /etc/bash_completion.d/sealtoken"
-    )]
-    Completions {
-        /// The shell.
-        shell: clap_complete::Shell,
-    },
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
 }
 
 /// Where the sealing certificate comes from, and what is accepted.
@@ -83,6 +92,14 @@ pub struct CertArgs {
     #[arg(long)]
     pub allow_expired_cert: bool,
 
+    // The controller to fetch the certificate from when there is no --cert.
+    #[command(flatten)]
+    pub controller: ControllerArgs,
+}
+
+/// Which sealed-secrets controller to ask, and through which kubeconfig.
+#[derive(Debug, Clone, Args)]
+pub struct ControllerArgs {
     /// Namespace of the sealed-secrets controller (for fetching its certificate).
     #[arg(
         long,
@@ -136,11 +153,29 @@ impl From<ScopeArg> for Scope {
     }
 }
 
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Yaml => Format::Yaml,
+        }
+    }
+}
+
 /// Git providers that send webhooks to a Flux Receiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Provider {
     Github,
     Gitlab,
+}
+
+impl From<Provider> for flux::Provider {
+    fn from(p: Provider) -> flux::Provider {
+        match p {
+            Provider::Github => flux::Provider::GitHub,
+            Provider::Gitlab => flux::Provider::GitLab,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -316,6 +351,54 @@ pub struct UnsealArgs {
     pub format: OutputFormat,
 }
 
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  sealtoken check                         # the whole tree (honours .gitignore)
+  sealtoken check k8s/secret.yaml         # given files (what pre-commit passes)
+  sealtoken check --fix --cert pub.pem -n apps k8s/   # seal plain Secrets in place
+
+Allow a document: annotation sealtoken.dev/allow-plain: \"true\", or the comment
+`# sealtoken: allow` on its kind line. Allow paths in .sealtoken.toml:
+  [check]
+  allow = [\"charts/**/templates/*.yaml\"]";
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (default: the current tree, honouring .gitignore).
+    pub paths: Vec<PathBuf>,
+
+    /// Output format of the findings.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+
+    /// Replace plain Secret documents in place by SealedSecrets (needs --cert).
+    #[arg(long)]
+    pub fix: bool,
+
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// With --fix: namespace for Secrets that have none.
+    #[arg(short = 'n', long, env = "SEALED_SECRETS_NAMESPACE", value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// The configuration file (default: .sealtoken.toml in the current
+    /// directory or a parent, up to the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Threads (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Output layouts of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
 const WEBHOOK_EXAMPLES: &str = "\
 Example:
   sealtoken webhook-path --receiver tenant-demo-github -n flux-system --host flux.example.org < token.txt";
@@ -335,8 +418,44 @@ pub struct WebhookPathArgs {
     pub host: Option<String>,
 }
 
+const CERT_INFO_EXAMPLES: &str = "\
+Example:
+  sealtoken cert-info --cert pub.pem";
+
 #[derive(Debug, Args)]
 pub struct CertInfoArgs {
     #[command(flatten)]
     pub cert: CertArgs,
+}
+
+const FETCH_CERT_EXAMPLES: &str = "\
+Examples:
+  # From the controller in the current kubeconfig context:
+  sealtoken fetch-cert -w pub.pem
+  sealtoken fetch-cert --context prod --controller-namespace sealed-secrets -w prod.pem
+  # Then seal offline, refusing any other certificate:
+  sealtoken seal --cert pub.pem --cert-sha256 <sha256 printed above> -f secret.yaml";
+
+#[derive(Debug, Args)]
+pub struct FetchCertArgs {
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// Write the certificate to this file (atomically) instead of stdout.
+    #[arg(short = 'w', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace the file if it already exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Example:
+  sealtoken completions bash > /etc/bash_completion.d/sealtoken";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }

@@ -12,14 +12,10 @@ macro_rules! bail {
     };
 }
 
-#[cfg(feature = "http")]
-mod cert_url;
+mod cert_source;
 mod cli;
-#[cfg(feature = "cluster")]
-mod cluster;
 mod commands;
 mod io;
-mod source;
 
 use std::process::ExitCode;
 

@@ -10,62 +10,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{anyhow, Context, Result};
-use clap::{Args, ValueEnum};
 use kubeseal_core::check::{self, Finding, FindingKind};
 use kubeseal_core::{Certificate, SealOptions};
 use zeroize::Zeroizing;
 
-use crate::cli::CertArgs;
+use crate::cli::{CheckArgs, CheckFormat};
 use crate::io::{self, Overwrite};
-use crate::{source, CliResult};
-
-const CHECK_EXAMPLES: &str = "\
-Examples:
-  sealtoken check                         # the whole tree (honours .gitignore)
-  sealtoken check k8s/secret.yaml         # given files (what pre-commit passes)
-  sealtoken check --fix --cert pub.pem -n apps k8s/   # seal plain Secrets in place
-
-Allow a document: annotation sealtoken.dev/allow-plain: \"true\", or the comment
-`# sealtoken: allow` on its kind line. Allow paths in .sealtoken.toml:
-  [check]
-  allow = [\"charts/**/templates/*.yaml\"]";
-
-#[derive(Debug, Args)]
-#[command(after_help = CHECK_EXAMPLES)]
-pub struct CheckArgs {
-    /// Files or directories to check (default: the current tree, honouring .gitignore).
-    pub paths: Vec<PathBuf>,
-
-    /// Output format of the findings.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: CheckFormat,
-
-    /// Replace plain Secret documents in place by SealedSecrets (needs --cert).
-    #[arg(long)]
-    pub fix: bool,
-
-    #[command(flatten)]
-    pub cert: CertArgs,
-
-    /// With --fix: namespace for Secrets that have none.
-    #[arg(short = 'n', long, env = "SEALED_SECRETS_NAMESPACE", value_name = "NS")]
-    pub namespace: Option<String>,
-
-    /// The configuration file (default: .sealtoken.toml in the current
-    /// directory or a parent, up to the repository root).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Threads (default: the number of CPUs).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub jobs: Option<usize>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    Text,
-    Json,
-}
+use crate::{cert_source, CliResult};
 
 /// What happened to one file.
 #[derive(Default)]
@@ -89,7 +40,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let allow = load_config(args.config.as_deref(), &cwd)?;
     let fix = if args.fix {
-        let cert = source::load_cert(&args.cert)?;
+        let cert = cert_source::load_cert(&args.cert)?;
         let mut opts = SealOptions::new().allow_expired_certificate(args.cert.allow_expired_cert);
         opts.namespace = args.namespace.clone();
         Some((cert, opts))

@@ -1,44 +1,18 @@
 //! `fetch-cert`: get the controller's certificate once (from the cluster or a
 //! URL), check it, and save it, so that sealing can then run offline.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
-
-use crate::cli::CertArgs;
+use crate::cert_source;
+use crate::cli::FetchCertArgs;
 use crate::io::{self, Overwrite};
-use crate::{source, CliResult};
-
-/// Examples shown by `sealtoken fetch-cert --help`.
-pub const EXAMPLES: &str = "\
-Examples:
-  # From the controller in the current kubeconfig context:
-  sealtoken fetch-cert -w pub.pem
-  sealtoken fetch-cert --context prod --controller-namespace sealed-secrets -w prod.pem
-  # Then seal offline, refusing any other certificate:
-  sealtoken seal --cert pub.pem --cert-sha256 <sha256 printed above> -f secret.yaml";
-
-#[derive(Debug, Args)]
-pub struct FetchCertArgs {
-    #[command(flatten)]
-    pub cert: CertArgs,
-
-    /// Write the certificate to this file (atomically) instead of stdout.
-    #[arg(short = 'w', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Replace the file if it already exists.
-    #[arg(long)]
-    pub force: bool,
-}
+use crate::CliResult;
 
 /// Fetches, parses, pins and checks the certificate, writes it as received,
 /// and reports its fingerprint and validity on stderr.
 pub fn run(args: &FetchCertArgs) -> CliResult {
-    let fetched = source::fetch_cert(&args.cert)?;
+    let fetched = cert_source::load(&args.cert)?;
     let (cert, src) = (&fetched.cert, &fetched.source);
-    source::check_validity(cert, src, args.cert.allow_expired_cert)?;
     match &args.output {
         Some(path) => {
             let overwrite = if args.force {

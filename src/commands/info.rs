@@ -9,7 +9,7 @@ use kubeseal_core::{flux, Timestamp, Token};
 use zeroize::Zeroizing;
 
 use crate::cli::{CertInfoArgs, WebhookPathArgs};
-use crate::{io, source, CliResult};
+use crate::{cert_source, io, CliResult};
 
 pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
     for r in &args.receivers {
@@ -38,7 +38,7 @@ pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
 }
 
 pub fn cert_info(args: &CertInfoArgs) -> CliResult {
-    let (cert, source) = source::parse_cert(&args.cert)?;
+    let (cert, source) = cert_source::parse_cert(&args.cert)?;
     let now = Timestamp::now();
     let mut out = String::new();
     let _ = writeln!(out, "source:       {source}");

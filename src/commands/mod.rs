@@ -1,17 +1,20 @@
-//! One module per subcommand; each turns checked arguments into library calls and I/O.
+//! One module per subcommand; each turns the arguments parsed in `cli` into
+//! library calls and I/O. A new subcommand gets a module here with a
+//! `run(&…Args) -> CliResult`, and one arm in [`run`].
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, OutputFormat};
+use crate::cli::{Cli, Command, CompletionsArgs};
 use crate::CliResult;
 
-pub mod check;
-pub mod fetch_cert;
+mod check;
+mod fetch_cert;
 mod info;
 mod seal;
 mod token;
 mod unseal;
 
+/// Runs the command `cli` names (the token workflow without a subcommand).
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         None => token::run(&cli.token),
@@ -21,21 +24,15 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::WebhookPath(a)) => info::webhook_path(&a),
         Some(Command::CertInfo(a)) => info::cert_info(&a),
         Some(Command::FetchCert(a)) => fetch_cert::run(&a),
-        Some(Command::Completions { shell }) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "sealtoken", &mut out);
-            crate::io::write_stdout(&out)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Completions(a)) => completions(&a),
     }
 }
 
-impl From<OutputFormat> for kubeseal_core::Format {
-    fn from(f: OutputFormat) -> Self {
-        match f {
-            OutputFormat::Json => kubeseal_core::Format::Json,
-            OutputFormat::Yaml => kubeseal_core::Format::Yaml,
-        }
-    }
+/// `completions SHELL`: the script clap generates from the definitions in `cli`.
+fn completions(args: &CompletionsArgs) -> CliResult {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "sealtoken", &mut out);
+    crate::io::write_stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
 }

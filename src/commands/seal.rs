@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::SealArgs;
 use crate::io::{self, Overwrite};
-use crate::{source, CliError, CliResult};
+use crate::{cert_source, CliError, CliResult};
 
 pub fn run(args: &SealArgs) -> CliResult {
     if !args.from_file.is_empty() && !args.raw {
@@ -25,7 +25,7 @@ pub fn run(args: &SealArgs) -> CliResult {
         return merge(args, target);
     }
     let (secrets, what) = read_input_secrets(args)?;
-    let cert = source::load_cert(&args.cert)?;
+    let cert = cert_source::load_cert(&args.cert)?;
     let format = output_format(args, args.sealed_secret_file.as_deref());
     let opts = options(args);
     let sealed = seal_secrets(&cert, &secrets, &opts).with_context(|| what.clone())?;
@@ -95,7 +95,7 @@ fn raw(args: &SealArgs) -> CliResult {
         None => PathBuf::from("-"),
     };
     let value = Zeroizing::new(io::read_input(&path)?);
-    let cert = source::load_cert(&args.cert)?;
+    let cert = cert_source::load_cert(&args.cert)?;
     let sealed = seal_raw(&cert, scope, &namespace, &name, &value).map_err(CliError::failed)?;
     write_output(args.sealed_secret_file.as_deref(), sealed.as_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -116,7 +116,7 @@ fn merge(args: &SealArgs, target: &Path) -> CliResult {
     }
     let mut orig = targets.remove(0);
     let (secrets, what) = read_input_secrets(args)?;
-    let cert = source::load_cert(&args.cert)?;
+    let cert = cert_source::load_cert(&args.cert)?;
     let mut opts = options(args);
     opts.name = Some(orig.name.clone());
     opts.override_namespace = orig.namespace.clone();

@@ -9,9 +9,9 @@ use kubeseal_core::flux::{self, ObjectRef, Provider};
 use kubeseal_core::{seal_secret, SealOptions, Secret, SecretValue, Token, MAX_TOKEN_BYTES};
 use zeroize::Zeroizing;
 
-use crate::cli::{self, TokenArgs};
+use crate::cli::TokenArgs;
 use crate::io::{self, Overwrite};
-use crate::{source, CliError, CliResult};
+use crate::{cert_source, CliError, CliResult};
 
 /// One Receiver the token serves.
 struct Receiver {
@@ -74,7 +74,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
         }
     }
 
-    let cert = source::load_cert(&args.cert)?;
+    let cert = cert_source::load_cert(&args.cert)?;
     let reused = args.token_stdin || args.token_file_in.is_some();
     let token = read_or_generate_token(args)?;
 
@@ -153,17 +153,10 @@ fn parse_ref(s: &str, default_ns: &str) -> anyhow::Result<ObjectRef> {
     })
 }
 
-fn provider(p: cli::Provider) -> Provider {
-    match p {
-        cli::Provider::Github => Provider::GitHub,
-        cli::Provider::Gitlab => Provider::GitLab,
-    }
-}
-
 /// Receivers from --receiver (paired with --provider in order, or guessed from
 /// the name), or named `<git-repository>-<provider>`.
 fn receivers(args: &TokenArgs, repo: Option<&ObjectRef>) -> anyhow::Result<Vec<Receiver>> {
-    let providers: Vec<Provider> = args.providers.iter().copied().map(provider).collect();
+    let providers: Vec<Provider> = args.providers.iter().copied().map(Provider::from).collect();
     let list: Vec<Receiver> = if !args.receivers.is_empty() {
         if !providers.is_empty() && providers.len() != args.receivers.len() && providers.len() != 1
         {

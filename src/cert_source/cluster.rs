@@ -7,6 +7,11 @@
 //! kind of authentication it describes: client certificates, bearer tokens
 //! and token files, exec credential plugins (EKS, GKE, AKS, OIDC logins),
 //! basic auth. The async runtime is built here, only when this runs.
+//!
+//! The steps are separate so that other requests to the controller (through
+//! the same service proxy) reuse them: [`connect`] (kubeconfig, client,
+//! timeouts, proxy), [`service_port`] (the Service's first port name), and
+//! [`proxy_get`] (a GET of a controller path through the service proxy).
 
 use std::time::Duration;
 
@@ -15,23 +20,34 @@ use http_body_util::BodyExt;
 use kube::client::AuthError;
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 
-use crate::cli::CertArgs;
-use crate::source::{fmt_secs, root_cause, MAX_FETCHED};
+use super::net::{self, root_cause, MAX_FETCHED};
+use super::ControllerRef;
 
-/// Fetches the certificate of the controller named by `args`; returns its
-/// bytes and a name for the source (`service NS/NAME via SERVER`).
-pub fn fetch_cert(args: &CertArgs, timeout: Duration) -> Result<(Vec<u8>, String)> {
-    check_name(&args.controller_namespace, "--controller-namespace")?;
-    check_name(&args.controller_name, "--controller-name")?;
+/// Fetches the certificate of the controller `target`; returns its bytes and
+/// a name for the source (`service NS/NAME via SERVER`).
+pub fn fetch_cert(target: &ControllerRef, timeout: Duration) -> Result<(Vec<u8>, String)> {
+    check_name(&target.namespace, "--controller-namespace")?;
+    check_name(&target.name, "--controller-name")?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the network runtime")?;
-    rt.block_on(fetch_async(args, timeout))
+    rt.block_on(async {
+        let (client, what) = connect(target, timeout).await?;
+        let fail = |msg: String| anyhow!("cannot fetch the certificate from {what}: {msg}");
+        let port = service_port(&client, target, timeout).await.map_err(fail)?;
+        let pem = proxy_get(&client, target, &port, "/v1/cert.pem", timeout)
+            .await
+            .map_err(fail)?;
+        Ok((pem, what))
+    })
 }
 
-async fn fetch_async(args: &CertArgs, timeout: Duration) -> Result<(Vec<u8>, String)> {
-    let mut config = load_config(args).await?;
+/// A client for the API server of the kubeconfig's cluster, with `timeout`
+/// on every step, and a name for the controller in messages
+/// (`service NS/NAME via SERVER`).
+async fn connect(target: &ControllerRef, timeout: Duration) -> Result<(kube::Client, String)> {
+    let mut config = load_config(target).await?;
     config.connect_timeout = Some(timeout);
     config.read_timeout = Some(timeout);
     config.write_timeout = Some(timeout);
@@ -44,55 +60,79 @@ async fn fetch_async(args: &CertArgs, timeout: Duration) -> Result<(Vec<u8>, Str
     }
     let server = config.cluster_url.to_string();
     let server = server.trim_end_matches('/');
-    let (ns, name) = (&args.controller_namespace, &args.controller_name);
-    let what = format!("service {ns}/{name} via {server}");
-    let fail = |msg: String| anyhow!("cannot fetch the certificate from {what}: {msg}");
+    let what = format!("service {}/{} via {server}", target.namespace, target.name);
+    match kube::Client::try_from(config) {
+        Ok(client) => Ok((client, what)),
+        Err(e) => Err(anyhow!(
+            "cannot fetch the certificate from {what}: {}",
+            describe(&e, timeout)
+        )),
+    }
+}
 
-    let client = kube::Client::try_from(config).map_err(|e| fail(describe(&e, timeout)))?;
+/// The name of the controller Service's first port (how kubeseal addresses
+/// it through the service proxy). Errors are one line without the server's name.
+async fn service_port(
+    client: &kube::Client,
+    target: &ControllerRef,
+    timeout: Duration,
+) -> std::result::Result<String, String> {
+    let (ns, name) = (&target.namespace, &target.name);
     let (status, body) = get(
-        &client,
+        client,
         &format!("/api/v1/namespaces/{ns}/services/{name}"),
         "application/json",
         timeout,
     )
-    .await
-    .map_err(fail)?;
+    .await?;
     if !status.is_success() {
         let hint = if status == http::StatusCode::NOT_FOUND {
             " (check --controller-namespace and --controller-name)"
         } else {
             ""
         };
-        return Err(fail(format!(
+        return Err(format!(
             "cannot get the service: {}{hint}",
             status_line(status, &body)
-        )));
+        ));
     }
-    let port = first_port_name(&body).map_err(|m| fail(format!("the service {m}")))?;
+    first_port_name(&body).map_err(|m| format!("the service {m}"))
+}
+
+/// GETs `path` (such as `/v1/cert.pem`) from the controller through the API
+/// server's service proxy on the port named `port`; a non-2xx status is an
+/// error. Errors are one line without the server's name.
+async fn proxy_get(
+    client: &kube::Client,
+    target: &ControllerRef,
+    port: &str,
+    path: &str,
+    timeout: Duration,
+) -> std::result::Result<Vec<u8>, String> {
+    let (ns, name) = (&target.namespace, &target.name);
     let (status, body) = get(
-        &client,
-        &format!("/api/v1/namespaces/{ns}/services/http:{name}:{port}/proxy/v1/cert.pem"),
+        client,
+        &format!("/api/v1/namespaces/{ns}/services/http:{name}:{port}/proxy{path}"),
         "application/x-pem-file, */*",
         timeout,
     )
-    .await
-    .map_err(fail)?;
+    .await?;
     if !status.is_success() {
-        return Err(fail(status_line(status, &body)));
+        return Err(status_line(status, &body));
     }
-    Ok((body, what))
+    Ok(body)
 }
 
 /// The client configuration: `--kubeconfig`, else the usual kubeconfig files
 /// (`KUBECONFIG`, else `~/.kube/config`), with `--context` if given; when
 /// there is no kubeconfig at all and no `--context`, the in-cluster service account.
-async fn load_config(args: &CertArgs) -> Result<kube::Config> {
+async fn load_config(target: &ControllerRef) -> Result<kube::Config> {
     let options = KubeConfigOptions {
-        context: args.context.clone(),
+        context: target.context.clone(),
         cluster: None,
         user: None,
     };
-    if let Some(path) = &args.kubeconfig {
+    if let Some(path) = &target.kubeconfig {
         let in_file = |e: KubeconfigError| anyhow!(kubeconfig_error(&e, Some(path)));
         let kc = Kubeconfig::read_from(path).map_err(in_file)?;
         return kube::Config::from_custom_kubeconfig(kc, &options)
@@ -101,7 +141,7 @@ async fn load_config(args: &CertArgs) -> Result<kube::Config> {
     }
     match kube::Config::from_kubeconfig(&options).await {
         Ok(c) => Ok(c),
-        Err(e) if args.context.is_none() && is_missing_file(&e) => {
+        Err(e) if target.context.is_none() && is_missing_file(&e) => {
             kube::Config::incluster().map_err(|_| {
                 anyhow!(
                     "no certificate given, and no cluster to fetch it from ({}; not running in a cluster); \
@@ -156,12 +196,9 @@ async fn get(
         .await
         .map_err(|e| {
             if e.is::<http_body_util::LengthLimitError>() {
-                format!(
-                    "the response is larger than {} KiB; refusing it",
-                    MAX_FETCHED / 1024
-                )
+                net::too_large()
             } else if is_timeout(&*e) {
-                format!("timed out after {}", fmt_secs(timeout))
+                net::timed_out(timeout)
             } else {
                 format!("cannot read the response: {}", root_cause(&*e))
             }
@@ -185,7 +222,7 @@ fn describe(e: &kube::Error, timeout: Duration) -> String {
             }
         }
         kube::Error::Auth(a) => format!("authentication failed: {}", one_line(a)),
-        _ if is_timeout(e) => format!("timed out after {}", fmt_secs(timeout)),
+        _ if is_timeout(e) => net::timed_out(timeout),
         _ => root_cause(e),
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::source::{fmt_secs, root_cause, MAX_FETCHED};
+use super::net::{self, root_cause, MAX_FETCHED};
 
 /// GETs `url` and returns its body, refusing a non-2xx status, a body over
 /// [`MAX_FETCHED`], and anything slower than `timeout` per step.
@@ -35,10 +35,7 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>> {
         .content_length()
         .is_some_and(|n| n > MAX_FETCHED as u64)
     {
-        bail!(
-            "the response is larger than {} KiB; refusing it",
-            MAX_FETCHED / 1024
-        );
+        bail!(net::too_large());
     }
     let mut body = Vec::new();
     (&mut resp)
@@ -52,10 +49,7 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>> {
             anyhow::anyhow!("cannot read the response: {msg}")
         })?;
     if body.len() > MAX_FETCHED {
-        bail!(
-            "the response is larger than {} KiB; refusing it",
-            MAX_FETCHED / 1024
-        );
+        bail!(net::too_large());
     }
     Ok(body)
 }
@@ -64,7 +58,7 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>> {
 /// URL that reqwest repeats (the caller names the source).
 fn describe(e: &reqwest::Error, timeout: Duration) -> String {
     if e.is_timeout() {
-        return format!("timed out after {}", fmt_secs(timeout));
+        return net::timed_out(timeout);
     }
     let root = root_cause(e);
     if e.is_connect() {

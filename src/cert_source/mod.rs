@@ -1,0 +1,326 @@
+//! Where the sealing certificate comes from, and whether it is acceptable.
+//!
+//! Three sources, chosen as kubeseal chooses them:
+//! - `--cert PATH` (or `-` for stdin): a file ([`file`]); the network is never touched;
+//! - `--cert http(s)://…`: a URL ([`url`], feature `http`);
+//! - no `--cert`: the controller's service in the current kubeconfig context,
+//!   through the API server's service proxy ([`cluster`], feature `cluster`).
+//!
+//! Every source goes through the same parsing, pinning (`--cert-sha256`) and
+//! validity checks, here. The command-line arguments are read once, in
+//! [`CertSource::from_args`]; the sources below see plain values such as
+//! [`ControllerRef`], never parser types.
+
+#[cfg(feature = "cluster")]
+mod cluster;
+mod file;
+#[cfg(any(feature = "http", feature = "cluster"))]
+mod net;
+#[cfg(feature = "http")]
+mod url;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context, Result};
+use kubeseal_core::{Certificate, Timestamp};
+
+use crate::cli::{CertArgs, ControllerArgs};
+
+/// Days before expiry at which a warning is shown.
+const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// A certificate as fetched: its raw bytes, the parsed certificate, and a
+/// name for its source in messages.
+pub struct Fetched {
+    /// The bytes as read (a PEM document).
+    pub pem: Vec<u8>,
+    /// The parsed (and pinned, if asked) certificate.
+    pub cert: Certificate,
+    /// Where it came from, for messages.
+    pub source: String,
+}
+
+/// A sealed-secrets controller in a cluster, and how to reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControllerRef {
+    /// Namespace of the controller's Service.
+    pub namespace: String,
+    /// Name of the controller's Service.
+    pub name: String,
+    /// The kubeconfig file (default: `$KUBECONFIG`, else `~/.kube/config`).
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context (default: the current one).
+    pub context: Option<String>,
+}
+
+impl From<&ControllerArgs> for ControllerRef {
+    fn from(args: &ControllerArgs) -> Self {
+        ControllerRef {
+            namespace: args.controller_namespace.clone(),
+            name: args.controller_name.clone(),
+            kubeconfig: args.kubeconfig.clone(),
+            context: args.context.clone(),
+        }
+    }
+}
+
+/// What the user asked for: where the certificate is, the fingerprint it
+/// must have, and whether an expired one is accepted.
+#[derive(Debug)]
+pub struct CertSource {
+    /// `--cert` as given; `None`: the controller in the cluster.
+    spec: Option<String>,
+    /// The SHA-256 fingerprint the certificate must have (`--cert-sha256`).
+    pin: Option<[u8; 32]>,
+    /// Seal even with an expired certificate.
+    allow_expired: bool,
+    /// The controller to ask when there is no `--cert`.
+    controller: ControllerRef,
+}
+
+impl CertSource {
+    /// Checks the arguments (a malformed pin is a usage error, reported
+    /// before any network access) and keeps them as plain values.
+    pub fn from_args(args: &CertArgs) -> Result<Self> {
+        Ok(CertSource {
+            spec: args.cert.clone(),
+            pin: args.cert_sha256.as_deref().map(parse_pin).transpose()?,
+            allow_expired: args.allow_expired_cert,
+            controller: ControllerRef::from(&args.controller),
+        })
+    }
+
+    /// Reads the certificate from its source, parses and pins it, and keeps
+    /// the bytes as read; does not judge its validity period.
+    pub fn fetch(&self) -> Result<Fetched> {
+        let (pem, source) = self.read()?;
+        let cert = Certificate::from_pem(&pem).with_context(|| format!("certificate {source}"))?;
+        if let Some(pin) = &self.pin {
+            check_pin(&cert, pin).with_context(|| format!("certificate {source}"))?;
+        }
+        Ok(Fetched { pem, cert, source })
+    }
+
+    /// [`fetch`](Self::fetch), then the validity policy: refuses an expired
+    /// certificate unless allowed, and warns on stderr when it is not yet
+    /// valid or expires soon.
+    pub fn load(&self) -> Result<Fetched> {
+        let fetched = self.fetch()?;
+        check_validity(&fetched.cert, &fetched.source, self.allow_expired)?;
+        Ok(fetched)
+    }
+
+    /// The certificate's bytes, and a name for its source in messages.
+    fn read(&self) -> Result<(Vec<u8>, String)> {
+        match classify(self.spec.as_deref()) {
+            Source::File(path) => file::read(path),
+            Source::Url(url) => fetch_url(url),
+            Source::Unsupported(scheme) => bail!(
+                "certificate {}: unsupported URL scheme {scheme:?}; give a file path, - for stdin, or an http(s):// URL",
+                self.spec.as_deref().unwrap_or_default()
+            ),
+            Source::Cluster => fetch_cluster(&self.controller),
+        }
+    }
+}
+
+/// The certificate `args` name, read, pinned and checked, printing warnings
+/// to stderr (see [`CertSource::load`]).
+pub fn load(args: &CertArgs) -> Result<Fetched> {
+    CertSource::from_args(args)?.load()
+}
+
+/// The certificate to seal with (see [`CertSource::load`]).
+pub fn load_cert(args: &CertArgs) -> Result<Certificate> {
+    Ok(load(args)?.cert)
+}
+
+/// The certificate `args` name, read and pinned, without judging its
+/// validity period, and a name for its source.
+pub fn parse_cert(args: &CertArgs) -> Result<(Certificate, String)> {
+    let f = CertSource::from_args(args)?.fetch()?;
+    Ok((f.cert, f.source))
+}
+
+/// Where `--cert` (or its absence) points.
+#[derive(Debug, PartialEq, Eq)]
+enum Source<'a> {
+    /// A file, or `-` for stdin.
+    File(&'a Path),
+    /// An `http://` or `https://` URL.
+    Url(&'a str),
+    /// A URL with a scheme that cannot be fetched.
+    Unsupported(&'a str),
+    /// No `--cert`: the controller in the cluster.
+    Cluster,
+}
+
+/// Kubeseal's rule (`isFilename`): a value with no URL scheme, or a
+/// one-letter one (a Windows drive), is a file; `file://` URLs name files too.
+fn classify(spec: Option<&str>) -> Source<'_> {
+    let Some(spec) = spec else {
+        return Source::Cluster;
+    };
+    match url_scheme(spec) {
+        None => Source::File(Path::new(spec)),
+        Some(s) if s.len() == 1 => Source::File(Path::new(spec)),
+        Some(s) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") => {
+            Source::Url(spec)
+        }
+        Some(s) if s.eq_ignore_ascii_case("file") => match file::url_path(&spec[s.len() + 1..]) {
+            Some(path) => Source::File(path),
+            None => Source::Unsupported(s),
+        },
+        Some(s) => Source::Unsupported(s),
+    }
+}
+
+/// The scheme of a URL as Go's `url.Parse` finds it: letters, then letters,
+/// digits, `+`, `-` or `.`, up to the first `:`.
+fn url_scheme(spec: &str) -> Option<&str> {
+    let colon = spec.find(':')?;
+    let scheme = &spec[..colon];
+    let mut bytes = scheme.bytes();
+    let first = bytes.next()?;
+    (first.is_ascii_alphabetic()
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+    .then_some(scheme)
+}
+
+#[cfg(feature = "http")]
+fn fetch_url(url: &str) -> Result<(Vec<u8>, String)> {
+    let bytes = url::fetch(url, net::timeout()?).with_context(|| format!("certificate {url}"))?;
+    Ok((bytes, url.to_string()))
+}
+
+#[cfg(not(feature = "http"))]
+fn fetch_url(url: &str) -> Result<(Vec<u8>, String)> {
+    bail!("certificate {url}: this build cannot fetch URLs (feature `http` is off); download it and pass the file")
+}
+
+#[cfg(feature = "cluster")]
+fn fetch_cluster(controller: &ControllerRef) -> Result<(Vec<u8>, String)> {
+    cluster::fetch_cert(controller, net::timeout()?)
+}
+
+#[cfg(not(feature = "cluster"))]
+fn fetch_cluster(controller: &ControllerRef) -> Result<(Vec<u8>, String)> {
+    bail!(
+        "no certificate given: pass --cert FILE or URL (or set SEALED_SECRETS_CERT); this build does not \
+         fetch it from the cluster (feature `cluster`): save it once with \
+         `kubectl get --raw /api/v1/namespaces/{}/services/http:{}:http/proxy/v1/cert.pem > pub.pem`",
+        controller.namespace,
+        controller.name
+    );
+}
+
+/// Refuses an expired certificate (unless `allow_expired`), and warns on
+/// stderr when it is not yet valid or expires within 30 days.
+fn check_validity(cert: &Certificate, source: &str, allow_expired: bool) -> Result<()> {
+    let now = Timestamp::now();
+    if let Some(not_after) = cert.not_after() {
+        if cert.is_expired_at(now) {
+            if !allow_expired {
+                bail!(
+                    "certificate {source} expired on {not_after}; refusing to seal with it \
+                     (fetch the current one, or pass --allow-expired-cert if the controller still holds this key)"
+                );
+            }
+            eprintln!("sealtoken: warning: certificate {source} expired on {not_after}; sealing anyway (--allow-expired-cert)");
+        } else if not_after.unix() - now.unix() < EXPIRY_WARNING_DAYS * 86_400 {
+            eprintln!("sealtoken: warning: certificate {source} expires on {not_after}; the controller will soon renew its key");
+        }
+    }
+    if let Some(not_before) = cert.not_before() {
+        if cert.is_not_yet_valid_at(now) {
+            eprintln!("sealtoken: warning: certificate {source} is not valid before {not_before} (is the clock right?)");
+        }
+    }
+    Ok(())
+}
+
+/// A `--cert-sha256` pin: 64 hex digits, colons allowed between them.
+fn parse_pin(pin: &str) -> Result<[u8; 32]> {
+    let digits: Vec<u8> = pin.bytes().filter(|b| *b != b':').collect();
+    let mut out = [0u8; 32];
+    match base16ct::mixed::decode(&digits, &mut out) {
+        Ok(bytes) if bytes.len() == 32 => Ok(out),
+        _ => Err(anyhow!(
+            "--cert-sha256 must be 64 hex digits (colons allowed)"
+        )),
+    }
+}
+
+/// Refuses a certificate whose SHA-256 fingerprint is not `pin` (compared as bytes).
+fn check_pin(cert: &Certificate, pin: &[u8; 32]) -> Result<()> {
+    if cert.fingerprint_sha256() != *pin {
+        let mut buf = [0u8; 64];
+        let want = base16ct::lower::encode_str(pin, &mut buf).unwrap_or_default();
+        bail!(
+            "SHA-256 fingerprint {} does not match the pinned {want}; refusing it",
+            cert.fingerprint_hex()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_and_urls_are_told_apart_as_kubeseal_does() {
+        assert_eq!(classify(None), Source::Cluster);
+        assert_eq!(
+            classify(Some("pub.pem")),
+            Source::File(Path::new("pub.pem"))
+        );
+        assert_eq!(classify(Some("-")), Source::File(Path::new("-")));
+        assert_eq!(
+            classify(Some("C:\\certs\\pub.pem")),
+            Source::File(Path::new("C:\\certs\\pub.pem"))
+        );
+        assert_eq!(
+            classify(Some("./a:b.pem")),
+            Source::File(Path::new("./a:b.pem"))
+        );
+        assert_eq!(classify(Some("1x:y")), Source::File(Path::new("1x:y")));
+        assert_eq!(
+            classify(Some("https://h/v1/cert.pem")),
+            Source::Url("https://h/v1/cert.pem")
+        );
+        assert_eq!(classify(Some("HTTP://h/c")), Source::Url("HTTP://h/c"));
+        assert_eq!(
+            classify(Some("file:///tmp/c.pem")),
+            Source::File(Path::new("/tmp/c.pem"))
+        );
+        assert_eq!(
+            classify(Some("file://localhost/tmp/c.pem")),
+            Source::File(Path::new("/tmp/c.pem"))
+        );
+        assert_eq!(
+            classify(Some("file://host/c.pem")),
+            Source::Unsupported("file")
+        );
+        assert_eq!(classify(Some("ftp://h/c.pem")), Source::Unsupported("ftp"));
+    }
+
+    #[test]
+    fn pins_are_64_hex_digits_with_optional_colons_in_either_case() {
+        let want: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(7).wrapping_add(0xa0));
+        let lower: String = want.iter().map(|b| format!("{b:02x}")).collect();
+        let colons: Vec<String> = want.iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(parse_pin(&lower).unwrap(), want);
+        assert_eq!(parse_pin(&colons.join(":")).unwrap(), want);
+        for bad in [
+            "",
+            "ab",
+            &lower[..62],
+            &format!("{lower}00"),
+            &lower.replace('a', "g"),
+        ] {
+            let err = parse_pin(bad).unwrap_err().to_string();
+            assert_eq!(err, "--cert-sha256 must be 64 hex digits (colons allowed)");
+        }
+    }
+}
