@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use kubeseal_core::{read_sealed_secrets, unseal, PrivateKey};
 
-use crate::common::{demo_cert, fixture, read_fixture, sealtoken};
+use crate::common::{clean_env, demo_cert, fixture, read_fixture, sealtoken, sealtoken_std, Run};
 
 /// What is left in a pre-existing output file; it must survive every failure.
 const PRECIOUS: &str = "precious: existing output\n";
@@ -177,15 +177,7 @@ fn limited_memory(args: &[&dyn AsRef<std::ffi::OsStr>]) -> std::process::Output 
     for a in args {
         sh.arg(a);
     }
-    for v in [
-        "SEALED_SECRETS_CERT",
-        "SEALED_SECRETS_NAMESPACE",
-        "SEALED_SECRETS_SCOPE",
-        "SEALED_SECRETS_FORMAT",
-    ] {
-        sh.env_remove(v);
-    }
-    sh.stdin(Stdio::null()).output().unwrap()
+    clean_env(&mut sh).stdin(Stdio::null()).output().unwrap()
 }
 
 /// `kind: Secret` whose `data` nests `depth` flow sequences deep.
@@ -390,7 +382,7 @@ fn oversized_input_is_refused() {
         assert!(out.stdout.is_empty());
     }
     // The same through a pipe.
-    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_sealtoken"))
+    let mut child = sealtoken_std()
         .args(["seal", "--cert"])
         .arg(demo_cert())
         .stdin(Stdio::piped())
@@ -442,8 +434,7 @@ fn output_path_equal_to_input_path() {
         .arg(&x)
         .arg("--cert")
         .arg(demo_cert())
-        .output()
-        .unwrap();
+        .fails();
     assert_eq!(out.status.code(), Some(2));
     let line = error_line(&String::from_utf8_lossy(&out.stderr), "again");
     assert!(line.contains("already a SealedSecret"), "{line}");
@@ -568,8 +559,7 @@ fn output_on_a_full_disk() {
         .arg("-w")
         .arg(&target)
         .write_stdin(input)
-        .output()
-        .unwrap();
+        .fails();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let line = error_line(&stderr, "full disk");
@@ -592,7 +582,7 @@ fn sigint_while_reading_leaves_nothing() {
     let existing = dir.path().join("existing.yaml");
     std::fs::write(&existing, PRECIOUS).unwrap();
     for target in [&fresh, &existing] {
-        let mut child = StdCommand::new(env!("CARGO_BIN_EXE_sealtoken"))
+        let mut child = sealtoken_std()
             .args(["seal", "--cert"])
             .arg(demo_cert())
             .arg("-w")

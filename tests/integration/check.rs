@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::common::{demo_cert, demo_key, sealtoken};
+use crate::common::{demo_cert, demo_key, sealtoken, Run};
 
 /// Marker contained in every secret value of the corpus.
 const MARKER: &str = "s3cr3t";
@@ -383,13 +383,7 @@ fn fix_seals_in_place_and_keeps_the_rest() {
         .arg(demo_key())
         .arg("-f")
         .arg(d.join("sealed.yaml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let plain = String::from_utf8(out.stdout).unwrap();
     assert!(plain.contains("namespace: apps"), "{plain}");
     assert!(

@@ -7,7 +7,7 @@ use std::process::Command as StdCommand;
 use kubeseal_core::{read_sealed_secrets, unseal, unseal_raw, PrivateKey, Scope, SealedSecret};
 use predicates::prelude::*;
 
-use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken};
+use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken, Run};
 
 fn keys() -> Vec<PrivateKey> {
     PrivateKey::from_pem(&read_fixture("upstream/controller.key")).unwrap()
@@ -54,9 +54,7 @@ fn main_job_to_stdout_writes_only_the_manifest_and_reports_the_token_on_stderr()
         .arg("--cert")
         .arg(demo_cert())
         .args(["--namespace", "flux-system"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .succeeds();
     let sealed = only_sealed(&out.stdout);
     assert_eq!(sealed.name, "webhook-token");
     assert_eq!(sealed.namespace.as_deref(), Some("flux-system"));
@@ -98,13 +96,7 @@ fn main_job_options_bytes_name_key_scope_json() {
             "-o",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     assert!(out.stdout.starts_with(b"{\n  \"kind\": \"SealedSecret\""));
     let sealed = only_sealed(&out.stdout);
     assert_eq!(
@@ -136,9 +128,7 @@ fn main_job_receivers_and_urls_follow_the_controller_formula() {
             "-w",
         ])
         .arg(dir.path().join("t.yaml"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .succeeds();
     let report = String::from_utf8(out.stdout).unwrap();
     let token = reported_token(&report);
     for (name, provider_line) in [
@@ -223,9 +213,7 @@ fn main_job_token_file_is_private_and_token_is_not_printed() {
         .arg(demo_cert())
         .arg("--token-file")
         .arg(&tf)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .succeeds();
     let token = std::fs::read_to_string(&tf).unwrap();
     assert_eq!(
         std::fs::metadata(&tf).unwrap().permissions().mode() & 0o777,
@@ -256,9 +244,7 @@ fn main_job_reuses_a_token_from_stdin_or_file_trimming_one_newline() {
         .arg(demo_cert())
         .args(["--token-stdin", "--receiver", "x-github"])
         .write_stdin("reused-token-123\n")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .succeeds();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("removed the line break"));
     assert!(
@@ -304,13 +290,7 @@ fn main_job_writes_receiver_manifests_and_interval_patch() {
         .arg(&recv)
         .arg("-w")
         .arg(dir.path().join("token.yaml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let gh = std::fs::read_to_string(recv.join("receiver-tenant-demo-github.yaml")).unwrap();
     for want in [
         "kind: Receiver",
@@ -418,13 +398,7 @@ fn seal_multi_document_keeps_order_and_format_flag() {
         .args(["seal", "-o", "yaml", "-n", "x", "--cert"])
         .arg(demo_cert())
         .write_stdin(input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let all = read_sealed_secrets(&out.stdout).unwrap();
     let names: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
@@ -439,13 +413,7 @@ fn seal_scope_flag_and_annotations() {
         .args(["seal", "--scope", "cluster-wide", "--cert"])
         .arg(demo_cert())
         .write_stdin("kind: Secret\nmetadata: {name: c}\nstringData: {k: v}\n")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let s = only_sealed(&out.stdout);
     assert_eq!(
         s.annotations["sealedsecrets.bitnami.com/cluster-wide"],
@@ -491,9 +459,7 @@ fn seal_empty_data_needs_allow_empty_data() {
         .args(["seal", "--allow-empty-data", "--cert"])
         .arg(demo_cert())
         .write_stdin(input)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .succeeds();
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"encryptedData\": {}"));
 }
 
@@ -503,9 +469,7 @@ fn seal_raw_prints_bare_base64_that_unseals() {
         .args(["seal", "--raw", "-n", "apps", "--name", "db", "--cert"])
         .arg(demo_cert())
         .write_stdin("p@ss\n")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .succeeds();
     let b64 = String::from_utf8(out.stdout).unwrap();
     assert!(
         !b64.ends_with('\n'),

@@ -1,6 +1,18 @@
-//! Shared helpers: paths to fixtures, the binary under test.
+//! Shared helpers: paths to fixtures, the binary under test in a clean
+//! environment, and one way to run it and check its exit status.
+//!
+//! Every test runs the binary through [`sealtoken`] (or [`sealtoken_std`]
+//! where it needs a `std::process::Command`, e.g. to stream stdin), then
+//! [`Run::succeeds`] or [`Run::fails`]. The fake API server and controller
+//! are in [`api_server`].
 
-use std::path::PathBuf;
+#![allow(dead_code)] // Each test module uses some of the helpers.
+
+pub mod api_server;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
 
 use assert_cmd::Command;
 
@@ -25,18 +37,115 @@ pub fn demo_key() -> PathBuf {
     fixture("upstream/controller.key")
 }
 
-/// The `sealtoken` binary, with a clean environment for the variables it reads.
-pub fn sealtoken() -> Command {
-    let mut c = Command::cargo_bin("sealtoken").unwrap();
-    for v in [
-        "SEALED_SECRETS_CERT",
-        "SEALED_SECRETS_NAMESPACE",
-        "SEALED_SECRETS_SCOPE",
-        "SEALED_SECRETS_FORMAT",
-        "SEALED_SECRETS_CONTROLLER_NAME",
-        "SEALED_SECRETS_CONTROLLER_NAMESPACE",
-    ] {
+/// Environment variables the binary (or a library it uses) reads, removed
+/// from every run so that the developer's or CI's environment cannot change
+/// a result: the kubeconfig and in-cluster configuration (kube-rs), proxies in
+/// both spellings (reqwest, kube-rs), the trust store (rustls), and the
+/// global git configuration (`check`'s `.gitignore` walk). Variables starting
+/// with [`CLEARED_PREFIXES`] are removed too, whatever their name.
+pub const CLEARED: &[&str] = &[
+    "KUBECONFIG",
+    "KUBERNETES_SERVICE_HOST",
+    "KUBERNETES_SERVICE_PORT",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "XDG_CONFIG_HOME",
+];
+
+/// Prefixes of the binary's own variables (`SEALED_SECRETS_CERT`, kubeseal's
+/// names; `SEALTOKEN_HTTP_TIMEOUT`, ours).
+pub const CLEARED_PREFIXES: &[&str] = &["SEALED_SECRETS_", "SEALTOKEN_"];
+
+/// An empty directory used as `HOME`, so that no `~/.kube/config` or
+/// `~/.gitconfig` of the machine is read.
+pub fn empty_home() -> &'static Path {
+    static HOME: OnceLock<PathBuf> = OnceLock::new();
+    HOME.get_or_init(|| {
+        let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-home");
+        std::fs::create_dir_all(&home).unwrap();
+        home
+    })
+}
+
+/// Removes every variable the binary reads (see [`CLEARED`]) from `c`'s
+/// environment, and points `HOME` at [`empty_home`]. For commands that run
+/// the binary indirectly (a shell that sets limits, then `exec`s it).
+pub fn clean_env(c: &mut std::process::Command) -> &mut std::process::Command {
+    for v in CLEARED {
         c.env_remove(v);
     }
+    for (k, _) in std::env::vars_os() {
+        let name = k.to_string_lossy();
+        if CLEARED_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            c.env_remove(&k);
+        }
+    }
+    c.env("HOME", empty_home())
+}
+
+/// The `sealtoken` binary as a `std::process::Command`, in a clean
+/// environment (for tests that stream stdin or send signals).
+pub fn sealtoken_std() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sealtoken"));
+    clean_env(&mut c);
     c
+}
+
+/// The `sealtoken` binary in a clean environment (see [`CLEARED`]); tests
+/// add the variables they mean to test.
+pub fn sealtoken() -> Command {
+    Command::from_std(sealtoken_std())
+}
+
+/// Running a command and checking its exit status, with its stderr in the
+/// panic message when the status is not the expected one.
+pub trait Run {
+    /// Runs the command, which must exit with status 0; returns its output.
+    fn succeeds(&mut self) -> Output;
+    /// Runs the command, which must exit with a non-zero status (not a
+    /// signal, not a panic); returns its output for further checks.
+    fn fails(&mut self) -> Output;
+}
+
+fn check_success(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn check_failure(out: Output) -> Output {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "succeeded: {stderr}");
+    assert!(out.status.code().is_some(), "killed by a signal: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    out
+}
+
+impl Run for Command {
+    fn succeeds(&mut self) -> Output {
+        check_success(self.output().unwrap())
+    }
+    fn fails(&mut self) -> Output {
+        check_failure(self.output().unwrap())
+    }
+}
+
+impl Run for std::process::Command {
+    fn succeeds(&mut self) -> Output {
+        check_success(self.output().unwrap())
+    }
+    fn fails(&mut self) -> Output {
+        check_failure(self.output().unwrap())
+    }
 }

@@ -10,7 +10,7 @@ use kubeseal_core::{
     read_secrets, seal_secret, unseal, Certificate, Format, PrivateKey, SealOptions,
 };
 
-use crate::common::{demo_cert, read_fixture, sealtoken};
+use crate::common::{demo_cert, read_fixture, sealtoken, Run};
 
 const MASK: &str = "<sealed>";
 
@@ -90,13 +90,7 @@ fn cli_seal_of_the_seed_secret_matches_kubeseal_layout() {
             "--cert",
         ])
         .arg(demo_cert())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let want = drop_creation_timestamp(&mask(&text("upstream/flux-webhook-token.sealed.json")));
     assert_eq!(mask(&String::from_utf8(out.stdout).unwrap()) + "\n", want);
 }

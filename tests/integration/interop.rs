@@ -9,7 +9,7 @@ use base64::Engine as _;
 use kubeseal_core::{seal_raw, unseal_raw, Certificate, PrivateKey, Scope};
 use serde_json::{json, Value};
 
-use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken};
+use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken, Run};
 use crate::tools;
 
 fn hybrid_py(args: &[&str], path: &std::path::Path, input: &Value) -> Value {
@@ -138,13 +138,7 @@ fn main_job_output_opens_elsewhere_to_the_reported_token() {
             "-w",
         ])
         .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        res.status.success(),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
-    );
+        .succeeds();
     let report = String::from_utf8(res.stdout).unwrap();
     let token = report
         .lines()
