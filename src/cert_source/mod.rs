@@ -42,6 +42,8 @@ pub struct Fetched {
 
 /// A sealed-secrets controller in a cluster, and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// Without the feature `cluster`, only the names are read (for the hint).
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub struct ControllerRef {
     /// Namespace of the controller's Service.
     pub namespace: String,

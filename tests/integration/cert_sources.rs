@@ -8,7 +8,7 @@
 //! (`cargo test --features cluster`).
 
 #![cfg(feature = "http")]
-#![cfg_attr(not(feature = "cluster"), allow(dead_code))]
+#![cfg_attr(not(feature = "cluster"), allow(dead_code, unused_imports))]
 
 use std::path::Path;
 
