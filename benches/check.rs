@@ -91,11 +91,13 @@ fn bench(c: &mut Criterion) {
             let mut findings = 0;
             for (path, data) in &files {
                 let report = if path.ends_with("kustomization.yaml") {
-                    kubeseal_core::check::scan_kustomization(data, &mut |_| None)
+                    sealtoken_check::scan_kustomization(data, &mut |_| {
+                        Err(std::io::ErrorKind::NotFound.into())
+                    })
                 } else {
-                    kubeseal_core::check::scan(data)
+                    sealtoken_check::scan(data)
                 };
-                findings += report.unwrap().findings.len();
+                findings += report.unwrap().findings().len();
             }
             assert_eq!(findings, FILES / 100);
             findings

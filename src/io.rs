@@ -17,20 +17,40 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
         io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut buf)
     } else {
         let file = File::open(path).with_context(|| format!("cannot read {what}"))?;
-        // Size the buffer up front: one read instead of a doubling series.
-        if let Ok(meta) = file.metadata() {
-            buf.reserve_exact(meta.len().min(MAX_INPUT) as usize + 1);
-        }
-        file.take(MAX_INPUT + 1).read_to_end(&mut buf)
+        read_file(file, &mut buf)
     }
     .with_context(|| format!("cannot read {what}"))?;
     if n as u64 > MAX_INPUT {
-        bail!(
-            "{what} is larger than {} MiB; refusing to read it",
-            MAX_INPUT / 1024 / 1024
-        );
+        bail!("{what} {}", too_large());
     }
     Ok(buf)
+}
+
+/// Reads a whole file like [`read_input`], keeping the I/O error (its kind
+/// tells a missing file from an unreadable one); a file over [`MAX_INPUT`] is
+/// an error of kind `FileTooLarge`.
+pub fn read_limited(path: &Path) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    if read_file(File::open(path)?, &mut buf)? as u64 > MAX_INPUT {
+        return Err(io::Error::new(io::ErrorKind::FileTooLarge, too_large()));
+    }
+    Ok(buf)
+}
+
+/// Reads at most [`MAX_INPUT`] + 1 bytes, with the buffer sized up front
+/// (one read instead of a doubling series).
+fn read_file(file: File, buf: &mut Vec<u8>) -> io::Result<usize> {
+    if let Ok(meta) = file.metadata() {
+        buf.reserve_exact(meta.len().min(MAX_INPUT) as usize + 1);
+    }
+    file.take(MAX_INPUT + 1).read_to_end(buf)
+}
+
+fn too_large() -> String {
+    format!(
+        "is larger than {} MiB; refusing to read it",
+        MAX_INPUT / 1024 / 1024
+    )
 }
 
 /// A name for messages: `stdin` for `-`.

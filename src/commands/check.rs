@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{anyhow, Context, Result};
-use kubeseal_core::check::{self, Finding, FindingKind};
-use kubeseal_core::{Certificate, SealOptions};
+use kubeseal_core::{Certificate, SealError, SealOptions};
+use sealtoken_check::{Finding, FindingKind, Location, UnfixedReason};
 use zeroize::Zeroizing;
 
 use crate::cli::{CheckArgs, CheckFormat};
@@ -27,7 +27,8 @@ struct FileResult {
     notes: Vec<String>,
     /// stdout lines (sealed in place) without the path prefix.
     fixed: Vec<(usize, String)>,
-    error: Option<String>,
+    /// Why the file (or a file it names) could not be read or understood.
+    errors: Vec<String>,
 }
 
 struct Ctx {
@@ -96,7 +97,7 @@ fn walk(dirs: &[PathBuf], threads: usize, ctx: &Ctx, results: &Mutex<Vec<FileRes
                         results,
                         FileResult {
                             display: walk_error_path(&e),
-                            error: Some(e.to_string()),
+                            errors: vec![e.to_string()],
                             ..FileResult::default()
                         },
                     );
@@ -161,7 +162,7 @@ fn is_manifest_name(path: &Path) -> bool {
     if path
         .file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(check::is_kustomization_file)
+        .is_some_and(sealtoken_check::is_kustomization_file)
     {
         return true;
     }
@@ -182,34 +183,42 @@ fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {
     let bytes = match io::read_input(path) {
         Ok(b) => Zeroizing::new(b),
         Err(e) => {
-            r.error = Some(format!("{e:#}"));
+            r.errors.push(format!("{e:#}"));
             return r;
         }
     };
     let kustomization = path
         .file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(check::is_kustomization_file);
+        .is_some_and(sealtoken_check::is_kustomization_file);
     let scanned = if kustomization {
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        check::scan_kustomization(&bytes, &mut |rel: &str| io::read_input(&dir.join(rel)).ok())
+        sealtoken_check::scan_kustomization(&bytes, &mut |rel: &str| {
+            io::read_limited(&dir.join(rel))
+        })
     } else {
-        check::scan(&bytes)
+        sealtoken_check::scan(&bytes)
     };
     let report = match scanned {
         Ok(rep) => rep,
         Err(e) => {
-            r.error = Some(e.to_string());
+            r.errors.push(e.to_string());
             return r;
         }
     };
-    r.notes = report.notes.iter().map(ToString::to_string).collect();
-    r.findings = report.findings;
+    r.notes = report.notes().iter().map(ToString::to_string).collect();
+    // A file the kustomization names could not be read: not fully checked.
+    r.errors = report
+        .unreadable()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    r.findings = report.into_findings();
     if let Some((cert, opts)) = &ctx.fix {
         if path != Path::new("-")
             && r.findings
                 .iter()
-                .any(|f| f.kind == FindingKind::PlainSecret)
+                .any(|f| f.kind() == FindingKind::PlainSecret)
         {
             fix_file(path, &bytes, cert, opts, &mut r);
         }
@@ -218,54 +227,71 @@ fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {
 }
 
 fn fix_file(path: &Path, bytes: &[u8], cert: &Certificate, opts: &SealOptions, r: &mut FileResult) {
-    let fixed = match check::fix(bytes, cert, opts) {
+    let fixed = match sealtoken_check::fix(bytes, cert, opts) {
         Ok(f) => f,
         Err(e) => {
             r.notes.push(format!("cannot fix: {e}"));
             return;
         }
     };
-    if let Some(out) = &fixed.output {
+    if let Some(out) = fixed.output() {
         if let Err(e) = io::write_atomic(path, out, Overwrite::Replace, None) {
-            r.error = Some(format!("{e:#}"));
+            r.errors.push(format!("{e:#}"));
             return;
         }
-        let sealed_lines: Vec<usize> = fixed.sealed.iter().map(|s| s.line).collect();
+        let sealed_lines: Vec<usize> = fixed.sealed().iter().map(|s| s.line()).collect();
         r.findings.retain(|f| {
-            !(f.kind == FindingKind::PlainSecret && sealed_lines.contains(&f.pos.line))
+            !(f.kind() == FindingKind::PlainSecret && sealed_lines.contains(&f.pos().line))
         });
         r.fixed = fixed
-            .sealed
+            .sealed()
             .iter()
             .map(|s| {
                 (
-                    s.line,
-                    format!("sealed Secret {:?} in place", s.qualified_name),
+                    s.line(),
+                    format!("sealed Secret {:?} in place", s.qualified_name()),
                 )
             })
             .collect();
     }
-    for u in &fixed.unfixed {
+    for u in fixed.unfixed() {
         r.notes.push(format!(
             "line {}: cannot fix {}: {}",
-            u.finding.pos.line,
-            u.finding.to_string().split(" (").next().unwrap_or_default(),
-            u.reason
+            u.finding().pos().line,
+            u.finding()
+                .to_string()
+                .split(" (")
+                .next()
+                .unwrap_or_default(),
+            unfixed_reason(u.reason())
         ));
     }
 }
 
+/// Why a Secret was left unsealed, with the flag that would help.
+fn unfixed_reason(reason: &UnfixedReason) -> String {
+    match reason {
+        UnfixedReason::Seal(SealError::MissingNamespace { .. }) => {
+            "it has no namespace; pass -n/--namespace to seal it".to_string()
+        }
+        UnfixedReason::Seal(SealError::NamespaceMismatch { found, given, .. }) => {
+            format!("it is in namespace {found:?} but -n {given:?} was given")
+        }
+        other => other.to_string(),
+    }
+}
+
 fn remedy(f: &Finding, path: &str) -> String {
-    match f.kind {
-        FindingKind::PlainSecret if matches!(f.location, check::Location::Document(1)) => {
+    match f.kind() {
+        FindingKind::PlainSecret if matches!(f.location(), Location::Document(1)) => {
             format!("seal it with sealtoken seal -f {path} -w {path} --cert <cert>")
         }
-        FindingKind::PlainSecret => match f.location {
-            check::Location::ListItem(_) => {
+        FindingKind::PlainSecret => match f.location() {
+            Location::ListItem(_) => {
                 "move it out of the List and seal it with sealtoken seal -f FILE --cert <cert>"
                     .to_string()
             }
-            check::Location::Lines(_) => "template a SealedSecret instead \
+            Location::Lines(_) => "template a SealedSecret instead \
                  (sealtoken seal --raw --cert <cert> for each value)"
                 .to_string(),
             _ => format!("seal it with sealtoken check --fix --cert <cert> {path}"),
@@ -282,7 +308,7 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
     let (mut errors, mut findings, mut fixed) = (0usize, 0usize, 0usize);
     for r in results {
         let path = &r.display;
-        if let Some(e) = &r.error {
+        for e in &r.errors {
             errors += 1;
             err.push_str(&format!("{path}: {e}\n"));
         }
@@ -295,19 +321,19 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
             let message = format!("{f}: {}", remedy(f, path));
             match format {
                 CheckFormat::Text => lines.push((
-                    f.pos.line,
-                    f.pos.col,
-                    format!("{path}:{}:{}: {message}\n", f.pos.line, f.pos.col),
+                    f.pos().line,
+                    f.pos().col,
+                    format!("{path}:{}:{}: {message}\n", f.pos().line, f.pos().col),
                 )),
                 CheckFormat::Json => json.push(format!(
                     "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"kind\": {}, \"namespace\": {}, \"name\": {}, \"keys\": [{}], \"message\": {}}}",
                     json_str(path),
-                    f.pos.line,
-                    f.pos.col,
-                    json_str(f.kind.object()),
-                    f.namespace.as_deref().map_or("null".to_string(), json_str),
-                    f.name.as_deref().map_or("null".to_string(), json_str),
-                    f.keys.iter().map(|k| json_str(k)).collect::<Vec<_>>().join(", "),
+                    f.pos().line,
+                    f.pos().col,
+                    json_str(f.kind().object()),
+                    f.namespace().map_or("null".to_string(), json_str),
+                    f.name().map_or("null".to_string(), json_str),
+                    f.keys().iter().map(|k| json_str(k)).collect::<Vec<_>>().join(", "),
                     json_str(&message),
                 )),
             }

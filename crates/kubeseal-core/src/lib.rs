@@ -14,6 +14,8 @@
 //! - [`Scope`]: strict, namespace-wide or cluster-wide binding.
 //! - [`PrivateKey`] + [`unseal`]: recovery with the controller's private key.
 //! - [`Token`] and [`flux::webhook_path`]: Flux webhook Receiver helpers.
+//! - [`yaml`]: the positioned YAML tree the manifest reader is built on, for
+//!   tools that look at manifests the same way (`sealtoken-check` does).
 //!
 //! # Example
 //!
@@ -62,7 +64,6 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod cert;
-pub mod check;
 mod crypto;
 mod emit;
 pub mod flux;
@@ -73,7 +74,7 @@ mod seal;
 mod time;
 mod token;
 mod unseal;
-mod yaml;
+pub mod yaml;
 
 pub use cert::{CertError, Certificate, MIN_RSA_BITS};
 pub use crypto::BACKEND;

@@ -1,4 +1,6 @@
-//! A YAML 1.2 reader that keeps positions, on top of `saphyr-parser`.
+//! A YAML 1.2 reader that keeps positions, on top of `saphyr-parser`: the
+//! positioned tree the manifest reader is built on, public for tools that
+//! look at manifests the same way (e.g. finding plain Secrets).
 //!
 //! Why this and not `serde_yaml`: `serde_yaml` is deprecated and unmaintained.
 //! `saphyr-parser` is the maintained successor of `yaml-rust`, passes the YAML
@@ -6,6 +8,21 @@
 //! event, which we need for `file:line` messages. We build our own small tree
 //! so that alias expansion and nesting depth are bounded (no "billion laughs").
 //! JSON documents are read by the same parser (JSON is YAML 1.2).
+//!
+//! ```
+//! use kubeseal_core::yaml::{self, Kind};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let text = yaml::decode_text(b"kind: Secret\nstringData:\n  k: v\n")?;
+//! let docs = yaml::parse_stream(&text)?;
+//! let root = docs[0].root().expect("one non-empty document");
+//! let kind = root.get("kind").expect("a kind");
+//! assert_eq!(kind.as_str(), Some("Secret"));
+//! assert_eq!((kind.pos().line, kind.pos().col), (1, 7));
+//! assert!(matches!(root.get("stringData").map(|n| n.kind()), Some(Kind::Map(_))));
+//! # Ok(())
+//! # }
+//! ```
 
 use std::borrow::Cow;
 
@@ -25,33 +42,41 @@ pub struct Pos {
     pub col: usize,
 }
 
-/// A node of a parsed document.
+/// A node of a parsed document, with the position of its first character.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
+pub struct Node {
     pub(crate) pos: Pos,
     pub(crate) kind: Kind,
 }
 
+/// What a [`Node`] holds.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Kind {
+pub enum Kind {
+    /// A scalar (plain, quoted or block).
     Scalar(Scalar),
+    /// A sequence, in order.
     Seq(Vec<Node>),
+    /// A mapping: (key, value) pairs in order of appearance, repeated keys kept.
     Map(Vec<(Node, Node)>),
 }
 
 /// A scalar with its resolved core-schema type.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Scalar {
+#[non_exhaustive]
+pub enum Scalar {
+    /// `null`, `~` or nothing.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// An integer or float; the source text is kept.
     Number(String),
+    /// Any other scalar, quoted scalars included.
     Str(String),
 }
 
 /// A parsed document and where it starts.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Document {
+pub struct Document {
     pub(crate) start: Pos,
     /// `None` for an empty document (only comments or nothing).
     pub(crate) root: Option<Node>,
@@ -59,25 +84,70 @@ pub(crate) struct Document {
 
 /// Why a YAML stream could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct YamlError {
+pub struct YamlError {
     pub(crate) pos: Pos,
     pub(crate) message: String,
 }
 
+impl YamlError {
+    /// Where the stream stopped being readable.
+    pub fn pos(&self) -> Pos {
+        self.pos
+    }
+
+    /// What went wrong, without the position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// `line L: message`.
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.pos.line, self.message)
+    }
+}
+
+impl std::error::Error for YamlError {}
+
+impl Document {
+    /// Where the document starts (its `---`, or its first node).
+    pub fn start(&self) -> Pos {
+        self.start
+    }
+
+    /// The root node; `None` for an empty document (only comments or nothing).
+    pub fn root(&self) -> Option<&Node> {
+        self.root.as_ref()
+    }
+}
+
 impl Node {
-    pub(crate) fn as_str(&self) -> Option<&str> {
+    /// Where the node starts (1-based line and column).
+    pub fn pos(&self) -> Pos {
+        self.pos
+    }
+
+    /// What the node holds.
+    pub fn kind(&self) -> &Kind {
+        &self.kind
+    }
+
+    /// The text of a string scalar; `None` for any other node.
+    pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::Scalar(Scalar::Str(s)) => Some(s),
             _ => None,
         }
     }
 
-    pub(crate) fn is_null(&self) -> bool {
+    /// Whether the node is a null scalar.
+    pub fn is_null(&self) -> bool {
         matches!(self.kind, Kind::Scalar(Scalar::Null))
     }
 
     /// The value of `key` in a mapping (the last one if repeated, as Go's decoders do).
-    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
             Kind::Map(entries) => entries
                 .iter()
@@ -101,7 +171,7 @@ impl Node {
 }
 
 /// Decodes input bytes to text: strips a UTF-8 BOM, converts UTF-16 (with BOM).
-pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
+pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return std::str::from_utf8(rest)
             .map(Cow::Borrowed)
@@ -138,14 +208,22 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
 }
 
 /// Input that is not text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TextError {
-    NotUtf8 { offset: usize },
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// Not UTF-8 (and no UTF-16 byte-order mark).
+    #[error("not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// UTF-16 with a byte-order mark, but malformed.
+    #[error("malformed UTF-16 text")]
     BadUtf16,
 }
 
-/// Parses every document of a YAML (or JSON) stream.
-pub(crate) fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
+/// Parses every document of a YAML (or JSON) stream. Aliases are expanded
+/// (at most a million nodes in all) and nesting is bounded (128 levels).
+pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
     let mut anchors: Vec<Option<Node>> = Vec::new();

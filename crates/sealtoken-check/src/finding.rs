@@ -1,0 +1,265 @@
+//! The findings model: what a scan reports, and why an input could not be checked.
+
+use std::fmt;
+
+use kubeseal_core::Pos;
+
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// A `v1` Secret with plain values.
+    PlainSecret,
+    /// A kustomize `secretGenerator` with plain `literals`.
+    GeneratorLiterals,
+    /// A kustomize `secretGenerator` whose `files` are not encrypted.
+    GeneratorFiles,
+    /// A kustomize `secretGenerator` whose env file is not encrypted.
+    GeneratorEnv,
+}
+
+impl FindingKind {
+    /// The object kind for tools: `Secret` or `secretGenerator`.
+    pub fn object(self) -> &'static str {
+        match self {
+            FindingKind::PlainSecret => "Secret",
+            _ => "secretGenerator",
+        }
+    }
+}
+
+/// Where in its document a finding sits, which decides whether it can be fixed in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Location {
+    /// The whole document (1-based index in the stream).
+    Document(usize),
+    /// An item of a `kind: List` document (1-based document index).
+    ListItem(usize),
+    /// Found by the line-based fallback (1-based document index).
+    Lines(usize),
+    /// Inside a kustomization file.
+    Kustomization,
+}
+
+/// One plain Secret (or generator). Holds names and keys, never values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub(crate) pos: Pos,
+    pub(crate) kind: FindingKind,
+    pub(crate) namespace: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) keys: Vec<String>,
+    pub(crate) file: Option<String>,
+    pub(crate) location: Location,
+}
+
+impl Finding {
+    /// Position of the `kind` value (or of the generator field).
+    pub fn pos(&self) -> Pos {
+        self.pos
+    }
+
+    /// What was found.
+    pub fn kind(&self) -> FindingKind {
+        self.kind
+    }
+
+    /// `metadata.namespace` (or the generator's `namespace`).
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// `metadata.name` (or the generator's `name`).
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The keys holding plain values, in order of appearance.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
+    /// The plain file, for [`FindingKind::GeneratorEnv`].
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
+    /// Where it sits.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// `namespace/name`, or `name`, or `(unnamed)`.
+    pub fn qualified_name(&self) -> String {
+        match (&self.namespace, &self.name) {
+            (Some(ns), Some(n)) => format!("{ns}/{n}"),
+            (None, Some(n)) => n.clone(),
+            (Some(ns), None) => format!("{ns}/(unnamed)"),
+            (None, None) => "(unnamed)".to_string(),
+        }
+    }
+
+    fn keys_text(&self) -> String {
+        if self.keys.is_empty() {
+            "keys: unknown".to_string()
+        } else {
+            format!("keys: {}", self.keys.join(", "))
+        }
+    }
+}
+
+/// A short description without position: `plain Secret "ns/name" (keys: a, b)`.
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.qualified_name();
+        let keys = self.keys_text();
+        match self.kind {
+            FindingKind::PlainSecret => write!(f, "plain Secret {name:?} ({keys})"),
+            FindingKind::GeneratorLiterals => {
+                write!(f, "secretGenerator {name:?} has plain literals ({keys})")
+            }
+            FindingKind::GeneratorFiles => {
+                write!(f, "secretGenerator {name:?} has plain files ({keys})")
+            }
+            FindingKind::GeneratorEnv => write!(
+                f,
+                "secretGenerator {name:?} has a plain env file {} ({keys})",
+                self.file.as_deref().unwrap_or("?")
+            ),
+        }
+    }
+}
+
+/// Something worth telling that is not a finding: the input was read line by
+/// line, or a file a `secretGenerator` names does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub(crate) pos: Option<Pos>,
+    pub(crate) message: String,
+}
+
+impl Note {
+    /// Where, when known.
+    pub fn pos(&self) -> Option<Pos> {
+        self.pos
+    }
+
+    /// The message (never a value).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A file named by a `secretGenerator` that exists but could not be read
+/// (permission denied, a directory, too large…): it was not checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub(crate) pos: Pos,
+    pub(crate) generator: String,
+    pub(crate) path: String,
+    pub(crate) kind: std::io::ErrorKind,
+    pub(crate) message: String,
+}
+
+impl Unreadable {
+    /// Position of the generator field naming the file.
+    pub fn pos(&self) -> Pos {
+        self.pos
+    }
+
+    /// The generator's name, or `(unnamed)`.
+    pub fn generator(&self) -> &str {
+        &self.generator
+    }
+
+    /// The path as written in the kustomization.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The kind of the read error.
+    pub fn error_kind(&self) -> std::io::ErrorKind {
+        self.kind
+    }
+}
+
+/// `secretGenerator "db": cannot read key.pem: <the read error>`.
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "secretGenerator {:?}: cannot read {}: {}",
+            self.generator, self.path, self.message
+        )
+    }
+}
+
+/// The result of scanning one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) notes: Vec<Note>,
+    pub(crate) unreadable: Vec<Unreadable>,
+    pub(crate) line_based: bool,
+}
+
+impl Report {
+    /// Plain Secrets and generators, sorted by position.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Notes: line-based fallback, missing kustomize files.
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+
+    /// Files named by a `secretGenerator` that exist but could not be read.
+    /// The input was not fully checked when this is not empty.
+    pub fn unreadable(&self) -> &[Unreadable] {
+        &self.unreadable
+    }
+
+    /// Whether the input was not valid YAML and was read line by line.
+    pub fn is_line_based(&self) -> bool {
+        self.line_based
+    }
+
+    /// The findings, by value.
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+}
+
+/// Why an input could not be checked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// Not UTF-8 (nor UTF-16 with a BOM).
+    #[error("not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// UTF-16 with a BOM, but malformed.
+    #[error("malformed UTF-16 text")]
+    BadUtf16,
+    /// [`fix`](crate::fix) was given UTF-16 text, which it does not rewrite.
+    #[error("cannot fix UTF-16 text; convert the file to UTF-8 first")]
+    FixUtf16,
+    /// The fixed output did not read back as the same documents (a bug; nothing is written).
+    #[error("the fixed file did not read back correctly (line {line}: {message}); left unchanged")]
+    FixVerify {
+        /// Line of the problem in the fixed text.
+        line: usize,
+        /// What went wrong.
+        message: String,
+    },
+}

@@ -1,0 +1,360 @@
+//! The tree scan: plain `v1` Secrets in a parsed YAML or JSON stream, with
+//! the line-based fallback for input that is not YAML.
+
+use std::borrow::Cow;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use kubeseal_core::yaml::{self, Kind, Node, Scalar, TextError};
+use kubeseal_core::Pos;
+use zeroize::Zeroizing;
+
+use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report};
+use crate::kustomize::{scan_generators, Reader};
+use crate::placeholder::is_placeholder;
+use crate::{line_scan, ALLOW_ANNOTATION};
+
+pub(crate) fn decode(input: &[u8]) -> Result<Cow<'_, str>, CheckError> {
+    yaml::decode_text(input).map_err(|e| match e {
+        TextError::NotUtf8 { offset } => CheckError::NotUtf8 { offset },
+        TextError::BadUtf16 => CheckError::BadUtf16,
+    })
+}
+
+/// Scans a YAML or JSON stream for plain Secrets.
+///
+/// # Errors
+///
+/// [`CheckError::NotUtf8`] or [`CheckError::BadUtf16`] when the input is not text.
+/// Input that is text but not YAML is read line by line ([`Report::is_line_based`]).
+pub fn scan(input: &[u8]) -> Result<Report, CheckError> {
+    let text = decode(input)?;
+    Ok(scan_text(&text, None))
+}
+
+/// Scans decoded text; `read` is given for a kustomization (its generators are scanned too).
+pub(crate) fn scan_text(text: &str, read: Option<&mut Reader<'_>>) -> Report {
+    let mut report = Report::default();
+    // Fast path: nothing that could be flagged (escapes could spell "Secret").
+    if !text.contains("Secret") && !text.contains("secretGenerator") && !text.contains('\\') {
+        return report;
+    }
+    match yaml::parse_stream(text) {
+        Ok(docs) => {
+            let lines = Lines::new(text);
+            let mut read = read;
+            for (i, doc) in docs.iter().enumerate() {
+                let Some(root) = doc.root() else { continue };
+                scan_document(&lines, root, i + 1, &mut report);
+                if let Some(r) = read.as_deref_mut() {
+                    scan_generators(&lines, root, r, &mut report);
+                }
+            }
+        }
+        Err(e) => {
+            report.line_based = true;
+            report.notes.push(Note {
+                pos: Some(e.pos()),
+                message: format!("not valid YAML ({e}); scanned line by line"),
+            });
+            line_scan::scan(text, &mut report);
+        }
+    }
+    report
+        .findings
+        .sort_by_key(|f| (f.pos.line, f.pos.col, f.kind));
+    report
+}
+
+/// Line access by 1-based number, for comments and raw text at a position.
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| line_starts(self.text))
+    }
+
+    pub(crate) fn line(&self, n: usize) -> &'a str {
+        let starts = self.starts();
+        let Some(&start) = n.checked_sub(1).and_then(|i| starts.get(i)) else {
+            return "";
+        };
+        let end = starts.get(n).copied().unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or_default()
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    /// The text of the line from a 1-based column (in characters) on.
+    pub(crate) fn from(&self, pos: Pos) -> &'a str {
+        let line = self.line(pos.line);
+        match line.char_indices().nth(pos.col.saturating_sub(1)) {
+            Some((i, _)) => line.get(i..).unwrap_or_default(),
+            None => "",
+        }
+    }
+}
+
+/// Byte offsets where each line starts.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    let mut v = vec![0];
+    v.extend(
+        text.bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    if v.last() == Some(&text.len()) && !text.is_empty() {
+        v.pop();
+    }
+    v
+}
+
+pub(crate) fn has_allow_comment(line: &str) -> bool {
+    // `# sealtoken: allow`, spaces optional around the colon.
+    line.match_indices('#').any(|(i, _)| {
+        let rest = line.get(i + 1..).unwrap_or_default().trim_start();
+        rest.strip_prefix("sealtoken")
+            .map(str::trim_start)
+            .and_then(|r| r.strip_prefix(':'))
+            .is_some_and(|r| r.trim_start().starts_with("allow"))
+    })
+}
+
+fn is_sops_document(root: &Node) -> bool {
+    matches!(root.get("sops").map(Node::kind), Some(Kind::Map(_))) && has_enc(root)
+}
+
+fn has_enc(node: &Node) -> bool {
+    match node.kind() {
+        Kind::Scalar(Scalar::Str(s)) => s.starts_with("ENC["),
+        Kind::Scalar(_) => false,
+        Kind::Seq(items) => items.iter().any(has_enc),
+        Kind::Map(entries) => entries.iter().any(|(_, v)| has_enc(v)),
+    }
+}
+
+fn scan_document(lines: &Lines<'_>, root: &Node, doc: usize, report: &mut Report) {
+    let sops = is_sops_document(root);
+    if root.get("kind").and_then(Node::as_str) == Some("List") {
+        if let Some(Kind::Seq(items)) = root.get("items").map(Node::kind) {
+            for item in items {
+                scan_object(lines, item, Location::ListItem(doc), sops, report);
+            }
+        }
+        return;
+    }
+    scan_object(lines, root, Location::Document(doc), sops, report);
+}
+
+fn scan_object(
+    lines: &Lines<'_>,
+    node: &Node,
+    location: Location,
+    sops: bool,
+    report: &mut Report,
+) {
+    let Some(kind) = node.get("kind") else { return };
+    if kind.as_str() != Some("Secret") {
+        return;
+    }
+    match node.get("apiVersion") {
+        None => {}
+        Some(v) if v.as_str() == Some("v1") => {}
+        Some(_) => return,
+    }
+    let meta = node.get("metadata");
+    let allowed = meta
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(ALLOW_ANNOTATION))
+        .is_some_and(|v| match v.kind() {
+            Kind::Scalar(Scalar::Str(s)) => s.eq_ignore_ascii_case("true"),
+            Kind::Scalar(Scalar::Bool(b)) => *b,
+            _ => false,
+        });
+    if allowed || has_allow_comment(lines.line(kind.pos().line)) {
+        return;
+    }
+    let mut keys: Vec<String> = Vec::new();
+    let mut unknown = false;
+    for (field, base64) in [("data", true), ("stringData", false)] {
+        let Some(container) = node.get(field) else {
+            continue;
+        };
+        match container.kind() {
+            Kind::Map(entries) => {
+                for (k, v) in entries {
+                    if value_is_plain(lines, v, base64, sops) {
+                        let name = key_name(lines, k);
+                        if !keys.contains(&name) {
+                            keys.push(name);
+                        }
+                    }
+                }
+            }
+            _ if container.is_null() => {}
+            _ => unknown |= value_is_plain(lines, container, false, sops),
+        }
+    }
+    if keys.is_empty() && !unknown {
+        return;
+    }
+    let string_at = |key: &str| {
+        meta.and_then(|m| m.get(key))
+            .and_then(Node::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    report.findings.push(Finding {
+        pos: kind.pos(),
+        kind: FindingKind::PlainSecret,
+        namespace: string_at("namespace"),
+        name: string_at("name"),
+        keys,
+        file: None,
+        location,
+    });
+}
+
+fn key_name(lines: &Lines<'_>, k: &Node) -> String {
+    match k.kind() {
+        Kind::Scalar(Scalar::Str(s)) | Kind::Scalar(Scalar::Number(s)) => s.clone(),
+        Kind::Scalar(Scalar::Bool(b)) => b.to_string(),
+        Kind::Scalar(Scalar::Null) => "null".to_string(),
+        _ => {
+            // A template key like `{{ $k }}`: show its source text (a key, not a value).
+            let raw = lines.from(k.pos());
+            match raw.find("}}") {
+                Some(end) if raw.starts_with("{{") => raw.get(..end + 2).unwrap_or("?").to_string(),
+                _ => "?".to_string(),
+            }
+        }
+    }
+}
+
+/// Whether a Secret value is plain: non-empty, not a placeholder, not SOPS-encrypted.
+fn value_is_plain(lines: &Lines<'_>, v: &Node, base64: bool, sops: bool) -> bool {
+    match v.kind() {
+        Kind::Scalar(Scalar::Null) => false,
+        Kind::Scalar(Scalar::Str(s)) => {
+            if s.trim().is_empty() || (sops && s.starts_with("ENC[")) || is_placeholder(s) {
+                return false;
+            }
+            if base64 {
+                let cleaned: Zeroizing<Vec<u8>> =
+                    Zeroizing::new(s.bytes().filter(|b| !b.is_ascii_whitespace()).collect());
+                if let Ok(decoded) = STANDARD.decode(&*cleaned) {
+                    let decoded = Zeroizing::new(decoded);
+                    if let Ok(d) = std::str::from_utf8(&decoded) {
+                        if d.trim().is_empty() || is_placeholder(d) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            true
+        }
+        Kind::Scalar(_) => true,
+        // `{{ .Values.x }}` unquoted reads as a flow mapping: look at the source.
+        Kind::Map(_) | Kind::Seq(_) => !is_placeholder(raw_flow(lines.from(v.pos()))),
+    }
+}
+
+/// The source text of a flow collection starting a line remainder, up to a comment.
+fn raw_flow(rest: &str) -> &str {
+    match rest.find(" #") {
+        Some(i) => rest.get(..i).unwrap_or(rest),
+        None => rest,
+    }
+    .trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(input: &str) -> Vec<usize> {
+        scan(input.as_bytes())
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.pos.line)
+            .collect()
+    }
+
+    #[test]
+    fn table() {
+        // (name, input, expected finding lines)
+        let cases: &[(&str, &str, &[usize])] = &[
+            ("data", "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\ndata:\n  k: aGk=\n", &[2]),
+            ("stringData", "apiVersion: v1\nkind: Secret\nstringData:\n  k: hi\n", &[2]),
+            ("quoted kind", "apiVersion: v1\nkind: \"Secret\"\nstringData: {k: hi}\n", &[2]),
+            ("kind with comment", "kind: Secret # note\nstringData: {k: hi}\n", &[1]),
+            ("empty values", "kind: Secret\ndata:\n  a: \"\"\n  b:\nstringData: {}\n", &[]),
+            ("no data", "kind: Secret\nmetadata: {name: sa}\ntype: kubernetes.io/service-account-token\n", &[]),
+            ("helm placeholder", "kind: Secret\ndata:\n  p: \"{{ .Values.p | b64enc }}\"\n", &[]),
+            ("helm unquoted placeholder", "kind: Secret\ndata:\n  p: {{ .Values.p }}\n", &[]),
+            ("envsubst", "kind: Secret\nstringData:\n  p: ${DB_PASSWORD}\n", &[]),
+            ("envsubst default", "kind: Secret\nstringData:\n  p: ${DB_PASSWORD:=hunter2}\n", &[1]),
+            ("helm default", "kind: Secret\nstringData:\n  p: '{{ .Values.p | default \"hunter2\" }}'\n", &[1]),
+            ("mixed text", "kind: Secret\nstringData:\n  p: user:${PASS}@db\n", &[1]),
+            ("base64 placeholder", "kind: Secret\ndata:\n  p: JHtQQVNTfQ==\n", &[]),
+            ("number value", "kind: Secret\nstringData:\n  port: 5432\n", &[1]),
+            ("sealed", "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec:\n  encryptedData: {k: AgB}\n", &[]),
+            ("other apiVersion", "apiVersion: example.com/v1\nkind: Secret\nstringData: {k: v}\n", &[]),
+            ("configmap literal", "kind: ConfigMap\ndata:\n  x.yaml: |\n    kind: Secret\n    stringData:\n      k: v\n", &[]),
+            ("annotation", "kind: Secret\nmetadata:\n  annotations:\n    sealtoken.dev/allow-plain: \"true\"\nstringData: {k: v}\n", &[]),
+            ("comment", "kind: Secret  # sealtoken: allow\nstringData: {k: v}\n", &[]),
+            ("sops", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\nsops:\n  version: 3.8.1\n", &[]),
+            ("sops plain value", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x]\n  k2: plain\nsops:\n  version: 3.8.1\n", &[1]),
+            ("enc without sops", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x]\n", &[1]),
+            ("sops hides nothing", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x]\nsops: {version: 3}\n---\nkind: Secret\nstringData:\n  k: plain\n", &[6]),
+            ("list", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  stringData: {k: v}\n", &[5]),
+            ("empty documents", "---\n---\n# c\n---\nkind: Secret\nstringData: {k: v}\n---\n", &[5]),
+            ("json", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"data\":{\"k\":\"aGk=\"}}", &[1]),
+            ("crlf", "apiVersion: v1\r\nkind: Secret\r\nstringData:\r\n  k: v\r\n", &[2]),
+            ("anchors", "base: &v hunter2\n---\nkind: Secret\nstringData:\n  a: &x secret\n  b: *x\n", &[3]),
+        ];
+        for (name, input, want) in cases {
+            assert_eq!(&lines_of(input), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn finding_fields_and_display_without_values() {
+        let r = scan(b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: apps\nstringData:\n  user: admin\n  password: hunter2\n").unwrap();
+        let f = &r.findings[0];
+        assert_eq!(f.pos, Pos { line: 2, col: 7 });
+        assert_eq!(f.keys, ["user", "password"]);
+        let s = f.to_string();
+        assert_eq!(s, "plain Secret \"apps/db\" (keys: user, password)");
+        assert!(!format!("{r:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn text_errors() {
+        assert_eq!(
+            scan(b"a\xff").unwrap_err(),
+            CheckError::NotUtf8 { offset: 1 }
+        );
+        assert!(scan(b"").unwrap().findings.is_empty());
+        assert!(
+            scan(b"\xEF\xBB\xBFkind: Secret\nstringData: {k: v}\n")
+                .unwrap()
+                .findings
+                .len()
+                == 1
+        );
+    }
+}
