@@ -5,25 +5,27 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::read_fixture;
+use crate::common::{clean_env, read_fixture};
 use crate::tools;
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A command with a private HOME and pre-commit cache, and no outside git config.
+/// A command with the environment of [`sealtoken`](crate::common::sealtoken)
+/// (the hook runs the binary), a private HOME and pre-commit cache, and no
+/// outside git config.
 fn cmd(program: impl AsRef<std::ffi::OsStr>, dir: &Path, home: &Path) -> Command {
     let mut c = Command::new(program);
-    c.current_dir(dir)
+    clean_env(&mut c)
+        .current_dir(dir)
         .env("HOME", home)
         .env("PRE_COMMIT_HOME", home.join("pre-commit-cache"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("SEALED_SECRETS_CERT");
+        .env_remove("GIT_WORK_TREE");
     c
 }
 
