@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use kubeseal_core::{
-    primitives, read_secrets, seal_raw, seal_secret, seal_secrets, Certificate, Format, Scope,
-    SealOptions, Secret, SecretValue,
+    primitives, read_secrets, seal_raw, seal_secret, seal_secrets, Certificate, Format, ObjectRef,
+    Scope, SealOptions, Secret, SecretValue,
 };
 
 fn cert() -> Certificate {
@@ -23,7 +23,7 @@ fn cert() -> Certificate {
 }
 
 fn secret_with(keys: usize, value_len: usize) -> Secret {
-    let mut s = Secret::new("bench", "flux-system");
+    let mut s = Secret::new(&ObjectRef::new("flux-system", "bench"));
     for i in 0..keys {
         s.insert(
             format!("key-{i:04}"),
@@ -58,20 +58,12 @@ fn floor(c: &mut Criterion) {
 fn values(c: &mut Criterion) {
     let cert = cert();
     let mut g = c.benchmark_group("seal_value");
+    let object = ObjectRef::new("flux-system", "webhook-token");
     for len in [32usize, 4 << 10, 1 << 20] {
         let v = vec![b'v'; len];
         g.throughput(Throughput::Bytes(len as u64));
         g.bench_with_input(BenchmarkId::from_parameter(len), &v, |b, v| {
-            b.iter(|| {
-                seal_raw(
-                    &cert,
-                    Scope::Strict,
-                    "flux-system",
-                    "webhook-token",
-                    black_box(v),
-                )
-                .unwrap()
-            })
+            b.iter(|| seal_raw(&cert, Scope::Strict, &object, black_box(v)).unwrap())
         });
     }
     g.finish();

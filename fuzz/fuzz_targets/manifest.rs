@@ -15,10 +15,7 @@ fuzz_target!(|data: &[u8]| {
                     .unwrap_or_else(|e| panic!("rendered Secret does not read back: {e}\n{text}"));
                 assert_eq!(back.len(), 1, "{text}");
                 assert_eq!(back[0].data, s.data, "{text}");
-                assert_eq!(back[0].name, s.name, "{text}");
-                assert_eq!(back[0].namespace, s.namespace, "{text}");
-                assert_eq!(back[0].annotations, s.annotations, "{text}");
-                assert_eq!(back[0].labels, s.labels, "{text}");
+                assert_eq!(back[0].metadata, s.metadata, "{text}");
             }
         }
     }

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use kubeseal_core::{
+    ObjectRef,
     read_sealed_secrets, seal_raw, seal_secret, unseal, unseal_raw, Certificate, Format,
     PrivateKey, Scope, SealOptions, Secret, SecretValue,
 };
@@ -54,15 +55,16 @@ fuzz_target!(|input: Input| match input {
         value,
     } => {
         let scope = Scope::ALL[usize::from(scope) % 3];
-        match seal_raw(cert(), scope, &namespace, &name, &value) {
+        let object = ObjectRef::new(namespace, name);
+        match seal_raw(cert(), scope, &object, &value) {
             Ok(b64) => {
-                let back = unseal_raw(keys(), scope, &namespace, &name, &b64).expect("unseals");
+                let back = unseal_raw(keys(), scope, &object, &b64).expect("unseals");
                 assert_eq!(back.expose(), &value[..]);
             }
             // Only missing names and namespaces are refused.
             Err(_) => assert!(
-                namespace.is_empty() && scope != Scope::ClusterWide
-                    || name.is_empty() && scope == Scope::Strict
+                object.namespace.is_empty() && scope != Scope::ClusterWide
+                    || object.name.is_empty() && scope == Scope::Strict
             ),
         }
     }
@@ -81,19 +83,21 @@ fuzz_target!(|input: Input| match input {
         if data.len() > 4 {
             return;
         }
-        let mut secret = Secret::new(name, namespace.clone().unwrap_or_default());
-        secret.namespace = namespace;
+        let mut secret = Secret::new(&ObjectRef::new(namespace.clone().unwrap_or_default(), name));
+        secret.metadata.namespace = namespace;
         secret.secret_type = secret_type;
         secret.immutable = immutable;
-        secret.labels = labels;
-        secret.annotations = annotations;
+        secret.metadata.labels = labels;
+        secret.metadata.annotations = annotations;
         for (k, v) in data {
             secret.insert(k, SecretValue::new(v));
         }
         let mut opts = SealOptions::new()
             .allow_empty_data(true)
             .allow_expired_certificate(true);
-        opts.scope = scope.map(|s| Scope::ALL[usize::from(s) % 3]);
+        if let Some(s) = scope {
+            opts = opts.scope(Scope::ALL[usize::from(s) % 3]);
+        }
         let Ok(sealed) = seal_secret(cert(), &secret, &opts) else {
             return;
         };
@@ -106,7 +110,7 @@ fuzz_target!(|input: Input| match input {
         back.origin = sealed.origin;
         assert_eq!(back, sealed, "{text}");
         // And the controller's key opens every value under the manifest's own label.
-        let opened = unseal(&back, keys()).expect("unseals");
+        let opened = unseal(keys(), &back).expect("unseals");
         assert_eq!(opened.data, secret.data);
     }
 });

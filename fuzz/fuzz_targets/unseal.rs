@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use kubeseal_core::{unseal_raw, PrivateKey, Scope};
+use kubeseal_core::{unseal_raw, ObjectRef, PrivateKey, Scope};
 use libfuzzer_sys::fuzz_target;
 
 static KEY_PEM: &[u8] = include_bytes!("../../fixtures/upstream/controller.key");
@@ -38,8 +38,9 @@ fuzz_target!(|input: (u8, &str, &str, Input<'_>)| {
     };
     // Nobody but the demo key's owner can make a valid ciphertext, so every
     // input must be refused, cleanly.
-    assert!(unseal_raw(keys(), scope, namespace, name, &b64).is_err());
-    assert!(unseal_raw(&[], scope, namespace, name, &b64).is_err());
+    let object = ObjectRef::new(namespace, name);
+    assert!(unseal_raw(keys(), scope, &object, &b64).is_err());
+    assert!(unseal_raw(&[], scope, &object, &b64).is_err());
 });
 
 fn base64(data: &[u8]) -> String {

@@ -43,7 +43,9 @@ pub fn run(args: &CheckArgs) -> CliResult {
     let fix = if args.fix {
         let cert = cert_source::load_cert(&args.cert)?;
         let mut opts = SealOptions::new().allow_expired_certificate(args.cert.allow_expired_cert);
-        opts.namespace = args.namespace.clone();
+        if let Some(namespace) = &args.namespace {
+            opts = opts.namespace(namespace);
+        }
         Some((cert, opts))
     } else {
         None

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use kubeseal_core::{flux, Timestamp, Token};
+use kubeseal_core::{flux, ObjectRef, Timestamp, Token};
 use zeroize::Zeroizing;
 
 use crate::cli::{CertInfoArgs, WebhookPathArgs};
@@ -26,7 +26,7 @@ pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
     let token = Token::from_string(text.to_string())?;
     let mut out = String::new();
     for r in &args.receivers {
-        let path = flux::webhook_path(token.expose(), r, &args.namespace);
+        let path = flux::webhook_path(&token, &ObjectRef::new(&args.namespace, r));
         let line = match &args.host {
             Some(h) => flux::webhook_url(h, &path),
             None => path,

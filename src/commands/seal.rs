@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use kubeseal_core::{
-    read_sealed_secrets, read_secrets, seal_raw, seal_secret, seal_secrets, Format, Scope,
-    SealOptions,
+    read_sealed_secrets, read_secrets, seal_raw, seal_secret, seal_secrets, Format, ObjectRef,
+    Scope, SealOptions,
 };
 use zeroize::Zeroizing;
 
@@ -27,7 +27,7 @@ pub fn run(args: &SealArgs) -> CliResult {
     let (secrets, what) = read_input_secrets(args)?;
     let cert = cert_source::load_cert(&args.cert)?;
     let format = output_format(args, args.sealed_secret_file.as_deref());
-    let opts = options(args);
+    let opts = options(args, args.scope.map(Scope::from), args.name.as_deref());
     let sealed = seal_secrets(&cert, &secrets, &opts).with_context(|| what.clone())?;
     drop(secrets);
     let out: String = sealed.iter().map(|s| s.to_string(format)).collect();
@@ -47,13 +47,21 @@ fn read_input_secrets(args: &SealArgs) -> CliResult<(Vec<kubeseal_core::Secret>,
     Ok((secrets, what))
 }
 
-fn options(args: &SealArgs) -> SealOptions {
+/// kubeseal's sealing flags; `scope` and `name` are given separately
+/// because `--merge-into` replaces them with the target's.
+fn options(args: &SealArgs, scope: Option<Scope>, name: Option<&str>) -> SealOptions {
     let mut opts = SealOptions::new()
         .allow_empty_data(args.allow_empty_data)
         .allow_expired_certificate(args.cert.allow_expired_cert);
-    opts.scope = args.scope.map(Scope::from);
-    opts.name = args.name.clone();
-    opts.namespace = args.namespace.clone();
+    if let Some(scope) = scope {
+        opts = opts.scope(scope);
+    }
+    if let Some(name) = name {
+        opts = opts.name(name);
+    }
+    if let Some(namespace) = &args.namespace {
+        opts = opts.namespace(namespace);
+    }
     opts
 }
 
@@ -79,12 +87,14 @@ fn write_output(target: Option<&Path>, bytes: &[u8]) -> CliResult<()> {
 /// `--raw`: one value, printed as base64 without a newline (as kubeseal prints it).
 fn raw(args: &SealArgs) -> CliResult {
     let scope = args.scope.map(Scope::from).unwrap_or_default();
-    let namespace = args.namespace.clone().unwrap_or_default();
-    let name = args.name.clone().unwrap_or_default();
-    if scope != Scope::ClusterWide && namespace.is_empty() {
+    let object = ObjectRef::new(
+        args.namespace.clone().unwrap_or_default(),
+        args.name.clone().unwrap_or_default(),
+    );
+    if scope != Scope::ClusterWide && object.namespace.is_empty() {
         bail!("must provide the --namespace flag with --raw and --scope {scope}");
     }
-    if scope == Scope::Strict && name.is_empty() {
+    if scope == Scope::Strict && object.name.is_empty() {
         bail!("must provide the --name flag with --raw and --scope {scope}");
     }
     if args.from_file.len() > 1 {
@@ -96,7 +106,7 @@ fn raw(args: &SealArgs) -> CliResult {
     };
     let value = Zeroizing::new(io::read_input(&path)?);
     let cert = cert_source::load_cert(&args.cert)?;
-    let sealed = seal_raw(&cert, scope, &namespace, &name, &value).map_err(CliError::failed)?;
+    let sealed = seal_raw(&cert, scope, &object, &value).map_err(CliError::failed)?;
     write_output(args.sealed_secret_file.as_deref(), sealed.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -117,18 +127,20 @@ fn merge(args: &SealArgs, target: &Path) -> CliResult {
     let mut orig = targets.remove(0);
     let (secrets, what) = read_input_secrets(args)?;
     let cert = cert_source::load_cert(&args.cert)?;
-    let mut opts = options(args);
-    opts.name = Some(orig.name.clone());
-    opts.override_namespace = orig.namespace.clone();
     // Seal under the target's scope unless --scope says otherwise, so that the
     // merged values decrypt under the same label as the existing ones.
-    opts.scope = opts
+    let scope = args
         .scope
-        .or(Some(Scope::from_annotations(&orig.annotations)));
+        .map(Scope::from)
+        .unwrap_or_else(|| Scope::from_annotations(&orig.metadata.annotations));
+    let mut opts = options(args, Some(scope), orig.metadata.name.as_deref());
+    if let Some(namespace) = &orig.metadata.namespace {
+        opts = opts.override_namespace(namespace);
+    }
     for secret in &secrets {
         let mut secret = secret.clone();
-        if opts.scope == Some(Scope::Strict) {
-            Scope::Strict.apply_to_annotations(&mut secret.annotations);
+        if scope == Scope::Strict {
+            Scope::Strict.apply_to_annotations(&mut secret.metadata.annotations);
         }
         let update = seal_secret(&cert, &secret, &opts).with_context(|| what.clone())?;
         orig.merge_from(&update);

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
-use kubeseal_core::flux::{self, ObjectRef, Provider};
-use kubeseal_core::{seal_secret, SealOptions, Secret, SecretValue, Token, MAX_TOKEN_BYTES};
+use kubeseal_core::flux::{self, Provider};
+use kubeseal_core::{
+    seal_secret, ObjectRef, SealOptions, Secret, SecretValue, Token, MAX_TOKEN_BYTES,
+};
 use zeroize::Zeroizing;
 
 use crate::cli::TokenArgs;
@@ -78,12 +80,12 @@ pub fn run(args: &TokenArgs) -> CliResult {
     let reused = args.token_stdin || args.token_file_in.is_some();
     let token = read_or_generate_token(args)?;
 
-    let mut secret = Secret::new(&args.name, &args.namespace);
+    let mut secret = Secret::new(&ObjectRef::new(&args.namespace, &args.name));
     secret.insert(&args.key, SecretValue::from(token.expose()));
     let urls: Vec<(String, Option<String>)> = receivers
         .iter()
         .map(|r| {
-            let path = flux::webhook_path(token.expose(), &r.name, &args.namespace);
+            let path = flux::webhook_path(&token, &ObjectRef::new(&args.namespace, &r.name));
             let url = args.host.as_deref().map(|h| flux::webhook_url(h, &path));
             (path, url)
         })
@@ -91,6 +93,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
     if let [(_, Some(url))] = urls.as_slice() {
         // As `flux create secret receiver` does: the URL, on the Secret, for the record.
         secret
+            .metadata
             .annotations
             .insert(flux::WEBHOOK_URL_ANNOTATION.into(), url.clone());
     }
@@ -147,10 +150,7 @@ fn parse_ref(s: &str, default_ns: &str) -> anyhow::Result<ObjectRef> {
     if !flux::is_valid_name(ns) || !flux::is_valid_name(name) {
         bail!("--git-repository {s:?} is not NAME or NAMESPACE/NAME with valid Kubernetes names");
     }
-    Ok(ObjectRef {
-        namespace: ns.into(),
-        name: name.into(),
-    })
+    Ok(ObjectRef::new(ns, name))
 }
 
 /// Receivers from --receiver (paired with --provider in order, or guessed from
@@ -234,10 +234,7 @@ fn write_receiver_files(
         let p = r
             .provider
             .ok_or_else(|| anyhow!("no provider for Receiver {}", r.name))?;
-        let me = ObjectRef {
-            namespace: args.namespace.clone(),
-            name: r.name.clone(),
-        };
+        let me = ObjectRef::new(&args.namespace, &r.name);
         let text = flux::receiver_manifest(&me, p, &args.name, repo);
         io::write_atomic(
             &dir.join(format!("receiver-{}.yaml", r.name)),

@@ -23,8 +23,8 @@ pub fn run(args: &UnsealArgs) -> CliResult {
     let sealed = read_sealed_secrets(&input).with_context(|| what.clone())?;
     let mut out = Zeroizing::new(String::new());
     for s in &sealed {
-        let secret = unseal(s, &keys)
-            .with_context(|| format!("{what}: SealedSecret {:?}", s.name))
+        let secret = unseal(&keys, s)
+            .with_context(|| format!("{what}: SealedSecret {:?}", s.object_ref().name))
             .map_err(CliError::failed)?;
         // The rendered Secret is plaintext: wipe it too once copied.
         out.push_str(&Zeroizing::new(secret.to_string(args.format.into())));

@@ -81,9 +81,13 @@ fn keys() -> Vec<PrivateKey> {
 fn assert_sealed(bytes: &[u8], what: &str) {
     let sealed = read_sealed_secrets(bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
     assert_eq!(sealed.len(), 1, "{what}");
-    assert_eq!(sealed[0].name, "app", "{what}");
-    assert_eq!(sealed[0].namespace.as_deref(), Some("prod"), "{what}");
-    let secret = unseal(&sealed[0], &keys()).unwrap();
+    assert_eq!(sealed[0].metadata.name.as_deref(), Some("app"), "{what}");
+    assert_eq!(
+        sealed[0].metadata.namespace.as_deref(),
+        Some("prod"),
+        "{what}"
+    );
+    let secret = unseal(&keys(), &sealed[0]).unwrap();
     assert_eq!(secret.data["password"].expose(), b"hunter2", "{what}");
 }
 

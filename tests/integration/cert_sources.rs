@@ -29,7 +29,7 @@ fn unsealed_password(sealed: &[u8]) -> Vec<u8> {
     let keys = PrivateKey::from_pem(&read_fixture("upstream/controller.key")).unwrap();
     let v = read_sealed_secrets(sealed).unwrap();
     assert_eq!(v.len(), 1);
-    unseal(&v[0], &keys).unwrap().data["password"]
+    unseal(&keys, &v[0]).unwrap().data["password"]
         .expose()
         .to_vec()
 }

@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::process::Command as StdCommand;
 
-use kubeseal_core::{read_sealed_secrets, unseal, unseal_raw, PrivateKey, Scope, SealedSecret};
+use kubeseal_core::{
+    read_sealed_secrets, unseal, unseal_raw, ObjectRef, PrivateKey, Scope, SealedSecret,
+};
 use predicates::prelude::*;
 
 use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken, Run};
@@ -20,7 +22,7 @@ fn only_sealed(bytes: &[u8]) -> SealedSecret {
 }
 
 fn unsealed_value(sealed: &SealedSecret, key: &str) -> Vec<u8> {
-    unseal(sealed, &keys()).unwrap().data[key].expose().to_vec()
+    unseal(&keys(), sealed).unwrap().data[key].expose().to_vec()
 }
 
 /// The token printed under "Webhook token" in a report.
@@ -56,8 +58,8 @@ fn main_job_to_stdout_writes_only_the_manifest_and_reports_the_token_on_stderr()
         .args(["--namespace", "flux-system"])
         .succeeds();
     let sealed = only_sealed(&out.stdout);
-    assert_eq!(sealed.name, "webhook-token");
-    assert_eq!(sealed.namespace.as_deref(), Some("flux-system"));
+    assert_eq!(sealed.metadata.name.as_deref(), Some("webhook-token"));
+    assert_eq!(sealed.metadata.namespace.as_deref(), Some("flux-system"));
     assert_eq!(sealed.template.secret_type.as_deref(), Some("Opaque"));
     assert!(
         String::from_utf8_lossy(&out.stdout).starts_with("---\napiVersion: bitnami.com/v1alpha1\n")
@@ -100,11 +102,14 @@ fn main_job_options_bytes_name_key_scope_json() {
     assert!(out.stdout.starts_with(b"{\n  \"kind\": \"SealedSecret\""));
     let sealed = only_sealed(&out.stdout);
     assert_eq!(
-        (sealed.name.as_str(), sealed.namespace.as_deref()),
-        ("hook", Some("apps"))
+        (
+            sealed.metadata.name.as_deref(),
+            sealed.metadata.namespace.as_deref()
+        ),
+        (Some("hook"), Some("apps"))
     );
     assert_eq!(
-        Scope::from_annotations(&sealed.annotations),
+        Scope::from_annotations(&sealed.metadata.annotations),
         Scope::NamespaceWide
     );
     let token = reported_token(&String::from_utf8(out.stderr).unwrap());
@@ -164,7 +169,7 @@ fn main_job_single_receiver_records_the_url_annotation() {
         .output()
         .unwrap();
     let sealed = only_sealed(&out.stdout);
-    let url = &sealed.template.annotations["notification.toolkit.fluxcd.io/webhook"];
+    let url = &sealed.template.metadata.annotations["notification.toolkit.fluxcd.io/webhook"];
     let token = reported_token(&String::from_utf8(out.stderr).unwrap());
     assert_eq!(
         url,
@@ -400,11 +405,11 @@ fn seal_multi_document_keeps_order_and_format_flag() {
         .write_stdin(input)
         .succeeds();
     let all = read_sealed_secrets(&out.stdout).unwrap();
-    let names: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<_> = all.iter().map(|s| s.object_ref().name).collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(unsealed_value(&all[0], "k"), b"one");
     assert_eq!(unsealed_value(&all[1], "k"), b"two");
-    assert_eq!(all[1].namespace.as_deref(), Some("x"));
+    assert_eq!(all[1].metadata.namespace.as_deref(), Some("x"));
 }
 
 #[test]
@@ -416,14 +421,14 @@ fn seal_scope_flag_and_annotations() {
         .succeeds();
     let s = only_sealed(&out.stdout);
     assert_eq!(
-        s.annotations["sealedsecrets.bitnami.com/cluster-wide"],
+        s.metadata.annotations["sealedsecrets.bitnami.com/cluster-wide"],
         "true"
     );
     assert_eq!(
-        s.template.annotations["sealedsecrets.bitnami.com/cluster-wide"],
+        s.template.metadata.annotations["sealedsecrets.bitnami.com/cluster-wide"],
         "true"
     );
-    assert_eq!(s.namespace, None);
+    assert_eq!(s.metadata.namespace, None);
     assert_eq!(unsealed_value(&s, "k"), b"v");
 }
 
@@ -476,7 +481,7 @@ fn seal_raw_prints_bare_base64_that_unseals() {
         "kubeseal prints --raw without a newline"
     );
     assert_eq!(
-        unseal_raw(&keys(), Scope::Strict, "apps", "db", &b64)
+        unseal_raw(&keys(), Scope::Strict, &ObjectRef::new("apps", "db"), &b64)
             .unwrap()
             .expose(),
         b"p@ss\n"
@@ -502,9 +507,14 @@ fn seal_raw_prints_bare_base64_that_unseals() {
         .unwrap();
     let b64 = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
-        unseal_raw(&keys(), Scope::NamespaceWide, "apps", "", &b64)
-            .unwrap()
-            .expose(),
+        unseal_raw(
+            &keys(),
+            Scope::NamespaceWide,
+            &ObjectRef::new("apps", ""),
+            &b64
+        )
+        .unwrap()
+        .expose(),
         b"file-value"
     );
 

@@ -107,9 +107,9 @@ fn upstream_sealed_manifests_unseal_to_the_seed_token() {
     ] {
         let sealed = kubeseal_core::read_sealed_secrets(&read_fixture(f)).unwrap();
         assert_eq!(sealed.len(), 1, "{f}");
-        let secret = unseal(&sealed[0], &keys).unwrap();
+        let secret = unseal(&keys, &sealed[0]).unwrap();
         assert_eq!(secret.data["token"], seed.data["token"], "{f}");
-        assert_eq!(secret.name.as_deref(), Some("webhook-token"));
+        assert_eq!(secret.metadata.name.as_deref(), Some("webhook-token"));
         assert_eq!(secret.secret_type.as_deref(), Some("Opaque"));
     }
 }

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use kubeseal_core::{seal_raw, unseal_raw, Certificate, PrivateKey, Scope};
+use kubeseal_core::{seal_raw, unseal_raw, Certificate, ObjectRef, PrivateKey, Scope};
 use serde_json::{json, Value};
 
 use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken, Run};
@@ -83,9 +83,9 @@ fn what_we_seal_the_independent_implementation_opens() {
                     continue;
                 }
                 for p in plaintexts() {
-                    let sealed = seal_raw(&cert, scope, ns, name, &p).unwrap();
+                    let sealed = seal_raw(&cert, scope, &ObjectRef::new(ns, name), &p).unwrap();
                     cases.push(
-                        json!({"label": STANDARD.encode(scope.label(ns, name)), "sealed": sealed}),
+                        json!({"label": STANDARD.encode(scope.label(&ObjectRef::new(ns, name))), "sealed": sealed}),
                     );
                     want.push(json!(STANDARD.encode(&p)));
                 }
@@ -105,14 +105,20 @@ fn what_the_independent_implementation_seals_we_open() {
         for scope in Scope::ALL {
             for (ns, name) in IDS {
                 for p in plaintexts() {
-                    cases.push(json!({"label": STANDARD.encode(scope.label(ns, name)), "plaintext": STANDARD.encode(&p)}));
+                    cases.push(json!({"label": STANDARD.encode(scope.label(&ObjectRef::new(ns, name))), "plaintext": STANDARD.encode(&p)}));
                     meta.push((scope, ns, name, p));
                 }
             }
         }
         let sealed = hybrid_py(&["seal"], &cert_path, &Value::Array(cases));
         for ((scope, ns, name, p), s) in meta.iter().zip(sealed.as_array().unwrap()) {
-            let got = unseal_raw(&keys, *scope, ns, name, s.as_str().unwrap()).unwrap();
+            let got = unseal_raw(
+                &keys,
+                *scope,
+                &ObjectRef::new(*ns, *name),
+                s.as_str().unwrap(),
+            )
+            .unwrap();
             assert_eq!(got.expose(), &p[..], "{scope} {ns}/{name}");
         }
     }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use kubeseal_core::{seal_secret, Certificate, Format, SealOptions, Secret, SecretValue};
+use kubeseal_core::{
+    seal_secret, Certificate, Format, ObjectRef, SealOptions, Secret, SecretValue,
+};
 
 use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken};
 
@@ -141,7 +143,7 @@ fn secret_yaml(extra: &str) -> Vec<u8> {
 /// second item no key can open.
 fn sealed_yaml(tamper: bool) -> Vec<u8> {
     let cert = Certificate::from_pem(&read_fixture("upstream/controller.crt")).unwrap();
-    let mut s = Secret::new("app", "prod");
+    let mut s = Secret::new(&ObjectRef::new("prod", "app"));
     s.insert("password", SecretValue::from(CANARY));
     let mut sealed = seal_secret(
         &cert,
@@ -383,7 +385,7 @@ fn no_failure_path_leaks_a_secret() {
 fn debug_output_is_redacted() {
     let token = kubeseal_core::Token::from_string(TOKEN.to_string()).unwrap();
     assert_clean(format!("{token:?}").as_bytes(), "Token");
-    let mut s = Secret::new("app", "prod");
+    let mut s = Secret::new(&ObjectRef::new("prod", "app"));
     s.insert("password", SecretValue::from(CANARY));
     assert_clean(format!("{s:?} {s:#?}").as_bytes(), "Secret");
     let keys =

@@ -3,7 +3,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use kubeseal_core::{unseal_raw, PrivateKey, Scope, UnsealError};
+use kubeseal_core::{unseal_raw, ObjectRef, PrivateKey, Scope, UnsealError};
 use serde_json::Value;
 
 use crate::common::read_fixture;
@@ -34,15 +34,18 @@ fn every_upstream_vector_decrypts_to_its_plaintext() {
         let scope: Scope = field(c, "scope").parse().unwrap();
         let (ns, name) = (field(c, "namespace"), field(c, "name"));
         assert_eq!(
-            scope.label(ns, name),
+            scope.label(&ObjectRef::new(ns, name)),
             field(c, "label").as_bytes(),
             "label of {c}"
         );
         let want = STANDARD.decode(field(c, "plaintext_base64")).unwrap();
-        let got =
-            unseal_raw(&keys, scope, ns, name, field(c, "sealed_base64")).unwrap_or_else(|e| {
-                panic!("{} {}: {e}", field(c, "scope"), field(c, "plaintext_name"))
-            });
+        let got = unseal_raw(
+            &keys,
+            scope,
+            &ObjectRef::new(ns, name),
+            field(c, "sealed_base64"),
+        )
+        .unwrap_or_else(|e| panic!("{} {}: {e}", field(c, "scope"), field(c, "plaintext_name")));
         assert_eq!(
             got.expose(),
             &want[..],
@@ -63,7 +66,7 @@ fn every_upstream_vector_fails_under_another_label() {
         let scope: Scope = field(c, "scope").parse().unwrap();
         let (ns, name) = (field(c, "namespace"), field(c, "name"));
         let sealed = field(c, "sealed_base64");
-        let label = scope.label(ns, name);
+        let label = scope.label(&ObjectRef::new(ns, name));
         let mut variants: Vec<(Scope, String, String)> = Scope::ALL
             .iter()
             .filter(|s| **s != scope)
@@ -72,10 +75,10 @@ fn every_upstream_vector_fails_under_another_label() {
         variants.push((scope, format!("{ns}x"), name.to_string()));
         variants.push((scope, ns.to_string(), format!("{name}x")));
         for (s, n, m) in variants {
-            if s.label(&n, &m) == label {
+            if s.label(&ObjectRef::new(&n, &m)) == label {
                 continue; // e.g. the name does not matter for cluster-wide values
             }
-            let err = unseal_raw(&keys, s, &n, &m, sealed).unwrap_err();
+            let err = unseal_raw(&keys, s, &ObjectRef::new(&n, &m), sealed).unwrap_err();
             assert!(
                 matches!(err, UnsealError::NoKeyCouldDecrypt { .. }),
                 "{s} {n}/{m}: {err}"
@@ -93,12 +96,24 @@ fn tampered_upstream_vector_is_refused() {
         raw[i] ^= 0x01;
         let b64 = STANDARD.encode(&raw);
         assert!(
-            unseal_raw(&keys, Scope::Strict, "flux-system", "webhook-token", &b64).is_err(),
+            unseal_raw(
+                &keys,
+                Scope::Strict,
+                &ObjectRef::new("flux-system", "webhook-token"),
+                &b64
+            )
+            .is_err(),
             "byte {i}"
         );
         raw[i] ^= 0x01;
     }
     raw.truncate(raw.len() - 1);
     let b64 = STANDARD.encode(&raw);
-    assert!(unseal_raw(&keys, Scope::Strict, "flux-system", "webhook-token", &b64).is_err());
+    assert!(unseal_raw(
+        &keys,
+        Scope::Strict,
+        &ObjectRef::new("flux-system", "webhook-token"),
+        &b64
+    )
+    .is_err());
 }

@@ -1,6 +1,8 @@
 //! Flux notification-controller helpers: webhook paths for Receivers.
 
 use crate::crypto;
+use crate::manifest::ObjectRef;
+use crate::token::Token;
 
 /// The path prefix under which the notification-controller serves Receivers.
 pub const WEBHOOK_PATH_PREFIX: &str = "/hook/";
@@ -13,15 +15,19 @@ pub const WEBHOOK_PATH_PREFIX: &str = "/hook/";
 /// Computing it offline means the URL is known before the Receiver exists.
 ///
 /// ```
-/// let path = kubeseal_core::flux::webhook_path(
-///     "8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c", "tenant-demo-github", "flux-system");
+/// use kubeseal_core::{flux, ObjectRef, Token};
+///
+/// let token = Token::from_string("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c".into())?;
+/// let receiver = ObjectRef::new("flux-system", "tenant-demo-github");
+/// let path = flux::webhook_path(&token, &receiver);
 /// assert_eq!(path, "/hook/a9103a0523b26719250dc181140a680663c2f300fcbe0b8c66dc11aca753fbb9");
+/// # Ok::<(), kubeseal_core::TokenError>(())
 /// ```
-pub fn webhook_path(token: &str, receiver_name: &str, receiver_namespace: &str) -> String {
+pub fn webhook_path(token: &Token, receiver: &ObjectRef) -> String {
     let digest = crypto::sha256(&[
-        token.as_bytes(),
-        receiver_name.as_bytes(),
-        receiver_namespace.as_bytes(),
+        token.expose().as_bytes(),
+        receiver.name.as_bytes(),
+        receiver.namespace.as_bytes(),
     ]);
     let mut path = String::with_capacity(WEBHOOK_PATH_PREFIX.len() + 64);
     path.push_str(WEBHOOK_PATH_PREFIX);
@@ -82,15 +88,6 @@ impl Provider {
             None
         }
     }
-}
-
-/// A reference to an object by namespace and name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObjectRef {
-    /// Namespace.
-    pub namespace: String,
-    /// Name.
-    pub name: String,
 }
 
 /// Whether `s` is a valid Kubernetes object name or namespace
@@ -192,8 +189,9 @@ mod tests {
     #[test]
     fn path_matches_an_independent_sha256() {
         // `printf %s 'tokreceiverns' | sha256sum`
+        let token = Token::from_string("tok".into()).unwrap();
         assert_eq!(
-            webhook_path("tok", "receiver", "ns"),
+            webhook_path(&token, &ObjectRef::new("ns", "receiver")),
             "/hook/76b13b4c3845c930e0e5a0ae2db83dd7ead445f8b66ca67be82060dc1f35ee39"
         );
     }
@@ -232,23 +230,14 @@ mod tests {
 
     #[test]
     fn receiver_manifest_matches_flux_docs_shape() {
-        let r = ObjectRef {
-            namespace: "flux-system".into(),
-            name: "github-receiver".into(),
-        };
-        let repo = ObjectRef {
-            namespace: "flux-system".into(),
-            name: "webapp".into(),
-        };
+        let r = ObjectRef::new("flux-system", "github-receiver");
+        let repo = ObjectRef::new("flux-system", "webapp");
         let want = "---\napiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: github-receiver\n  namespace: flux-system\nspec:\n  type: github\n  events:\n    - \"ping\"\n    - \"push\"\n  secretRef:\n    name: webhook-token\n  resources:\n    - apiVersion: source.toolkit.fluxcd.io/v1\n      kind: GitRepository\n      name: webapp\n";
         assert_eq!(
             receiver_manifest(&r, Provider::GitHub, "webhook-token", &repo),
             want
         );
-        let other = ObjectRef {
-            namespace: "tenant".into(),
-            name: "webapp".into(),
-        };
+        let other = ObjectRef::new("tenant", "webapp");
         let gl = receiver_manifest(&r, Provider::GitLab, "webhook-token", &other);
         assert!(gl.contains("    - \"Push Hook\"\n    - \"Tag Push Hook\"\n"));
         assert!(gl.ends_with("      name: webapp\n      namespace: tenant\n"));

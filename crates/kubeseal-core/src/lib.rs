@@ -6,39 +6,60 @@
 //!
 //! - [`Certificate`]: the controller's public certificate (`kubeseal --fetch-cert`),
 //!   parsed once and checked (RSA, at least 2048 bits, validity).
+//! - [`ObjectRef`]: a Secret's (or Receiver's) namespace and name, which
+//!   travel together; the scope label is made of them.
 //! - [`read_secrets`] → [`Secret`]: plaintext Secrets from YAML or JSON
 //!   (several documents, `kind: List`), or build one with [`Secret::new`].
+//!   [`ObjectMeta`] holds the metadata of every manifest type.
 //! - [`seal_secret`] → [`SealedSecret`]: the manifest kubeseal writes;
 //!   [`SealedSecret::to_string`] renders it as JSON or YAML ([`Format`]).
+//!   [`SealOptions`] carries kubeseal's flags (scope, name, namespace…).
 //! - [`seal_raw`]: one value, like `kubeseal --raw`.
 //! - [`Scope`]: strict, namespace-wide or cluster-wide binding.
-//! - [`PrivateKey`] + [`unseal`]: recovery with the controller's private key.
+//! - [`PrivateKey`] + [`unseal`] / [`unseal_raw`]: recovery with the controller's private key.
 //! - [`Token`] and [`flux::webhook_path`]: Flux webhook Receiver helpers.
 //! - [`yaml`]: the positioned YAML tree the manifest reader is built on, for
 //!   tools that look at manifests the same way (`sealtoken-check` does).
 //!
+//! Every call takes the key first (certificate, private keys or token),
+//! then the object it concerns as an [`ObjectRef`] or a manifest, then the value.
+//!
 //! # Example
 //!
 //! ```
-//! use kubeseal_core::{seal_secret, Certificate, Format, SealOptions, Secret, SecretValue, Token};
+//! use kubeseal_core::{
+//!     flux, seal_raw, seal_secret, unseal_raw, Certificate, Format, ObjectRef, PrivateKey,
+//!     Scope, SealOptions, Secret, SecretValue, Token,
+//! };
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/upstream/controller.crt");
-//! let pem = std::fs::read(path)?; // e.g. from `kubeseal --fetch-cert`
+//! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/upstream");
+//! let pem = std::fs::read(format!("{dir}/controller.crt"))?; // e.g. from `kubeseal --fetch-cert`
 //! let cert = Certificate::from_pem(&pem)?;
 //!
-//! // A fresh webhook token, like `openssl rand -hex 16`.
+//! // A fresh webhook token, like `openssl rand -hex 16`, in the Secret flux-system/webhook-token.
 //! let token = Token::generate(16)?;
-//! let mut secret = Secret::new("webhook-token", "flux-system");
+//! let object = ObjectRef::new("flux-system", "webhook-token");
+//! let mut secret = Secret::new(&object);
 //! secret.insert("token", SecretValue::from(token.expose()));
 //!
+//! // Key first, then what to seal.
 //! let sealed = seal_secret(&cert, &secret, &SealOptions::new())?;
 //! let yaml = sealed.to_string(Format::Yaml);
 //! assert!(yaml.starts_with("---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"));
 //! assert!(!yaml.contains(token.expose()));
 //!
-//! // The path the notification-controller will publish for a Receiver named "github".
-//! let path = kubeseal_core::flux::webhook_path(token.expose(), "github", "flux-system");
+//! // One value, as `kubeseal --raw`, bound to the same namespace and name;
+//! // the controller's private key opens it under that label only.
+//! let value = seal_raw(&cert, Scope::Strict, &object, b"s3cr3t")?;
+//! # let keys = PrivateKey::from_pem(&std::fs::read(format!("{dir}/controller.key"))?)?;
+//! let opened = unseal_raw(&keys, Scope::Strict, &object, &value)?;
+//! assert_eq!(opened.expose(), b"s3cr3t");
+//! let elsewhere = ObjectRef::new("default", "webhook-token");
+//! assert!(unseal_raw(&keys, Scope::Strict, &elsewhere, &value).is_err());
+//!
+//! // The path the notification-controller will publish for the Receiver flux-system/github.
+//! let path = flux::webhook_path(&token, &ObjectRef::new("flux-system", "github"));
 //! assert!(path.starts_with("/hook/"));
 //! # Ok(())
 //! # }
@@ -63,6 +84,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod b64;
 mod cert;
 mod crypto;
 mod emit;
@@ -79,8 +101,9 @@ pub mod yaml;
 pub use cert::{CertError, Certificate, MIN_RSA_BITS};
 pub use crypto::BACKEND;
 pub use manifest::{
-    read_sealed_secrets, read_secrets, Format, ManifestError, Origin, Problem, SealedSecret,
-    Secret, SecretTemplate, SecretValue, SEALED_SECRET_API_VERSION, STRIPPED_ANNOTATIONS,
+    read_sealed_secrets, read_secrets, Format, ManifestError, ObjectMeta, ObjectRef, Origin,
+    Problem, SealedSecret, Secret, SecretTemplate, SecretValue, SEALED_SECRET_API_VERSION,
+    STRIPPED_ANNOTATIONS,
 };
 pub use scope::{ParseScopeError, Scope, CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION};
 pub use seal::{seal_raw, seal_secret, seal_secrets, SealError, SealOptions};
@@ -104,7 +127,7 @@ pub mod primitives {
 
     /// Standard padded base64, as written into `encryptedData`.
     pub fn base64_encode(data: &[u8]) -> String {
-        base64_simd::STANDARD.encode_to_string(data)
+        crate::b64::encode(data)
     }
 
     /// AES-256-GCM of `buf` in place with `key` and the zero nonce; returns the tag.

@@ -53,10 +53,10 @@ pub(crate) fn blocks(text: &str) -> Result<Vec<Block>, BadBlock> {
         if !ended {
             return Err(bad());
         }
-        let der = STANDARD.decode(body.as_bytes()).map_err(|_| bad())?;
+        let der = crate::b64::decode(&body).ok_or_else(bad)?;
         out.push(Block {
             label: label.to_string(),
-            der: Zeroizing::new(der),
+            der,
         });
     }
     Ok(out)

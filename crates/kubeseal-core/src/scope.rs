@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::manifest::ObjectRef;
+
 /// Annotation that marks a SealedSecret (and its Secret) as namespace-wide.
 pub const NAMESPACE_WIDE_ANNOTATION: &str = "sealedsecrets.bitnami.com/namespace-wide";
 /// Annotation that marks a SealedSecret (and its Secret) as cluster-wide.
@@ -28,11 +30,12 @@ impl Scope {
     /// All scopes, in upstream's order.
     pub const ALL: [Scope; 3] = [Scope::Strict, Scope::NamespaceWide, Scope::ClusterWide];
 
-    /// The RSA-OAEP label upstream's `EncryptionLabel` gives for this scope.
-    pub fn label(self, namespace: &str, name: &str) -> Vec<u8> {
+    /// The RSA-OAEP label upstream's `EncryptionLabel` gives for this scope
+    /// and the Secret `object`: `namespace/name`, `namespace`, or empty.
+    pub fn label(self, object: &ObjectRef) -> Vec<u8> {
         match self {
-            Scope::Strict => format!("{namespace}/{name}").into_bytes(),
-            Scope::NamespaceWide => namespace.as_bytes().to_vec(),
+            Scope::Strict => format!("{}/{}", object.namespace, object.name).into_bytes(),
+            Scope::NamespaceWide => object.namespace.as_bytes().to_vec(),
             Scope::ClusterWide => Vec::new(),
         }
     }
@@ -107,9 +110,10 @@ mod tests {
 
     #[test]
     fn labels_match_upstream_encryption_label() {
-        assert_eq!(Scope::Strict.label("ns", "n"), b"ns/n");
-        assert_eq!(Scope::NamespaceWide.label("ns", "n"), b"ns");
-        assert_eq!(Scope::ClusterWide.label("ns", "n"), b"");
+        let object = ObjectRef::new("ns", "n");
+        assert_eq!(Scope::Strict.label(&object), b"ns/n");
+        assert_eq!(Scope::NamespaceWide.label(&object), b"ns");
+        assert_eq!(Scope::ClusterWide.label(&object), b"");
     }
 
     #[test]

@@ -1,86 +1,100 @@
 //! Sealing: Secret to SealedSecret, and single raw values.
 
+use crate::b64;
 use crate::cert::{CertError, Certificate};
 use crate::crypto;
-use crate::manifest::{Origin, SealedSecret, Secret, SecretTemplate, STRIPPED_ANNOTATIONS};
+use crate::manifest::{
+    ObjectMeta, ObjectRef, Origin, SealedSecret, Secret, SecretTemplate, SecretValue,
+    STRIPPED_ANNOTATIONS,
+};
 use crate::scope::Scope;
 use crate::time::Timestamp;
 
-/// Options for [`seal_secret`], mirroring kubeseal's flags.
+/// Options for [`seal_secret`], mirroring kubeseal's flags. Built with
+/// [`SealOptions::new`] and its setters:
+///
+/// ```
+/// use kubeseal_core::{Scope, SealOptions};
+///
+/// let opts = SealOptions::new().scope(Scope::NamespaceWide).namespace("flux-system");
+/// # let _ = opts;
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct SealOptions {
-    /// `--scope`: when set to namespace-wide or cluster-wide, replaces the
-    /// scope annotations. `Strict` leaves existing annotations alone, as kubeseal does.
-    pub scope: Option<Scope>,
-    /// `--name`: replaces `metadata.name`.
-    pub name: Option<String>,
-    /// `-n/--namespace`: used when the Secret has no namespace; a Secret in
-    /// another namespace is refused (ignored for cluster-wide secrets).
-    pub namespace: Option<String>,
-    /// Replaces the namespace unconditionally (what `--merge-into` does with the target's namespace).
-    pub override_namespace: Option<String>,
-    /// `--allow-empty-data`: seal a Secret without values.
-    pub allow_empty_data: bool,
-    /// Seal even when the certificate has expired.
-    pub allow_expired_certificate: bool,
+    scope: Option<Scope>,
+    name: Option<String>,
+    namespace: Option<String>,
+    override_namespace: Option<String>,
+    allow_empty_data: bool,
+    allow_expired_certificate: bool,
 }
 
 impl SealOptions {
-    /// Default options: strict scope from annotations, no overrides.
+    /// Default options: the scope from the Secret's annotations (else
+    /// strict), no overrides, empty Secrets and expired certificates refused.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets [`Self::scope`].
+    /// kubeseal's `--scope`: namespace-wide or cluster-wide replaces the
+    /// Secret's scope annotations; `Strict` leaves them alone, as kubeseal does.
     pub fn scope(mut self, scope: Scope) -> Self {
         self.scope = Some(scope);
         self
     }
 
-    /// Sets [`Self::namespace`].
-    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.namespace = Some(namespace.into());
-        self
-    }
-
-    /// Sets [`Self::name`].
+    /// kubeseal's `--name`: replaces `metadata.name`.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
-    /// Sets [`Self::allow_empty_data`].
+    /// kubeseal's `--namespace`: used when the Secret has no namespace; a
+    /// Secret in another namespace is refused (ignored for cluster-wide secrets).
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Replaces the Secret's namespace unconditionally (kubeseal's
+    /// `--merge-into` seals under the target's namespace this way).
+    pub fn override_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.override_namespace = Some(namespace.into());
+        self
+    }
+
+    /// kubeseal's `--allow-empty-data`: seal a Secret without values.
     pub fn allow_empty_data(mut self, allow: bool) -> Self {
         self.allow_empty_data = allow;
         self
     }
 
-    /// Sets [`Self::allow_expired_certificate`].
+    /// Seal even when the certificate has expired.
     pub fn allow_expired_certificate(mut self, allow: bool) -> Self {
         self.allow_expired_certificate = allow;
         self
     }
 }
 
-/// Why sealing failed. Messages never include a secret value.
+/// Why sealing failed. Messages name the Secret once (by its place in the
+/// input when it was read from one) and never include a secret value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SealError {
     /// The Secret has no values.
-    #[error("{origin}: the Secret has no data or stringData; refusing to seal an empty Secret (allow empty data to seal it anyway)")]
+    #[error("{}the Secret has no data or stringData; refusing to seal it without values (allow empty data to seal it anyway)", at(.origin))]
     EmptyData {
         /// Which Secret.
         origin: Origin,
     },
     /// The Secret has no name and none was given.
-    #[error("{origin}: missing metadata.name in the Secret")]
+    #[error("{}missing metadata.name in the Secret", at(.origin))]
     MissingName {
         /// Which Secret.
         origin: Origin,
     },
     /// The Secret has no namespace, none was given, and its scope needs one.
-    #[error("{origin}: the Secret {name:?} has no namespace and none was given; a {scope} sealed secret needs one")]
+    #[error("{}the Secret {name:?} has no namespace and none was given; a {scope} sealed secret needs one", at(.origin))]
     MissingNamespace {
         /// Which Secret.
         origin: Origin,
@@ -90,7 +104,7 @@ pub enum SealError {
         scope: Scope,
     },
     /// The Secret names another namespace than the one given.
-    #[error("{origin}: namespace mismatch: the Secret is in namespace {found:?} but {given:?} was given")]
+    #[error("{}namespace mismatch: the Secret is in namespace {found:?} but {given:?} was given", at(.origin))]
     NamespaceMismatch {
         /// Which Secret.
         origin: Origin,
@@ -105,6 +119,15 @@ pub enum SealError {
     /// The operating system's random generator or the cipher failed.
     #[error("encryption failed")]
     Crypto,
+}
+
+/// `document 2 (line 7): ` for a Secret read from a stream; nothing for one built in memory.
+fn at(origin: &Origin) -> String {
+    if origin.is_in_memory() {
+        String::new()
+    } else {
+        format!("{origin}: ")
+    }
 }
 
 /// Seals every value of `secret` for the controller holding `cert`'s private key,
@@ -126,15 +149,15 @@ pub fn seal_secret(
     let name = opts
         .name
         .clone()
-        .or_else(|| secret.name.clone())
+        .or_else(|| secret.metadata.name.clone())
         .filter(|n| !n.is_empty())
         .ok_or(SealError::MissingName { origin })?;
-    let mut annotations = secret.annotations.clone();
+    let mut annotations = secret.metadata.annotations.clone();
     if let Some(scope) = opts.scope.filter(|s| *s != Scope::Strict) {
         scope.apply_to_annotations(&mut annotations);
     }
     let scope = Scope::from_annotations(&annotations);
-    let mut namespace = secret.namespace.clone().filter(|n| !n.is_empty());
+    let mut namespace = secret.metadata.namespace.clone().filter(|n| !n.is_empty());
     if let Some(forced) = &opts.override_namespace {
         namespace = Some(forced.clone());
     }
@@ -159,12 +182,15 @@ pub fn seal_secret(
             });
         }
     }
-    let label = scope.label(namespace.as_deref().unwrap_or(""), &name);
+    let label = scope.label(&ObjectRef::new(
+        namespace.clone().unwrap_or_default(),
+        &name,
+    ));
 
-    let items: Vec<(&String, &crate::SecretValue)> = secret.data.iter().collect();
-    let seal_one = |(key, value): &(&String, &crate::SecretValue)| {
+    let items: Vec<(&String, &SecretValue)> = secret.data.iter().collect();
+    let seal_one = |(key, value): &(&String, &SecretValue)| {
         crypto::hybrid_encrypt(cert.public_key(), &label, value.expose())
-            .map(|ct| ((*key).clone(), base64_simd::STANDARD.encode_to_string(&ct)))
+            .map(|ct| ((*key).clone(), b64::encode(&ct)))
             .map_err(|_| SealError::Crypto)
     };
     let encrypted_data = map_maybe_parallel(&items, seal_one)?.into_iter().collect();
@@ -176,15 +202,19 @@ pub fn seal_secret(
     let mut top_annotations = std::collections::BTreeMap::new();
     scope.apply_to_annotations(&mut top_annotations);
     Ok(SealedSecret {
-        name: name.clone(),
-        namespace: namespace.clone(),
-        labels: Default::default(),
-        annotations: top_annotations,
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            namespace: namespace.clone(),
+            labels: Default::default(),
+            annotations: top_annotations,
+        },
         template: SecretTemplate {
-            name: Some(name),
-            namespace,
-            labels: secret.labels.clone(),
-            annotations: template_annotations,
+            metadata: ObjectMeta {
+                name: Some(name),
+                namespace,
+                labels: secret.metadata.labels.clone(),
+                annotations: template_annotations,
+            },
             secret_type: secret.secret_type.clone(),
             immutable: secret.immutable,
             data: Default::default(),
@@ -225,28 +255,65 @@ where
     items.iter().map(f).collect()
 }
 
-/// Seals one raw value (kubeseal `--raw`) and returns its base64, ready for
-/// `spec.encryptedData`. Strict scope needs `namespace` and `name`;
-/// namespace-wide needs `namespace`; cluster-wide needs neither.
+/// Seals one raw value (kubeseal `--raw`) for the Secret `object` and
+/// returns its base64, ready for `spec.encryptedData`. Strict scope needs
+/// the namespace and name; namespace-wide needs the namespace; cluster-wide
+/// needs neither.
 pub fn seal_raw(
     cert: &Certificate,
     scope: Scope,
-    namespace: &str,
-    name: &str,
+    object: &ObjectRef,
     value: &[u8],
 ) -> Result<String, SealError> {
     let origin = Origin::default();
-    if scope != Scope::ClusterWide && namespace.is_empty() {
+    if scope != Scope::ClusterWide && object.namespace.is_empty() {
         return Err(SealError::MissingNamespace {
             origin,
-            name: name.to_string(),
+            name: object.name.clone(),
             scope,
         });
     }
-    if scope == Scope::Strict && name.is_empty() {
+    if scope == Scope::Strict && object.name.is_empty() {
         return Err(SealError::MissingName { origin });
     }
-    let ct = crypto::hybrid_encrypt(cert.public_key(), &scope.label(namespace, name), value)
+    let ct = crypto::hybrid_encrypt(cert.public_key(), &scope.label(object), value)
         .map_err(|_| SealError::Crypto)?;
-    Ok(base64_simd::STANDARD.encode_to_string(&ct))
+    Ok(b64::encode(&ct))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_cert() -> Certificate {
+        Certificate::from_pem(include_bytes!("../../../fixtures/upstream/controller.crt")).unwrap()
+    }
+
+    #[test]
+    fn errors_name_their_subject_once() {
+        let cert = demo_cert();
+        let opts = SealOptions::new().allow_expired_certificate(true);
+        let mut empty = Secret::new(&ObjectRef::new("ns", "n"));
+        let msg = seal_secret(&cert, &empty, &opts).unwrap_err().to_string();
+        assert!(msg.starts_with("the Secret has no data"), "{msg}");
+        assert_eq!(msg.matches("Secret").count(), 1, "{msg}");
+        empty.origin = Origin::new(2, 7);
+        let msg = seal_secret(&cert, &empty, &opts).unwrap_err().to_string();
+        assert!(
+            msg.starts_with("document 2 (line 7): the Secret has no data"),
+            "{msg}"
+        );
+
+        let mut unnamed = Secret::default();
+        unnamed.insert("k", SecretValue::from("v"));
+        let msg = seal_secret(&cert, &unnamed, &opts).unwrap_err().to_string();
+        assert_eq!(msg, "missing metadata.name in the Secret");
+
+        let raw = seal_raw(&cert, Scope::Strict, &ObjectRef::new("", "n"), b"v");
+        let msg = raw.unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "the Secret \"n\" has no namespace and none was given; a strict sealed secret needs one"
+        );
+    }
 }

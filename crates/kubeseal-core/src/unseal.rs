@@ -2,12 +2,11 @@
 
 use std::fmt;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use zeroize::Zeroizing;
 
+use crate::b64;
 use crate::crypto;
-use crate::manifest::{SealedSecret, Secret, SecretValue};
+use crate::manifest::{ObjectMeta, ObjectRef, SealedSecret, Secret, SecretValue};
 use crate::pem;
 use crate::scope::Scope;
 
@@ -129,31 +128,29 @@ pub enum UnsealError {
     },
 }
 
-/// Decrypts one base64 value as [`crate::seal_raw`] produced it.
+/// Decrypts one base64 value as [`crate::seal_raw`] produced it for `scope`
+/// and the Secret `object`, trying each key in turn.
 pub fn unseal_raw(
     keys: &[PrivateKey],
     scope: Scope,
-    namespace: &str,
-    name: &str,
+    object: &ObjectRef,
     sealed_base64: &str,
 ) -> Result<SecretValue, UnsealError> {
-    open_item(keys, &scope.label(namespace, name), "value", sealed_base64)
+    open_item(keys, &scope.label(object), "value", sealed_base64)
 }
 
 fn open_item(
     keys: &[PrivateKey],
     label: &[u8],
     key_name: &str,
-    b64: &str,
+    encoded: &str,
 ) -> Result<SecretValue, UnsealError> {
     if keys.is_empty() {
         return Err(UnsealError::NoKeys);
     }
-    let ct = STANDARD
-        .decode(b64.trim())
-        .map_err(|_| UnsealError::Base64 {
-            key: key_name.to_string(),
-        })?;
+    let ct = b64::decode(encoded).ok_or_else(|| UnsealError::Base64 {
+        key: key_name.to_string(),
+    })?;
     keys.iter()
         .find_map(|k| k.open(label, &ct))
         .map(|mut plain| SecretValue::new(std::mem::take(&mut *plain)))
@@ -165,17 +162,19 @@ fn open_item(
 /// Turns a SealedSecret back into its Secret with the controller's private
 /// key(s), trying each key in turn as the controller does. The label comes
 /// from the SealedSecret's own name, namespace and scope annotations.
-pub fn unseal(sealed: &SealedSecret, keys: &[PrivateKey]) -> Result<Secret, UnsealError> {
-    let scope = Scope::from_annotations(&sealed.annotations);
-    let namespace = sealed.namespace.clone().unwrap_or_default();
-    let label = scope.label(&namespace, &sealed.name);
+pub fn unseal(keys: &[PrivateKey], sealed: &SealedSecret) -> Result<Secret, UnsealError> {
+    let scope = Scope::from_annotations(&sealed.metadata.annotations);
+    let label = scope.label(&sealed.object_ref());
+    let t = &sealed.template;
     let mut secret = Secret {
-        name: Some(sealed.name.clone()),
-        namespace: sealed.namespace.clone(),
-        labels: sealed.template.labels.clone(),
-        annotations: sealed.template.annotations.clone(),
-        secret_type: sealed.template.secret_type.clone(),
-        immutable: sealed.template.immutable,
+        metadata: ObjectMeta {
+            name: sealed.metadata.name.clone(),
+            namespace: sealed.metadata.namespace.clone(),
+            labels: t.metadata.labels.clone(),
+            annotations: t.metadata.annotations.clone(),
+        },
+        secret_type: t.secret_type.clone(),
+        immutable: t.immutable,
         origin: sealed.origin,
         ..Secret::default()
     };

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use kubeseal_core::{
     read_sealed_secrets, read_secrets, seal_raw, seal_secret, unseal, unseal_raw, Certificate,
-    Format, PrivateKey, Scope, SealOptions, Secret, SecretValue,
+    Format, ObjectRef, PrivateKey, Scope, SealOptions, Secret, SecretValue,
 };
 use proptest::prelude::*;
 
@@ -106,28 +106,28 @@ proptest! {
         value in prop::collection::vec(any::<u8>(), 0..2048),
     ) {
         let p = &pairs()[pair];
-        let sealed = seal_raw(&p.cert, scope, &ns, &name, &value).unwrap();
-        let opened = unseal_raw(&p.keys, scope, &ns, &name, &sealed).unwrap();
+        let sealed = seal_raw(&p.cert, scope, &ObjectRef::new(&ns, &name), &value).unwrap();
+        let opened = unseal_raw(&p.keys, scope, &ObjectRef::new(&ns, &name), &sealed).unwrap();
         prop_assert_eq!(opened.expose(), &value[..]);
         // Any other label must fail.
-        let label = scope.label(&ns, &name);
+        let label = scope.label(&ObjectRef::new(&ns, &name));
         for s in Scope::ALL {
             for (n, m) in [(ns.clone(), name.clone()), (format!("{ns}x"), name.clone()), (ns.clone(), format!("{name}x"))] {
-                if s.label(&n, &m) != label {
-                    prop_assert!(unseal_raw(&p.keys, s, &n, &m, &sealed).is_err());
+                if s.label(&ObjectRef::new(&n, &m)) != label {
+                    prop_assert!(unseal_raw(&p.keys, s, &ObjectRef::new(&n, &m), &sealed).is_err());
                 }
             }
         }
         // Another key pair cannot open it.
         let other = &pairs()[(pair + 1) % 3];
-        prop_assert!(unseal_raw(&other.keys, scope, &ns, &name, &sealed).is_err());
+        prop_assert!(unseal_raw(&other.keys, scope, &ObjectRef::new(&ns, &name), &sealed).is_err());
     }
 
     #[test]
     fn fresh_session_key_every_time(value in prop::collection::vec(any::<u8>(), 0..64)) {
         let p = &pairs()[1];
-        let a = seal_raw(&p.cert, Scope::Strict, "ns", "n", &value).unwrap();
-        let b = seal_raw(&p.cert, Scope::Strict, "ns", "n", &value).unwrap();
+        let a = seal_raw(&p.cert, Scope::Strict, &ObjectRef::new("ns", "n"), &value).unwrap();
+        let b = seal_raw(&p.cert, Scope::Strict, &ObjectRef::new("ns", "n"), &value).unwrap();
         prop_assert_ne!(a, b);
     }
 
@@ -142,9 +142,9 @@ proptest! {
         secret_type in prop::option::of(tricky_string()),
         immutable in prop::option::of(any::<bool>()),
     ) {
-        let mut secret = Secret::new(name.clone(), ns.clone());
-        secret.labels = labels;
-        secret.annotations = annotations;
+        let mut secret = Secret::new(&ObjectRef::new(ns.clone(), name.clone()));
+        secret.metadata.labels = labels;
+        secret.metadata.annotations = annotations;
         secret.secret_type = secret_type;
         secret.immutable = immutable;
         for (k, v) in &data {
@@ -165,7 +165,7 @@ proptest! {
                 let v: serde_json::Value = serde_json::from_str(&text).unwrap();
                 prop_assert_eq!(v["metadata"]["name"].as_str(), Some(name.as_str()));
             }
-            let opened = unseal(&back, &p.keys).unwrap();
+            let opened = unseal(&p.keys, &back).unwrap();
             let got: BTreeMap<String, Vec<u8>> =
                 opened.data.iter().map(|(k, v)| (k.clone(), v.expose().to_vec())).collect();
             prop_assert_eq!(&got, &data);
@@ -175,8 +175,8 @@ proptest! {
             let text = secret.to_string(format);
             let back = read_secrets(text.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{text}"));
             prop_assert_eq!(&back[0].data, &secret.data);
-            prop_assert_eq!(&back[0].annotations, &secret.annotations, "{}", text);
-            prop_assert_eq!(&back[0].labels, &secret.labels);
+            prop_assert_eq!(&back[0].metadata.annotations, &secret.metadata.annotations, "{}", text);
+            prop_assert_eq!(&back[0].metadata.labels, &secret.metadata.labels);
         }
     }
 }

@@ -220,10 +220,7 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
                 continue;
             }
         };
-        let qualified = match &sealed.namespace {
-            Some(ns) => format!("{ns}/{}", sealed.name),
-            None => sealed.name.clone(),
-        };
+        let qualified = sealed.object_ref().to_string();
         let mut replacement = if json {
             sealed.to_string(Format::Json)
         } else {

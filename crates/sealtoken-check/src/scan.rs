@@ -3,11 +3,8 @@
 
 use std::borrow::Cow;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use kubeseal_core::yaml::{self, Kind, Node, Scalar, TextError};
-use kubeseal_core::Pos;
-use zeroize::Zeroizing;
+use kubeseal_core::{Pos, SecretValue};
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report};
 use crate::kustomize::{scan_generators, Reader};
@@ -252,11 +249,9 @@ fn value_is_plain(lines: &Lines<'_>, v: &Node, base64: bool, sops: bool) -> bool
                 return false;
             }
             if base64 {
-                let cleaned: Zeroizing<Vec<u8>> =
-                    Zeroizing::new(s.bytes().filter(|b| !b.is_ascii_whitespace()).collect());
-                if let Ok(decoded) = STANDARD.decode(&*cleaned) {
-                    let decoded = Zeroizing::new(decoded);
-                    if let Ok(d) = std::str::from_utf8(&decoded) {
+                // Decoded as the API server would (wiped on drop).
+                if let Some(decoded) = SecretValue::from_base64(s) {
+                    if let Ok(d) = std::str::from_utf8(decoded.expose()) {
                         if d.trim().is_empty() || is_placeholder(d) {
                             return false;
                         }

@@ -1,0 +1,275 @@
+//! The data model: object identity, metadata, Secrets and SealedSecrets.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+/// A namespaced object's identity: namespace and name, always together.
+///
+/// This is what binds a sealed value (the scope label is made of it) and what
+/// names a Flux Receiver in its webhook path.
+///
+/// ```
+/// use kubeseal_core::ObjectRef;
+///
+/// let secret = ObjectRef::new("flux-system", "webhook-token");
+/// assert_eq!(secret.to_string(), "flux-system/webhook-token");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct ObjectRef {
+    /// `metadata.namespace` (empty for a cluster-wide value without one).
+    pub namespace: String,
+    /// `metadata.name`.
+    pub name: String,
+}
+
+impl ObjectRef {
+    /// The object `name` in `namespace` (namespace first, as in `namespace/name`).
+    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> ObjectRef {
+        ObjectRef {
+            namespace: namespace.into(),
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for ObjectRef {
+    /// `namespace/name`, or `name` alone when the namespace is empty.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.namespace.is_empty() {
+            f.write_str(&self.name)
+        } else {
+            write!(f, "{}/{}", self.namespace, self.name)
+        }
+    }
+}
+
+/// The `metadata` fields kubeseal reads and writes, shared by [`Secret`],
+/// [`SecretTemplate`] and [`SealedSecret`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ObjectMeta {
+    /// `metadata.name`.
+    pub name: Option<String>,
+    /// `metadata.namespace`.
+    pub namespace: Option<String>,
+    /// `metadata.labels`.
+    pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations`.
+    pub annotations: BTreeMap<String, String>,
+}
+
+impl ObjectMeta {
+    /// Metadata naming `object` (no labels or annotations).
+    pub fn new(object: &ObjectRef) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(object.name.clone()),
+            namespace: Some(object.namespace.clone()),
+            ..ObjectMeta::default()
+        }
+    }
+
+    /// Namespace and name; an absent one is empty.
+    pub fn object_ref(&self) -> ObjectRef {
+        ObjectRef::new(
+            self.namespace.clone().unwrap_or_default(),
+            self.name.clone().unwrap_or_default(),
+        )
+    }
+}
+
+/// Where a document came from in its input stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Origin {
+    /// 1-based index of the document in the stream (0 when built in memory).
+    pub document: usize,
+    /// 1-based line where the object starts (0 when built in memory).
+    pub line: usize,
+}
+
+impl Origin {
+    /// Document `document` (1-based) of a stream, starting on `line` (1-based).
+    pub fn new(document: usize, line: usize) -> Origin {
+        Origin { document, line }
+    }
+
+    /// Whether the object was built in memory rather than read.
+    pub fn is_in_memory(&self) -> bool {
+        self.document == 0
+    }
+}
+
+impl fmt::Display for Origin {
+    /// `document 2 (line 7)`; `in memory` for an object not read from a stream.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_in_memory() {
+            f.write_str("in memory")
+        } else {
+            write!(f, "document {} (line {})", self.document, self.line)
+        }
+    }
+}
+
+/// A secret value. Its memory is wiped on drop and `Debug` never shows it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretValue(Zeroizing<Vec<u8>>);
+
+impl SecretValue {
+    /// Wraps bytes (taking ownership, so no other copy is left behind).
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
+    /// Decodes a Secret `data` value as the API server does (standard
+    /// base64 with padding; line breaks are ignored, any other whitespace is
+    /// an error). `None` if it is not valid base64; the decoded bytes are
+    /// wiped on drop either way.
+    pub fn from_base64(encoded: &str) -> Option<Self> {
+        crate::b64::decode(encoded).map(|mut v| Self::new(std::mem::take(&mut *v)))
+    }
+
+    /// The plaintext bytes. Handle with care.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Whether the value is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for SecretValue {
+    fn from(s: &str) -> Self {
+        Self::new(s.as_bytes().to_vec())
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretValue(<{} bytes redacted>)", self.0.len())
+    }
+}
+
+/// A plaintext Kubernetes `v1` Secret, with `data` and `stringData` merged
+/// (`stringData` wins on a shared key, as the API server and kubeseal do).
+///
+/// Read one with [`read_secrets`](crate::read_secrets) or build one with
+/// [`Secret::new`]; fields are public so that callers can adjust them.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Secret {
+    /// `metadata`: name, namespace, labels, annotations.
+    pub metadata: ObjectMeta,
+    /// `type` (e.g. `Opaque`).
+    pub secret_type: Option<String>,
+    /// `immutable`.
+    pub immutable: Option<bool>,
+    /// The values, decoded.
+    pub data: BTreeMap<String, SecretValue>,
+    /// Where it was read from.
+    pub origin: Origin,
+}
+
+impl Secret {
+    /// An empty `Opaque` Secret named `object`.
+    pub fn new(object: &ObjectRef) -> Secret {
+        Secret {
+            metadata: ObjectMeta::new(object),
+            secret_type: Some("Opaque".into()),
+            ..Secret::default()
+        }
+    }
+
+    /// Adds or replaces one value.
+    pub fn insert(&mut self, key: impl Into<String>, value: SecretValue) -> &mut Self {
+        self.data.insert(key.into(), value);
+        self
+    }
+}
+
+/// The `spec.template` of a SealedSecret: metadata and type of the Secret
+/// the controller will create.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretTemplate {
+    /// `metadata` (scope annotations included).
+    pub metadata: ObjectMeta,
+    /// `type`.
+    pub secret_type: Option<String>,
+    /// `immutable`.
+    pub immutable: Option<bool>,
+    /// `data`: plain (non-secret) template values, kept as they are.
+    pub data: BTreeMap<String, String>,
+}
+
+/// A `bitnami.com/v1alpha1` SealedSecret, as [`seal_secret`](crate::seal_secret)
+/// makes it or [`read_sealed_secrets`](crate::read_sealed_secrets) reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SealedSecret {
+    /// `metadata` (the scope annotation lives here; the name is always set
+    /// on a SealedSecret that was read or sealed; the namespace may be absent
+    /// for cluster-wide secrets).
+    pub metadata: ObjectMeta,
+    /// `spec.template`.
+    pub template: SecretTemplate,
+    /// `spec.encryptedData`: base64 of each sealed value, keys sorted.
+    pub encrypted_data: BTreeMap<String, String>,
+    /// Where it was read from.
+    pub origin: Origin,
+}
+
+impl SealedSecret {
+    /// The namespace and name its values are bound to (an absent namespace is empty).
+    pub fn object_ref(&self) -> ObjectRef {
+        self.metadata.object_ref()
+    }
+
+    /// Merges `update` into `self` as kubeseal's `--merge-into` does: sealed
+    /// values, template annotations, labels and data of `update` are added or
+    /// replaced; everything else in `self` is kept.
+    pub fn merge_from(&mut self, update: &SealedSecret) {
+        for (k, v) in &update.encrypted_data {
+            self.encrypted_data.insert(k.clone(), v.clone());
+        }
+        let (mine, theirs) = (&mut self.template, &update.template);
+        for (k, v) in &theirs.metadata.annotations {
+            mine.metadata.annotations.insert(k.clone(), v.clone());
+        }
+        for (k, v) in &theirs.metadata.labels {
+            mine.metadata.labels.insert(k.clone(), v.clone());
+        }
+        for (k, v) in &theirs.data {
+            mine.data.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_value_debug_is_redacted() {
+        let v = SecretValue::from("hunter2");
+        assert!(!format!("{v:?}").contains("hunter2"));
+        let mut s = Secret::new(&ObjectRef::new("ns", "n"));
+        s.insert("k", v);
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn object_ref_display_and_meta() {
+        let r = ObjectRef::new("flux-system", "webhook-token");
+        assert_eq!(r.to_string(), "flux-system/webhook-token");
+        assert_eq!(ObjectRef::new("", "x").to_string(), "x");
+        let meta = ObjectMeta::new(&r);
+        assert_eq!(meta.namespace.as_deref(), Some("flux-system"));
+        assert_eq!(meta.name.as_deref(), Some("webhook-token"));
+        assert_eq!(meta.object_ref(), r);
+        assert_eq!(ObjectMeta::default().object_ref(), ObjectRef::default());
+    }
+}
