@@ -77,25 +77,13 @@ async fn service_port(
     target: &ControllerRef,
     timeout: Duration,
 ) -> std::result::Result<String, String> {
-    let (ns, name) = (&target.namespace, &target.name);
-    let (status, body) = get(
-        client,
-        &format!("/api/v1/namespaces/{ns}/services/{name}"),
-        "application/json",
-        timeout,
-    )
-    .await?;
-    if !status.is_success() {
-        let hint = if status == http::StatusCode::NOT_FOUND {
-            " (check --controller-namespace and --controller-name)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "cannot get the service: {}{hint}",
-            status_line(status, &body)
-        ));
-    }
+    let path = format!(
+        "/api/v1/namespaces/{}/services/{}",
+        target.namespace, target.name
+    );
+    let (status, body) = get(client, &path, "application/json", timeout).await?;
+    let hint = " (check --controller-namespace and --controller-name)";
+    let body = success(status, body, hint).map_err(|e| format!("cannot get the service: {e}"))?;
     first_port_name(&body).map_err(|m| format!("the service {m}"))
 }
 
@@ -110,17 +98,27 @@ async fn proxy_get(
     timeout: Duration,
 ) -> std::result::Result<Vec<u8>, String> {
     let (ns, name) = (&target.namespace, &target.name);
-    let (status, body) = get(
-        client,
-        &format!("/api/v1/namespaces/{ns}/services/http:{name}:{port}/proxy{path}"),
-        "application/x-pem-file, */*",
-        timeout,
-    )
-    .await?;
-    if !status.is_success() {
-        return Err(status_line(status, &body));
+    let path = format!("/api/v1/namespaces/{ns}/services/http:{name}:{port}/proxy{path}");
+    let (status, body) = get(client, &path, "application/x-pem-file, */*", timeout).await?;
+    success(status, body, "")
+}
+
+/// The body of a 2xx response; otherwise the status line as an error, with
+/// `not_found_hint` appended to a 404.
+fn success(
+    status: http::StatusCode,
+    body: Vec<u8>,
+    not_found_hint: &str,
+) -> std::result::Result<Vec<u8>, String> {
+    if status.is_success() {
+        return Ok(body);
     }
-    Ok(body)
+    let hint = if status == http::StatusCode::NOT_FOUND {
+        not_found_hint
+    } else {
+        ""
+    };
+    Err(format!("{}{hint}", status_line(status, &body)))
 }
 
 /// The client configuration: `--kubeconfig`, else the usual kubeconfig files
