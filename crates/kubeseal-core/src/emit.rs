@@ -1,16 +1,21 @@
-//! Writers for kubeseal's two output layouts.
+//! Writers for kubeseal's two output layouts, and for the Flux manifests.
 //!
 //! JSON is Go's `json.MarshalIndent(obj, "", "  ")` in struct-field order with
 //! HTML-safe escaping, followed by a newline. YAML is what `sigs.k8s.io/yaml`
 //! produces (go-yaml v2): every mapping's keys sorted, two-space indent,
 //! strings quoted only when they would otherwise read as another type.
+//! [`to_yaml_as_written`] keeps the keys in the order given and indents
+//! sequences, the layout of the Flux documentation's examples.
 
 /// A value to write.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Out {
     Str(String),
+    /// A string always written double-quoted in YAML (as hand-written examples quote it).
+    Quoted(String),
     Bool(bool),
     Map(Vec<(String, Out)>),
+    Seq(Vec<Out>),
 }
 
 impl Out {
@@ -52,9 +57,24 @@ pub(crate) fn to_json(v: &Out) -> String {
 
 fn json_value(v: &Out, indent: usize, s: &mut String) {
     match v {
-        Out::Str(x) => json_string(x, s),
+        Out::Str(x) | Out::Quoted(x) => json_string(x, s),
         Out::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
         Out::Map(entries) if entries.is_empty() => s.push_str("{}"),
+        Out::Seq(items) if items.is_empty() => s.push_str("[]"),
+        Out::Seq(items) => {
+            s.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                s.push('\n');
+                push_indent(s, indent + 1);
+                json_value(v, indent + 1, s);
+            }
+            s.push('\n');
+            push_indent(s, indent);
+            s.push(']');
+        }
         Out::Map(entries) => {
             s.push('{');
             for (i, (k, v)) in entries.iter().enumerate() {
@@ -100,11 +120,43 @@ fn json_string(x: &str, s: &mut String) {
     s.push('"');
 }
 
+/// How a YAML document is laid out.
+#[derive(Clone, Copy)]
+struct Layout {
+    /// Sort each mapping's keys (go-yaml v2) or keep them in the order given.
+    sort_keys: bool,
+    /// Indent a sequence under its key (`key:\n  - a`) rather than not (`key:\n- a`, go-yaml v2).
+    indent_sequences: bool,
+}
+
 /// YAML as `sigs.k8s.io/yaml` writes it: keys sorted, `---` is added by the caller.
 pub(crate) fn to_yaml(v: &Out) -> String {
+    yaml_document(
+        v,
+        Layout {
+            sort_keys: true,
+            indent_sequences: false,
+        },
+    )
+}
+
+/// YAML as the Flux documentation's examples are written: keys in the order
+/// given, sequences indented under their key; scalars quoted as by [`to_yaml`].
+pub(crate) fn to_yaml_as_written(v: &Out) -> String {
+    yaml_document(
+        v,
+        Layout {
+            sort_keys: false,
+            indent_sequences: true,
+        },
+    )
+}
+
+fn yaml_document(v: &Out, layout: Layout) -> String {
     let mut s = String::new();
     match v {
-        Out::Map(entries) if !entries.is_empty() => yaml_map(entries, 0, &mut s),
+        Out::Map(entries) if !entries.is_empty() => yaml_map(entries, 0, layout, &mut s),
+        Out::Seq(items) if !items.is_empty() => yaml_seq(items, 0, layout, &mut s),
         other => {
             yaml_inline(other, 0, &mut s);
             s.push('\n');
@@ -113,10 +165,36 @@ pub(crate) fn to_yaml(v: &Out) -> String {
     s
 }
 
-fn yaml_map(entries: &[(String, Out)], indent: usize, s: &mut String) {
-    let mut sorted: Vec<&(String, Out)> = entries.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    for (k, v) in sorted {
+fn yaml_seq(items: &[Out], indent: usize, layout: Layout, s: &mut String) {
+    for item in items {
+        push_indent(s, indent);
+        s.push_str("- ");
+        match item {
+            Out::Map(inner) if !inner.is_empty() => {
+                // The first entry goes on the dash's line, the others under it.
+                let mut block = String::new();
+                yaml_map(inner, indent + 1, layout, &mut block);
+                s.push_str(&block[2 * (indent + 1)..]);
+            }
+            Out::Seq(inner) if !inner.is_empty() => {
+                let mut block = String::new();
+                yaml_seq(inner, indent + 1, layout, &mut block);
+                s.push_str(&block[2 * (indent + 1)..]);
+            }
+            other => {
+                yaml_inline(other, indent + 1, s);
+                s.push('\n');
+            }
+        }
+    }
+}
+
+fn yaml_map(entries: &[(String, Out)], indent: usize, layout: Layout, s: &mut String) {
+    let mut ordered: Vec<&(String, Out)> = entries.iter().collect();
+    if layout.sort_keys {
+        ordered.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    for (k, v) in ordered {
         push_indent(s, indent);
         if simple_key(k) {
             yaml_scalar(k, indent, s);
@@ -131,7 +209,16 @@ fn yaml_map(entries: &[(String, Out)], indent: usize, s: &mut String) {
         match v {
             Out::Map(inner) if !inner.is_empty() => {
                 s.push('\n');
-                yaml_map(inner, indent + 1, s);
+                yaml_map(inner, indent + 1, layout, s);
+            }
+            Out::Seq(items) if !items.is_empty() => {
+                s.push('\n');
+                let at = if layout.indent_sequences {
+                    indent + 1
+                } else {
+                    indent
+                };
+                yaml_seq(items, at, layout, s);
             }
             other => {
                 s.push(' ');
@@ -152,8 +239,10 @@ fn simple_key(k: &str) -> bool {
 fn yaml_inline(v: &Out, indent: usize, s: &mut String) {
     match v {
         Out::Str(x) => yaml_scalar(x, indent, s),
+        Out::Quoted(x) => double_quoted(x, s),
         Out::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
         Out::Map(_) => s.push_str("{}"),
+        Out::Seq(_) => s.push_str("[]"),
     }
 }
 
@@ -445,6 +534,36 @@ mod tests {
         let mut out = Out::map();
         out.put("k", Out::Str(" a\nb".into()));
         assert_eq!(to_yaml(&out), "k: |2-\n   a\n  b\n");
+    }
+
+    #[test]
+    fn sequences_in_both_yaml_layouts_and_json() {
+        let mut item = Out::map();
+        item.put("kind", Out::Str("GitRepository".into()));
+        item.put("apiVersion", Out::Str("v1".into()));
+        let mut o = Out::map();
+        o.put("z", Out::Str("last".into()));
+        o.put(
+            "events",
+            Out::Seq(vec![Out::Quoted("ping".into()), Out::Str("1h".into())]),
+        );
+        o.put("resources", Out::Seq(vec![item]));
+        o.put("none", Out::Seq(Vec::new()));
+        // go-yaml v2: keys sorted, sequences not indented under their key.
+        assert_eq!(
+            to_yaml(&o),
+            "events:\n- \"ping\"\n- 1h\nnone: []\nresources:\n- apiVersion: v1\n  kind: GitRepository\nz: last\n"
+        );
+        // The Flux documentation's layout: keys as given, sequences indented.
+        assert_eq!(
+            to_yaml_as_written(&o),
+            "z: last\nevents:\n  - \"ping\"\n  - 1h\nresources:\n  - kind: GitRepository\n    apiVersion: v1\nnone: []\n"
+        );
+        // Go's json.MarshalIndent.
+        assert_eq!(
+            to_json(&o),
+            "{\n  \"z\": \"last\",\n  \"events\": [\n    \"ping\",\n    \"1h\"\n  ],\n  \"resources\": [\n    {\n      \"kind\": \"GitRepository\",\n      \"apiVersion\": \"v1\"\n    }\n  ],\n  \"none\": []\n}\n"
+        );
     }
 
     #[test]

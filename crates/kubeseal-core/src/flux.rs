@@ -1,6 +1,7 @@
 //! Flux notification-controller helpers: webhook paths for Receivers.
 
 use crate::crypto;
+use crate::emit::{self, Out};
 use crate::manifest::ObjectRef;
 use crate::token::Token;
 
@@ -109,39 +110,63 @@ pub fn is_valid_name(s: &str) -> bool {
 /// Flux documentation writes them: the provider's events, `secretRef` to
 /// the token Secret, and the GitRepository to reconcile.
 ///
-/// All names must satisfy [`is_valid_name`] (they are written unquoted).
+/// Names are quoted where YAML would read them as something other than a
+/// string (a Receiver named `true` or `123`).
 pub fn receiver_manifest(
     receiver: &ObjectRef,
     provider: Provider,
     token_secret_name: &str,
     git_repository: &ObjectRef,
 ) -> String {
-    let mut s = format!(
-        "---\napiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  type: {}\n  events:\n",
-        receiver.name,
-        receiver.namespace,
-        provider.receiver_type()
-    );
-    for e in provider.events() {
-        s.push_str(&format!("    - \"{e}\"\n"));
-    }
-    s.push_str(&format!(
-        "  secretRef:\n    name: {token_secret_name}\n  resources:\n    - apiVersion: source.toolkit.fluxcd.io/v1\n      kind: GitRepository\n      name: {}\n",
-        git_repository.name
-    ));
+    let mut source = Out::map();
+    source.put("apiVersion", Out::Str(GIT_REPOSITORY_API_VERSION.into()));
+    source.put("kind", Out::Str("GitRepository".into()));
+    source.put("name", Out::Str(git_repository.name.clone()));
     if git_repository.namespace != receiver.namespace {
-        s.push_str(&format!("      namespace: {}\n", git_repository.namespace));
+        source.put("namespace", Out::Str(git_repository.namespace.clone()));
     }
-    s
+    let mut secret_ref = Out::map();
+    secret_ref.put("name", Out::Str(token_secret_name.into()));
+    let events = provider.events().iter();
+
+    let mut spec = Out::map();
+    spec.put("type", Out::Str(provider.receiver_type().into()));
+    spec.put(
+        "events",
+        Out::Seq(events.map(|e| Out::Quoted((*e).into())).collect()),
+    );
+    spec.put("secretRef", secret_ref);
+    spec.put("resources", Out::Seq(vec![source]));
+    document(RECEIVER_API_VERSION, "Receiver", receiver, spec)
 }
 
 /// A kustomize patch that sets a GitRepository's polling `interval`
 /// (e.g. `1h` once webhooks trigger reconciliation).
 pub fn git_repository_interval_patch(git_repository: &ObjectRef, interval: &str) -> String {
-    format!(
-        "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  interval: {interval}\n",
-        git_repository.name, git_repository.namespace
+    let mut spec = Out::map();
+    spec.put("interval", Out::Str(interval.into()));
+    document(
+        GIT_REPOSITORY_API_VERSION,
+        "GitRepository",
+        git_repository,
+        spec,
     )
+}
+
+const RECEIVER_API_VERSION: &str = "notification.toolkit.fluxcd.io/v1";
+const GIT_REPOSITORY_API_VERSION: &str = "source.toolkit.fluxcd.io/v1";
+
+/// `---`, then `apiVersion`, `kind`, `metadata` (name, namespace) and `spec`, in that order.
+fn document(api_version: &str, kind: &str, object: &ObjectRef, spec: Out) -> String {
+    let mut meta = Out::map();
+    meta.put("name", Out::Str(object.name.clone()));
+    meta.put("namespace", Out::Str(object.namespace.clone()));
+    let mut o = Out::map();
+    o.put("apiVersion", Out::Str(api_version.into()));
+    o.put("kind", Out::Str(kind.into()));
+    o.put("metadata", meta);
+    o.put("spec", spec);
+    format!("---\n{}", emit::to_yaml_as_written(&o))
 }
 
 /// Whether `s` is a Flux duration such as `1h`, `30m` or `1h30m`
@@ -241,5 +266,34 @@ mod tests {
         let gl = receiver_manifest(&r, Provider::GitLab, "webhook-token", &other);
         assert!(gl.contains("    - \"Push Hook\"\n    - \"Tag Push Hook\"\n"));
         assert!(gl.ends_with("      name: webapp\n      namespace: tenant\n"));
+    }
+
+    #[test]
+    fn interval_patch_and_names_that_read_as_other_types() {
+        let repo = ObjectRef::new("flux-system", "webapp");
+        assert_eq!(
+            git_repository_interval_patch(&repo, "1h"),
+            "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: webapp\n  namespace: flux-system\nspec:\n  interval: 1h\n"
+        );
+        // Valid Kubernetes names that YAML reads as a boolean or a number.
+        let odd = ObjectRef::new("123", "true");
+        let patch = git_repository_interval_patch(&odd, "30m");
+        assert!(
+            patch.contains("  name: \"true\"\n  namespace: \"123\"\n"),
+            "{patch}"
+        );
+        let r = receiver_manifest(&odd, Provider::GitHub, "1e3", &odd);
+        assert!(
+            r.contains("  name: \"true\"\n  namespace: \"123\"\n"),
+            "{r}"
+        );
+        assert!(r.contains("    name: \"1e3\"\n"), "{r}");
+        assert!(r.ends_with("      name: \"true\"\n"), "{r}");
+        // Read back as YAML, every name is still a string.
+        let docs = crate::yaml::parse_stream(&r).unwrap();
+        let root = docs[0].root().unwrap();
+        let meta = root.get("metadata").unwrap();
+        assert_eq!(meta.get("name").and_then(|n| n.as_str()), Some("true"));
+        assert_eq!(meta.get("namespace").and_then(|n| n.as_str()), Some("123"));
     }
 }
