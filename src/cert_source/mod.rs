@@ -22,12 +22,9 @@ mod url;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context, Result};
-use kubeseal_core::{Certificate, Timestamp};
+use kubeseal_core::{CertError, Certificate, Timestamp, ValidityWarning};
 
 use crate::cli::{CertArgs, ControllerArgs};
-
-/// Days before expiry at which a warning is shown.
-const EXPIRY_WARNING_DAYS: i64 = 30;
 
 /// A certificate as fetched: its raw bytes, the parsed certificate, and a
 /// name for its source in messages.
@@ -216,27 +213,32 @@ fn fetch_cluster(controller: &ControllerRef) -> Result<(Vec<u8>, String)> {
     );
 }
 
-/// Refuses an expired certificate (unless `allow_expired`), and warns on
-/// stderr when it is not yet valid or expires within 30 days.
+/// The library's expiry policy, with this command's words: refuses an expired
+/// certificate (unless `allow_expired`), and warns on stderr when it is not
+/// yet valid or expires soon.
 fn check_validity(cert: &Certificate, source: &str, allow_expired: bool) -> Result<()> {
-    let now = Timestamp::now();
-    if let Some(not_after) = cert.not_after() {
-        if cert.is_expired_at(now) {
-            if !allow_expired {
-                bail!(
-                    "certificate {source} expired on {not_after}; refusing to seal with it \
-                     (fetch the current one, or pass --allow-expired-cert if the controller still holds this key)"
-                );
+    let warnings = match cert.check_validity_at(Timestamp::now(), allow_expired) {
+        Ok(warnings) => warnings,
+        Err(CertError::Expired { not_after }) => bail!(
+            "certificate {source} expired on {not_after}; refusing to seal with it \
+             (fetch the current one, or pass --allow-expired-cert if the controller still holds this key)"
+        ),
+        Err(e) => return Err(e).with_context(|| format!("certificate {source}")),
+    };
+    for warning in warnings {
+        let what = match warning {
+            ValidityWarning::Expired { not_after } => {
+                format!(" expired on {not_after}; sealing anyway (--allow-expired-cert)")
             }
-            eprintln!("sealtoken: warning: certificate {source} expired on {not_after}; sealing anyway (--allow-expired-cert)");
-        } else if not_after.unix() - now.unix() < EXPIRY_WARNING_DAYS * 86_400 {
-            eprintln!("sealtoken: warning: certificate {source} expires on {not_after}; the controller will soon renew its key");
-        }
-    }
-    if let Some(not_before) = cert.not_before() {
-        if cert.is_not_yet_valid_at(now) {
-            eprintln!("sealtoken: warning: certificate {source} is not valid before {not_before} (is the clock right?)");
-        }
+            ValidityWarning::ExpiresSoon { not_after } => {
+                format!(" expires on {not_after}; the controller will soon renew its key")
+            }
+            ValidityWarning::NotYetValid { not_before } => {
+                format!(" is not valid before {not_before} (is the clock right?)")
+            }
+            other => format!(": {other}"),
+        };
+        eprintln!("sealtoken: warning: certificate {source}{what}");
     }
     Ok(())
 }

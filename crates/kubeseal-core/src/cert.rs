@@ -12,6 +12,10 @@ use crate::time::Timestamp;
 /// The smallest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
 
+/// How many days before its end of validity a certificate draws a
+/// [`ValidityWarning::ExpiresSoon`].
+pub const EXPIRY_WARNING_DAYS: u32 = 30;
+
 const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
 
 /// Why a certificate could not be used.
@@ -58,6 +62,42 @@ pub enum CertError {
         /// When it expired.
         not_after: Timestamp,
     },
+}
+
+/// Something about a certificate's validity period worth telling the user,
+/// that does not stop sealing; from [`Certificate::check_validity_at`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ValidityWarning {
+    /// The certificate has expired, and expired certificates were allowed
+    /// (the controller may still hold the key).
+    Expired {
+        /// When it expired.
+        not_after: Timestamp,
+    },
+    /// The certificate expires within [`EXPIRY_WARNING_DAYS`]: the controller
+    /// will soon renew its key.
+    ExpiresSoon {
+        /// When it expires.
+        not_after: Timestamp,
+    },
+    /// The certificate's validity has not begun (often a clock that is wrong).
+    NotYetValid {
+        /// When its validity begins.
+        not_before: Timestamp,
+    },
+}
+
+impl fmt::Display for ValidityWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Expired { not_after } => write!(f, "the certificate expired on {not_after}"),
+            Self::ExpiresSoon { not_after } => write!(f, "the certificate expires on {not_after}"),
+            Self::NotYetValid { not_before } => {
+                write!(f, "the certificate is not valid before {not_before}")
+            }
+        }
+    }
 }
 
 /// A parsed, checked sealing certificate: an RSA public key of at least
@@ -197,13 +237,52 @@ impl Certificate {
         self.is_expired_at(Timestamp::now())
     }
 
-    /// `Err(CertError::Expired)` if the certificate has expired at `now`,
-    /// the check kubeseal makes before sealing.
-    pub fn check_not_expired_at(&self, now: Timestamp) -> Result<(), CertError> {
-        match self.not_after {
-            Some(not_after) if now > not_after => Err(CertError::Expired { not_after }),
-            _ => Ok(()),
+    /// The expiry policy applied before sealing with this certificate at `now`.
+    ///
+    /// An expired certificate is refused with [`CertError::Expired`], as
+    /// kubeseal refuses it, unless `allow_expired`; then it is a warning.
+    /// A certificate that expires within [`EXPIRY_WARNING_DAYS`] or is not
+    /// yet valid is a warning. Warnings come in that order (expiry first);
+    /// a bare public key has no validity period and draws none.
+    ///
+    /// ```
+    /// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/upstream/controller.crt");
+    /// use kubeseal_core::{CertError, Certificate, Timestamp, ValidityWarning};
+    ///
+    /// let cert = Certificate::from_pem(&std::fs::read(path)?)?;
+    /// let after_expiry = Timestamp::from_unix(cert.not_after().unwrap().unix() + 1);
+    /// assert!(matches!(
+    ///     cert.check_validity_at(after_expiry, false),
+    ///     Err(CertError::Expired { .. })
+    /// ));
+    /// let warnings = cert.check_validity_at(after_expiry, true)?;
+    /// assert!(matches!(warnings[..], [ValidityWarning::Expired { .. }]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_validity_at(
+        &self,
+        now: Timestamp,
+        allow_expired: bool,
+    ) -> Result<Vec<ValidityWarning>, CertError> {
+        let mut warnings = Vec::new();
+        if let Some(not_after) = self.not_after {
+            if self.is_expired_at(now) {
+                if !allow_expired {
+                    return Err(CertError::Expired { not_after });
+                }
+                warnings.push(ValidityWarning::Expired { not_after });
+            } else if not_after.unix().saturating_sub(now.unix())
+                < i64::from(EXPIRY_WARNING_DAYS) * 86_400
+            {
+                warnings.push(ValidityWarning::ExpiresSoon { not_after });
+            }
         }
+        if let Some(not_before) = self.not_before {
+            if self.is_not_yet_valid_at(now) {
+                warnings.push(ValidityWarning::NotYetValid { not_before });
+            }
+        }
+        Ok(warnings)
     }
 
     /// SHA-256 over the certificate's DER (or the public key's DER for a bare key),
@@ -260,6 +339,8 @@ mod tests {
     use super::*;
 
     const DEMO: &[u8] = include_bytes!("../../../fixtures/upstream/controller.crt");
+    const SHORT: &[u8] = include_bytes!("../../../fixtures/keys/short.crt");
+    const BARE: &[u8] = include_bytes!("../../../fixtures/keys/rsa3072.pub.pem");
 
     #[test]
     fn parses_upstream_controller_certificate() {
@@ -278,9 +359,71 @@ mod tests {
         assert!(!c.is_expired_at(Timestamp::from_unix(2_000_000_000)));
         assert!(c.is_not_yet_valid_at(Timestamp::from_unix(0)));
         assert!(matches!(
-            c.check_not_expired_at(Timestamp::from_unix(2_200_000_000)),
+            c.check_validity_at(Timestamp::from_unix(2_200_000_000), false),
             Err(CertError::Expired { .. })
         ));
+    }
+
+    #[test]
+    fn validity_policy_at_each_boundary() {
+        use ValidityWarning::*;
+        let c = Certificate::from_pem(DEMO).unwrap();
+        // `date -u -d 2026-11-25T12:57:37Z +%s` and `... 2036-11-22T12:57:37Z`
+        let (nb, na) = (1_795_611_457, 2_110_971_457);
+        let not_before = Timestamp::from_unix(nb);
+        let not_after = Timestamp::from_unix(na);
+        let days_30 = 30 * 86_400;
+        for (now, want) in [
+            (nb - 1, vec![NotYetValid { not_before }]),
+            (nb, vec![]),
+            (na - days_30, vec![]),
+            (na - days_30 + 1, vec![ExpiresSoon { not_after }]),
+            (na, vec![ExpiresSoon { not_after }]),
+            (na + 1, vec![Expired { not_after }]),
+        ] {
+            let now = Timestamp::from_unix(now);
+            assert_eq!(c.check_validity_at(now, true), Ok(want.clone()), "{now}");
+            let refused = want.contains(&Expired { not_after });
+            assert_eq!(
+                c.check_validity_at(now, false),
+                if refused {
+                    Err(CertError::Expired { not_after })
+                } else {
+                    Ok(want)
+                },
+                "{now}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_validity_warns_of_both_ends() {
+        // Valid for a week from 2040-01-01: both warnings, expiry first.
+        let c = Certificate::from_pem(SHORT).unwrap();
+        let (nb, na) = (c.not_before().unwrap(), c.not_after().unwrap());
+        assert_eq!(
+            (nb.to_string(), na.to_string()),
+            ("2040-01-01T00:00:00Z".into(), "2040-01-08T00:00:00Z".into())
+        );
+        let warnings = c.check_validity_at(Timestamp::from_unix(nb.unix() - 1), false);
+        assert_eq!(
+            warnings,
+            Ok(vec![
+                ValidityWarning::ExpiresSoon { not_after: na },
+                ValidityWarning::NotYetValid { not_before: nb }
+            ])
+        );
+    }
+
+    #[test]
+    fn bare_public_key_has_no_validity_verdict() {
+        let c = Certificate::from_pem(BARE).unwrap();
+        for now in [i64::MIN, 0, i64::MAX] {
+            assert_eq!(
+                c.check_validity_at(Timestamp::from_unix(now), false),
+                Ok(vec![])
+            );
+        }
     }
 
     #[test]

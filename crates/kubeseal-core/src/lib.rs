@@ -98,7 +98,7 @@ mod token;
 mod unseal;
 pub mod yaml;
 
-pub use cert::{CertError, Certificate, MIN_RSA_BITS};
+pub use cert::{CertError, Certificate, ValidityWarning, EXPIRY_WARNING_DAYS, MIN_RSA_BITS};
 pub use crypto::BACKEND;
 pub use manifest::{
     read_sealed_secrets, read_secrets, Format, ManifestError, ObjectMeta, ObjectRef, Origin,

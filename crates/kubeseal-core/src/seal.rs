@@ -139,9 +139,8 @@ pub fn seal_secret(
     secret: &Secret,
     opts: &SealOptions,
 ) -> Result<SealedSecret, SealError> {
-    if !opts.allow_expired_certificate {
-        cert.check_not_expired_at(Timestamp::now())?;
-    }
+    // Warnings are the caller's to show (see `Certificate::check_validity_at`).
+    cert.check_validity_at(Timestamp::now(), opts.allow_expired_certificate)?;
     let origin = secret.origin;
     if secret.data.is_empty() && !opts.allow_empty_data {
         return Err(SealError::EmptyData { origin });
