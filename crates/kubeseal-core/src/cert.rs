@@ -293,10 +293,7 @@ impl Certificate {
 
     /// [`Self::fingerprint_sha256`] as lowercase hex without separators.
     pub fn fingerprint_hex(&self) -> String {
-        self.fingerprint
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        base16ct::lower::encode_string(&self.fingerprint)
     }
 
     /// The certificate (or public key) as PEM, for saving a fetched certificate.

@@ -30,12 +30,10 @@ pub fn webhook_path(token: &Token, receiver: &ObjectRef) -> String {
         receiver.name.as_bytes(),
         receiver.namespace.as_bytes(),
     ]);
-    let mut path = String::with_capacity(WEBHOOK_PATH_PREFIX.len() + 64);
-    path.push_str(WEBHOOK_PATH_PREFIX);
-    for b in digest {
-        path.push_str(&format!("{b:02x}"));
-    }
-    path
+    format!(
+        "{WEBHOOK_PATH_PREFIX}{}",
+        base16ct::lower::encode_string(&digest)
+    )
 }
 
 /// The full webhook URL for `host` (a bare host name such as

@@ -45,12 +45,8 @@ impl Token {
         }
         let mut raw = Zeroizing::new(vec![0u8; bytes]);
         crypto::fill_random(&mut raw).map_err(|_| TokenError::Random)?;
-        let mut s = Zeroizing::new(String::with_capacity(bytes * 2));
-        for b in raw.iter() {
-            s.push(hex_digit(b >> 4));
-            s.push(hex_digit(b & 0x0f));
-        }
-        Ok(Token(s))
+        // Allocated at its final size and moved, never copied, into the wiped wrapper.
+        Ok(Token(Zeroizing::new(base16ct::lower::encode_string(&raw))))
     }
 
     /// Accepts an existing token (rotation, resealing). Refuses an empty token,
@@ -80,10 +76,6 @@ impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Token(<redacted>)")
     }
-}
-
-fn hex_digit(n: u8) -> char {
-    char::from(b"0123456789abcdef"[usize::from(n & 0x0f)])
 }
 
 #[cfg(test)]
