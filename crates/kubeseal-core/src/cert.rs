@@ -431,6 +431,13 @@ mod tests {
     }
 
     #[test]
+    fn to_pem_writes_what_go_pem_encode_wrote() {
+        // The fixture is the controller's own `cert.pem`, written by Go's `pem.Encode`.
+        let c = Certificate::from_pem(DEMO).unwrap();
+        assert_eq!(c.to_pem().as_bytes(), DEMO);
+    }
+
+    #[test]
     fn bit_len_counts_leading_zero_bits() {
         assert_eq!(bit_len(&[0, 0x01, 0]), 9);
         assert_eq!(bit_len(&[0x80, 0]), 16);

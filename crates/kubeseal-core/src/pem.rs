@@ -1,7 +1,11 @@
 //! A small, lenient PEM reader: several blocks per file, CRLF, surrounding text.
+//!
+//! Writing PEM is `pem-rfc7468`'s job ([`encode`]). Reading stays here for two
+//! reasons `pem-rfc7468` does not cover: it reads what Go's `pem.Decode` reads
+//! (text between blocks, RFC 1421 headers, any line width), which kubeseal
+//! accepts and RFC 7468's strict grammar refuses; and it decodes into wiped
+//! buffers ([`Block::der`]), because the DER may be the controller's private key.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use zeroize::Zeroizing;
 
 /// One decoded PEM block.
@@ -66,17 +70,14 @@ fn marker<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
     line.trim().strip_prefix(prefix)?.strip_suffix("-----")
 }
 
-/// Encodes DER as a PEM block with 64-character lines.
-pub(crate) fn encode(label: &str, der: &[u8]) -> String {
-    let b64 = STANDARD.encode(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        // base64 output is ASCII.
-        out.push_str(&String::from_utf8_lossy(chunk));
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
+/// Encodes DER as a PEM block with 64-character lines and `\n` line ends, as
+/// Go's `pem.Encode` writes it.
+///
+/// Only for public data (certificates, public keys): the output is not wiped.
+pub(crate) fn encode(label: &'static str, der: &[u8]) -> String {
+    // Fails only for a label RFC 7468 forbids or an output longer than `usize`
+    // can count; callers pass constant labels and DER that was just parsed.
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der).unwrap_or_default()
 }
 
 #[cfg(test)]
