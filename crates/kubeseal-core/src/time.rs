@@ -1,7 +1,10 @@
-//! A minimal UTC timestamp, enough to show certificate validity without a date crate.
+//! A minimal UTC timestamp, enough to show certificate validity; the calendar
+//! comes from `der`'s [`DateTime`] (the type X.509 validity is parsed into).
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use der::DateTime;
 
 /// A point in time, in whole seconds since the Unix epoch (UTC).
 ///
@@ -27,7 +30,23 @@ impl Timestamp {
 
     /// The calendar date as (year, month, day).
     pub fn date(self) -> (i64, u32, u32) {
-        civil_from_days(self.0.div_euclid(86_400))
+        let (year, t) = self.calendar();
+        (year, t.month().into(), t.day().into())
+    }
+
+    /// The year, and the rest of the date and time as `der`'s [`DateTime`].
+    ///
+    /// `DateTime` covers 1970 to 9999. The proleptic Gregorian calendar repeats
+    /// every 400 years (146 097 days), so a time outside that range is shifted
+    /// by whole 400-year cycles into it; only its year differs.
+    fn calendar(self) -> (i64, DateTime) {
+        const CYCLE_SECS: i64 = 146_097 * 86_400;
+        let cycles = self.0.div_euclid(CYCLE_SECS);
+        // In [0, CYCLE_SECS): from 1970-01-01 up to 2370-01-01.
+        let shifted = Duration::from_secs(self.0.rem_euclid(CYCLE_SECS).unsigned_abs());
+        // Never the fallback: 1970..2370 lies inside DateTime's range.
+        let t = DateTime::from_unix_duration(shifted).unwrap_or(DateTime::INFINITY);
+        (i64::from(t.year()) + 400 * cycles, t)
     }
 }
 
@@ -48,30 +67,17 @@ impl From<Duration> for Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = self.date();
-        let secs = self.0.rem_euclid(86_400);
+        let (year, t) = self.calendar();
         write!(
             f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60
+            "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minutes(),
+            t.seconds()
         )
     }
-}
-
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a proleptic Gregorian date.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]
@@ -86,8 +92,23 @@ mod tests {
             (951_782_400, "2000-02-29T00:00:00Z"),
             (2_110_971_457, "2036-11-22T12:57:37Z"),
             (-1, "1969-12-31T23:59:59Z"),
+            // Outside der's DateTime range (1970-9999) and across century rules.
+            (-2_208_988_800, "1900-01-01T00:00:00Z"),
+            (-62_135_596_800, "0001-01-01T00:00:00Z"),
+            (-12_219_292_801, "1582-10-14T23:59:59Z"),
+            (4_102_444_800, "2100-01-01T00:00:00Z"),
+            (253_402_300_799, "9999-12-31T23:59:59Z"),
         ] {
             assert_eq!(Timestamp::from_unix(secs).to_string(), want);
         }
+    }
+
+    #[test]
+    fn date_is_the_calendar_day() {
+        assert_eq!(Timestamp::from_unix(951_782_400).date(), (2000, 2, 29));
+        assert_eq!(Timestamp::from_unix(-1).date(), (1969, 12, 31));
+        // The extremes neither panic nor overflow.
+        assert!(Timestamp::from_unix(i64::MAX).date().0 > 292_000_000_000);
+        assert!(Timestamp::from_unix(i64::MIN).date().0 < -292_000_000_000);
     }
 }
