@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use kubeseal_core::{
-    primitives, read_secrets, seal_raw, seal_secret, seal_secrets, Certificate, Format, ObjectRef,
+    hazmat, read_secrets, seal_raw, seal_secret, seal_secrets, Certificate, Format, ObjectRef,
     Scope, SealOptions, Secret, SecretValue,
 };
 
@@ -38,7 +38,7 @@ fn floor(c: &mut Criterion) {
     let mut g = c.benchmark_group("floor");
     g.bench_function("rsa4096_oaep_sha256_32B", |b| {
         b.iter(|| {
-            primitives::rsa_oaep_encrypt(&cert, b"flux-system/webhook-token", black_box(&[7u8; 32]))
+            hazmat::rsa_oaep_encrypt(&cert, b"flux-system/webhook-token", black_box(&[7u8; 32]))
                 .unwrap()
         })
     });
@@ -46,11 +46,11 @@ fn floor(c: &mut Criterion) {
     let mut buf = vec![0u8; 1 << 20];
     g.throughput(Throughput::Bytes(buf.len() as u64));
     g.bench_function("aes256gcm_1MiB", |b| {
-        b.iter(|| primitives::aes_gcm_seal(&key, black_box(&mut buf)).unwrap())
+        b.iter(|| hazmat::aes_gcm_seal(&key, black_box(&mut buf)).unwrap())
     });
     // The sealed value must be written as base64 too: part of any manifest's floor.
     g.bench_function("base64_1MiB", |b| {
-        b.iter(|| primitives::base64_encode(black_box(&buf)))
+        b.iter(|| hazmat::base64_encode(black_box(&buf)))
     });
     g.finish();
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use der::{Decode, Encode};
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 
-use crate::crypto::{self, PublicKey};
+use crate::crypto::{self, PublicKey, RsaPublicKey as _};
 use crate::pem;
 use crate::time::Timestamp;
 

@@ -89,6 +89,8 @@ mod cert;
 mod crypto;
 mod emit;
 pub mod flux;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
 mod manifest;
 mod pem;
 mod scope;
@@ -111,30 +113,6 @@ pub use time::Timestamp;
 pub use token::{Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES};
 pub use unseal::{unseal, unseal_raw, KeyError, PrivateKey, UnsealError};
 pub use yaml::Pos;
-
-/// The bare primitives under the scheme, for benchmarks that measure the
-/// cost floor in the same run. Not part of the stable API.
-#[doc(hidden)]
-pub mod primitives {
-    use crate::{crypto, Certificate};
-
-    /// One RSA-OAEP-SHA256 encryption of `msg` (at most 32 bytes) with `label`.
-    pub fn rsa_oaep_encrypt(cert: &Certificate, label: &[u8], msg: &[u8]) -> Option<Vec<u8>> {
-        let key = cert.public_key();
-        let mut out = vec![0u8; key.ciphertext_len()];
-        key.oaep_encrypt(label, msg, &mut out).ok().map(|()| out)
-    }
-
-    /// Standard padded base64, as written into `encryptedData`.
-    pub fn base64_encode(data: &[u8]) -> String {
-        crate::b64::encode(data)
-    }
-
-    /// AES-256-GCM of `buf` in place with `key` and the zero nonce; returns the tag.
-    pub fn aes_gcm_seal(key: &[u8; 32], buf: &mut [u8]) -> Option<[u8; 16]> {
-        crypto::aes_gcm_seal_in_place(key, buf).ok()
-    }
-}
 
 /// The README's Rust examples compile and run as doctests.
 #[cfg(doctest)]

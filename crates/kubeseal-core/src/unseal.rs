@@ -5,7 +5,7 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 use crate::b64;
-use crate::crypto;
+use crate::crypto::{self, RsaPrivateKey as _};
 use crate::manifest::{ObjectMeta, ObjectRef, SealedSecret, Secret, SecretValue};
 use crate::pem;
 use crate::scope::Scope;

@@ -8,32 +8,69 @@ use aws_lc_rs::rsa::{
 };
 use zeroize::Zeroizing;
 
-use super::{Failure, NONCE, SESSION_KEY_LEN, TAG_LEN};
+use super::{Backend, Failure, RsaPrivateKey, RsaPublicKey, NONCE, SESSION_KEY_LEN, TAG_LEN};
 
-pub(crate) const NAME: &str = "aws-lc-rs";
+/// The AWS-LC backend.
+pub(crate) enum AwsLc {}
+
+impl Backend for AwsLc {
+    const NAME: &'static str = "aws-lc-rs";
+    type PublicKey = PublicKey;
+    type PrivateKey = PrivateKey;
+
+    fn aes_gcm_seal_in_place(
+        key: &[u8; SESSION_KEY_LEN],
+        buf: &mut [u8],
+    ) -> Result<[u8; TAG_LEN], Failure> {
+        let tag: Tag = gcm_key(key)?
+            .seal_in_place_separate_tag(Nonce::assume_unique_for_key(NONCE), Aad::empty(), buf)
+            .map_err(|_| Failure::Encrypt)?;
+        let mut out = [0u8; TAG_LEN];
+        out.copy_from_slice(tag.as_ref());
+        Ok(out)
+    }
+
+    fn aes_gcm_open_in_place(
+        key: &[u8; SESSION_KEY_LEN],
+        buf: &mut Vec<u8>,
+        tag: &[u8; TAG_LEN],
+    ) -> Result<(), Failure> {
+        buf.extend_from_slice(tag);
+        let n = gcm_key(key)?
+            .open_in_place(Nonce::assume_unique_for_key(NONCE), Aad::empty(), buf)
+            .map_err(|_| Failure::Decrypt)?
+            .len();
+        buf.truncate(n);
+        Ok(())
+    }
+
+    fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+        let mut ctx = Context::new(&SHA256);
+        for p in parts {
+            ctx.update(p);
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ctx.finish().as_ref());
+        out
+    }
+}
 
 /// An RSA public key ready for OAEP encryption.
 pub(crate) struct PublicKey(OaepPublicEncryptingKey);
 
-impl PublicKey {
-    /// From a DER `SubjectPublicKeyInfo`.
-    pub(crate) fn from_spki_der(der: &[u8]) -> Result<Self, Failure> {
+impl RsaPublicKey for PublicKey {
+    fn from_spki_der(der: &[u8]) -> Result<Self, Failure> {
         let key = PublicEncryptingKey::from_der(der).map_err(|_| Failure::Key)?;
         OaepPublicEncryptingKey::new(key)
             .map(Self)
             .map_err(|_| Failure::Key)
     }
 
-    pub(crate) fn ciphertext_len(&self) -> usize {
+    fn ciphertext_len(&self) -> usize {
         self.0.ciphertext_size()
     }
 
-    pub(crate) fn oaep_encrypt(
-        &self,
-        label: &[u8],
-        msg: &[u8],
-        out: &mut [u8],
-    ) -> Result<(), Failure> {
+    fn oaep_encrypt(&self, label: &[u8], msg: &[u8], out: &mut [u8]) -> Result<(), Failure> {
         let written = self
             .0
             .encrypt(&OAEP_SHA256_MGF1SHA256, msg, out, Some(label))
@@ -50,20 +87,15 @@ impl PublicKey {
 /// An RSA private key ready for OAEP decryption.
 pub(crate) struct PrivateKey(OaepPrivateDecryptingKey);
 
-impl PrivateKey {
-    /// From a DER PKCS#8 `PrivateKeyInfo`.
-    pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, Failure> {
+impl RsaPrivateKey for PrivateKey {
+    fn from_pkcs8_der(der: &[u8]) -> Result<Self, Failure> {
         let key = PrivateDecryptingKey::from_pkcs8(der).map_err(|_| Failure::Key)?;
         OaepPrivateDecryptingKey::new(key)
             .map(Self)
             .map_err(|_| Failure::Key)
     }
 
-    pub(crate) fn oaep_decrypt(
-        &self,
-        label: &[u8],
-        ct: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    fn oaep_decrypt(&self, label: &[u8], ct: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failure> {
         let mut out = Zeroizing::new(vec![0u8; self.0.min_output_size()]);
         let n = self
             .0
@@ -79,41 +111,4 @@ fn gcm_key(key: &[u8; SESSION_KEY_LEN]) -> Result<LessSafeKey, Failure> {
     UnboundKey::new(&AES_256_GCM, key)
         .map(LessSafeKey::new)
         .map_err(|_| Failure::Key)
-}
-
-pub(crate) fn aes_gcm_seal_in_place(
-    key: &[u8; SESSION_KEY_LEN],
-    buf: &mut [u8],
-) -> Result<[u8; TAG_LEN], Failure> {
-    let tag: Tag = gcm_key(key)?
-        .seal_in_place_separate_tag(Nonce::assume_unique_for_key(NONCE), Aad::empty(), buf)
-        .map_err(|_| Failure::Encrypt)?;
-    let mut out = [0u8; TAG_LEN];
-    out.copy_from_slice(tag.as_ref());
-    Ok(out)
-}
-
-pub(crate) fn aes_gcm_open_in_place(
-    key: &[u8],
-    buf: &mut Vec<u8>,
-    tag: &[u8; TAG_LEN],
-) -> Result<(), Failure> {
-    let key: &[u8; SESSION_KEY_LEN] = key.try_into().map_err(|_| Failure::Key)?;
-    buf.extend_from_slice(tag);
-    let n = gcm_key(key)?
-        .open_in_place(Nonce::assume_unique_for_key(NONCE), Aad::empty(), buf)
-        .map_err(|_| Failure::Decrypt)?
-        .len();
-    buf.truncate(n);
-    Ok(())
-}
-
-pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut ctx = Context::new(&SHA256);
-    for p in parts {
-        ctx.update(p);
-    }
-    let mut out = [0u8; 32];
-    out.copy_from_slice(ctx.finish().as_ref());
-    out
 }

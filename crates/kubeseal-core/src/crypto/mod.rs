@@ -12,20 +12,31 @@
 use zeroize::Zeroizing;
 
 #[cfg(feature = "aws-lc")]
-#[path = "aws_lc.rs"]
-mod backend;
+mod aws_lc;
 
-#[cfg(all(feature = "rust-crypto", not(feature = "aws-lc")))]
-#[path = "rust_crypto.rs"]
-mod backend;
+// Also compiled beside aws-lc (`--all-features`), so that the compiler checks it
+// against the same traits and the tests can seal with one backend and open
+// with the other.
+#[cfg(feature = "rust-crypto")]
+#[cfg_attr(all(feature = "aws-lc", not(test)), allow(dead_code))]
+mod rust_crypto;
 
 #[cfg(not(any(feature = "aws-lc", feature = "rust-crypto")))]
 compile_error!("kubeseal-core needs a crypto backend: enable feature `aws-lc` or `rust-crypto`");
 
-pub(crate) use backend::{aes_gcm_seal_in_place, PrivateKey, PublicKey};
+/// The backend compiled in: aws-lc wins when both features are on.
+#[cfg(feature = "aws-lc")]
+type Active = aws_lc::AwsLc;
+#[cfg(all(feature = "rust-crypto", not(feature = "aws-lc")))]
+type Active = rust_crypto::RustCrypto;
+
+/// The active backend's RSA public key.
+pub(crate) type PublicKey = <Active as Backend>::PublicKey;
+/// The active backend's RSA private key.
+pub(crate) type PrivateKey = <Active as Backend>::PrivateKey;
 
 /// Name of the crypto backend compiled in (`"aws-lc-rs"` or `"rustcrypto"`).
-pub const BACKEND: &str = backend::NAME;
+pub const BACKEND: &str = Active::NAME;
 
 /// Size of the AES-256 session key.
 pub(crate) const SESSION_KEY_LEN: usize = 32;
@@ -48,9 +59,65 @@ pub(crate) enum Failure {
     Decrypt,
 }
 
+/// What one crypto backend provides: the contract both backends are checked
+/// against by the compiler. Everything above the primitives (the hybrid
+/// format, randomness) is written once, in this module.
+pub(crate) trait Backend {
+    /// The name [`BACKEND`] reports.
+    const NAME: &'static str;
+    /// An RSA public key ready for OAEP encryption.
+    type PublicKey: RsaPublicKey;
+    /// An RSA private key ready for OAEP decryption.
+    type PrivateKey: RsaPrivateKey;
+
+    /// AES-256-GCM of `buf` in place under `key`, [`NONCE`] and no AAD; returns the tag.
+    fn aes_gcm_seal_in_place(
+        key: &[u8; SESSION_KEY_LEN],
+        buf: &mut [u8],
+    ) -> Result<[u8; TAG_LEN], Failure>;
+
+    /// Authenticates and decrypts `buf` in place (ciphertext without its tag).
+    fn aes_gcm_open_in_place(
+        key: &[u8; SESSION_KEY_LEN],
+        buf: &mut Vec<u8>,
+        tag: &[u8; TAG_LEN],
+    ) -> Result<(), Failure>;
+
+    /// SHA-256 over the concatenation of `parts`.
+    fn sha256(parts: &[&[u8]]) -> [u8; 32];
+}
+
+/// An RSA public key, for RSA-OAEP with SHA-256 (and MGF1-SHA-256).
+pub(crate) trait RsaPublicKey: Sized + Send + Sync {
+    /// From a DER `SubjectPublicKeyInfo`.
+    fn from_spki_der(der: &[u8]) -> Result<Self, Failure>;
+    /// The size of one ciphertext (the modulus) in bytes.
+    fn ciphertext_len(&self) -> usize;
+    /// Encrypts `msg` under the OAEP `label` into `out`, which is exactly
+    /// [`Self::ciphertext_len`] bytes long.
+    fn oaep_encrypt(&self, label: &[u8], msg: &[u8], out: &mut [u8]) -> Result<(), Failure>;
+}
+
+/// An RSA private key, for RSA-OAEP with SHA-256 (and MGF1-SHA-256).
+pub(crate) trait RsaPrivateKey: Sized + Send + Sync {
+    /// From a DER PKCS#8 `PrivateKeyInfo`.
+    fn from_pkcs8_der(der: &[u8]) -> Result<Self, Failure>;
+    /// Decrypts `ct` under the OAEP `label`.
+    fn oaep_decrypt(&self, label: &[u8], ct: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failure>;
+}
+
 /// SHA-256 of `data`.
 pub(crate) fn sha256(data: &[&[u8]]) -> [u8; 32] {
-    backend::sha256(data)
+    Active::sha256(data)
+}
+
+/// AES-256-GCM of `buf` in place with a caller-chosen key; returns the tag.
+#[cfg(feature = "hazmat")]
+pub(crate) fn aes_gcm_seal_in_place(
+    key: &[u8; SESSION_KEY_LEN],
+    buf: &mut [u8],
+) -> Result<[u8; TAG_LEN], Failure> {
+    Active::aes_gcm_seal_in_place(key, buf)
 }
 
 /// Fills `buf` from the operating system's CSPRNG.
@@ -64,34 +131,42 @@ pub(crate) fn hybrid_encrypt(
     label: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Failure> {
-    let mut session_key = Zeroizing::new([0u8; SESSION_KEY_LEN]);
-    fill_random(&mut session_key[..])?;
-    hybrid_encrypt_with_session_key(key, label, plaintext, &session_key)
-}
-
-/// [`hybrid_encrypt`] with a caller-chosen session key (tests only outside this module).
-pub(crate) fn hybrid_encrypt_with_session_key(
-    key: &PublicKey,
-    label: &[u8],
-    plaintext: &[u8],
-    session_key: &[u8; SESSION_KEY_LEN],
-) -> Result<Vec<u8>, Failure> {
-    let rsa_len = key.ciphertext_len();
-    let rsa_len_u16 = u16::try_from(rsa_len).map_err(|_| Failure::Key)?;
-    let mut out = Vec::with_capacity(2 + rsa_len + plaintext.len() + TAG_LEN);
-    out.extend_from_slice(&rsa_len_u16.to_be_bytes());
-    out.resize(2 + rsa_len, 0);
-    key.oaep_encrypt(label, session_key, &mut out[2..])?;
-    let start = out.len();
-    out.extend_from_slice(plaintext);
-    let tag = aes_gcm_seal_in_place(session_key, &mut out[start..])?;
-    out.extend_from_slice(&tag);
-    Ok(out)
+    encrypt::<Active>(key, label, plaintext)
 }
 
 /// Decrypts what [`hybrid_encrypt`] produced.
 pub(crate) fn hybrid_decrypt(
     key: &PrivateKey,
+    label: &[u8],
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    decrypt::<Active>(key, label, ciphertext)
+}
+
+/// [`hybrid_encrypt`] with backend `B`.
+fn encrypt<B: Backend>(
+    key: &B::PublicKey,
+    label: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, Failure> {
+    let mut session_key = Zeroizing::new([0u8; SESSION_KEY_LEN]);
+    fill_random(&mut session_key[..])?;
+    let rsa_len = key.ciphertext_len();
+    let rsa_len_u16 = u16::try_from(rsa_len).map_err(|_| Failure::Key)?;
+    let mut out = Vec::with_capacity(2 + rsa_len + plaintext.len() + TAG_LEN);
+    out.extend_from_slice(&rsa_len_u16.to_be_bytes());
+    out.resize(2 + rsa_len, 0);
+    key.oaep_encrypt(label, &session_key[..], &mut out[2..])?;
+    let start = out.len();
+    out.extend_from_slice(plaintext);
+    let tag = B::aes_gcm_seal_in_place(&session_key, &mut out[start..])?;
+    out.extend_from_slice(&tag);
+    Ok(out)
+}
+
+/// [`hybrid_decrypt`] with backend `B`.
+fn decrypt<B: Backend>(
+    key: &B::PrivateKey,
     label: &[u8],
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Failure> {
@@ -104,7 +179,11 @@ pub(crate) fn hybrid_decrypt(
     }
     let (rsa_ct, aes_ct) = rest.split_at(rsa_len);
     let session_key = key.oaep_decrypt(label, rsa_ct)?;
-    if session_key.len() != SESSION_KEY_LEN || aes_ct.len() < TAG_LEN {
+    let session_key: &[u8; SESSION_KEY_LEN] = session_key
+        .as_slice()
+        .try_into()
+        .map_err(|_| Failure::Decrypt)?;
+    if aes_ct.len() < TAG_LEN {
         return Err(Failure::Decrypt);
     }
     let mut buf = Zeroizing::new(aes_ct.to_vec());
@@ -112,7 +191,7 @@ pub(crate) fn hybrid_decrypt(
     let mut tag = [0u8; TAG_LEN];
     tag.copy_from_slice(&buf[body_len..]);
     buf.truncate(body_len);
-    backend::aes_gcm_open_in_place(&session_key, &mut buf, &tag)?;
+    B::aes_gcm_open_in_place(session_key, &mut buf, &tag)?;
     Ok(buf)
 }
 
@@ -125,8 +204,7 @@ mod tests {
         // FIPS 180-2 "abc" vector, split across two parts.
         let got = sha256(&[b"a", b"bc"]);
         let want = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-        let hex: String = got.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, want);
+        assert_eq!(base16ct::lower::encode_string(&got), want);
     }
 
     #[test]
@@ -135,5 +213,52 @@ mod tests {
         for ct in [&[][..], &[0x02][..], &[0x02, 0x00, 1, 2, 3][..]] {
             assert_eq!(hybrid_decrypt(&key, b"", ct).unwrap_err(), Failure::Decrypt);
         }
+    }
+
+    /// Sealed by one backend, opened by the other: both implement the same
+    /// format, not merely each its own round trip (`--all-features` builds both).
+    #[cfg(all(feature = "aws-lc", feature = "rust-crypto"))]
+    #[test]
+    fn backends_open_each_others_ciphertexts() {
+        use der::{Decode, Encode};
+        use rsa::pkcs1::DecodeRsaPrivateKey;
+        use rsa::pkcs8::EncodePrivateKey;
+
+        let der_of = |pem: &[u8]| {
+            let text = std::str::from_utf8(pem).unwrap();
+            crate::pem::blocks(text).unwrap().remove(0).der
+        };
+        let cert_der = der_of(include_bytes!(
+            "../../../../fixtures/upstream/controller.crt"
+        ));
+        let cert = x509_cert::Certificate::from_der(&cert_der).unwrap();
+        let spki = cert
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .unwrap();
+        let pkcs1 = der_of(include_bytes!(
+            "../../../../fixtures/upstream/controller.key"
+        ));
+        let pkcs8 = rsa::PrivateKey::from_pkcs1_der(&pkcs1)
+            .unwrap()
+            .to_pkcs8_der()
+            .unwrap();
+        let pkcs8 = pkcs8.as_bytes();
+        fn cross<S: Backend, O: Backend>(spki: &[u8], pkcs8: &[u8]) {
+            let public = S::PublicKey::from_spki_der(spki).unwrap();
+            let private = O::PrivateKey::from_pkcs8_der(pkcs8).unwrap();
+            for value in [&b""[..], b"token", &[0xA5; 70_000]] {
+                let ct = encrypt::<S>(&public, b"ns/name", value).unwrap();
+                assert_eq!(&decrypt::<O>(&private, b"ns/name", &ct).unwrap()[..], value);
+                assert_eq!(
+                    decrypt::<O>(&private, b"ns/other", &ct).unwrap_err(),
+                    Failure::Decrypt
+                );
+            }
+            assert_eq!(S::sha256(&[b"a", b"bc"]), O::sha256(&[b"abc"]));
+        }
+        cross::<aws_lc::AwsLc, rust_crypto::RustCrypto>(&spki, pkcs8);
+        cross::<rust_crypto::RustCrypto, aws_lc::AwsLc>(&spki, pkcs8);
     }
 }
