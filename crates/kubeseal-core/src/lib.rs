@@ -16,7 +16,8 @@
 //!   [`SealOptions`] carries kubeseal's flags (scope, name, namespace…).
 //! - [`seal_raw`]: one value, like `kubeseal --raw`.
 //! - [`Scope`]: strict, namespace-wide or cluster-wide binding.
-//! - [`PrivateKey`] + [`unseal`] / [`unseal_raw`]: recovery with the controller's private key.
+//! - [`PrivateKey`] + [`unseal`] / [`unseal_raw`]: recovery with the controller's private key;
+//!   [`read_key_backup`] reads the key backups of upstream's recovery procedure.
 //! - [`Token`] and [`flux::webhook_path`]: Flux webhook Receiver helpers.
 //! - [`yaml`]: the positioned YAML tree the manifest reader is built on, for
 //!   tools that look at manifests the same way (`sealtoken-check` does).
@@ -85,6 +86,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod b64;
+mod backup;
 mod cert;
 mod crypto;
 mod emit;
@@ -100,6 +102,10 @@ mod token;
 mod unseal;
 pub mod yaml;
 
+pub use backup::{
+    read_key_backup, read_private_keys, BackupError, BackupKey, SEALED_SECRETS_KEY_LABEL, TLS_CERT,
+    TLS_KEY,
+};
 pub use cert::{CertError, Certificate, ValidityWarning, EXPIRY_WARNING_DAYS, MIN_RSA_BITS};
 pub use crypto::BACKEND;
 pub use manifest::{

@@ -15,6 +15,8 @@ use crate::scope::Scope;
 /// `Debug` shows nothing of the key.
 pub struct PrivateKey {
     key: crypto::PrivateKey,
+    fingerprint: [u8; 32],
+    bits: usize,
 }
 
 impl fmt::Debug for PrivateKey {
@@ -61,14 +63,36 @@ impl PrivateKey {
                 "PRIVATE KEY" => Zeroizing::new(b.der.to_vec()),
                 _ => continue,
             };
-            let key = crypto::PrivateKey::from_pkcs8_der(&pkcs8)
-                .map_err(|_| KeyError::Invalid { index: i + 1 })?;
-            keys.push(PrivateKey { key });
+            keys.push(Self::from_pkcs8_der(&pkcs8).ok_or(KeyError::Invalid { index: i + 1 })?);
         }
         if keys.is_empty() {
             return Err(KeyError::NoKey);
         }
         Ok(keys)
+    }
+
+    /// From a DER PKCS#8 `PrivateKeyInfo` holding an RSA key.
+    fn from_pkcs8_der(pkcs8: &[u8]) -> Option<PrivateKey> {
+        let (fingerprint, bits) = public_part(pkcs8)?;
+        let key = crypto::PrivateKey::from_pkcs8_der(pkcs8).ok()?;
+        Some(PrivateKey {
+            key,
+            fingerprint,
+            bits,
+        })
+    }
+
+    /// SHA-256 of the public key's DER `SubjectPublicKeyInfo`: the key
+    /// fingerprint upstream's controller and kubeseal use to tell keys apart
+    /// (`crypto.PublicKeyFingerprint`). Two backups of the same key have the
+    /// same fingerprint.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        self.fingerprint
+    }
+
+    /// RSA modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.bits
     }
 
     /// Decrypts one sealed value (raw bytes, not base64) with this key and `label`.
@@ -77,22 +101,56 @@ impl PrivateKey {
     }
 }
 
+/// DER `AlgorithmIdentifier` of rsaEncryption with NULL parameters.
+const RSA_ALG_ID: [u8; 15] = [
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+];
+
 /// Wraps a PKCS#1 `RSAPrivateKey` in a PKCS#8 `PrivateKeyInfo` (rsaEncryption, NULL parameters).
 fn pkcs1_to_pkcs8(pkcs1: &[u8]) -> Zeroizing<Vec<u8>> {
-    const ALG_ID: [u8; 15] = [
-        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
-    ];
     const VERSION: [u8; 3] = [0x02, 0x01, 0x00];
     let mut octets = Zeroizing::new(vec![0x04]);
     der_len(pkcs1.len(), &mut octets);
     octets.extend_from_slice(pkcs1);
-    let body_len = VERSION.len() + ALG_ID.len() + octets.len();
+    let body_len = VERSION.len() + RSA_ALG_ID.len() + octets.len();
     let mut out = Zeroizing::new(vec![0x30]);
     der_len(body_len, &mut out);
     out.extend_from_slice(&VERSION);
-    out.extend_from_slice(&ALG_ID);
+    out.extend_from_slice(&RSA_ALG_ID);
     out.extend_from_slice(&octets);
     out
+}
+
+/// The public half of a PKCS#8 RSA key: the SHA-256 of its DER
+/// `SubjectPublicKeyInfo` (as Go's `x509.MarshalPKIXPublicKey` writes it),
+/// and the modulus size in bits. `None` if the DER is not an RSA key.
+fn public_part(pkcs8: &[u8]) -> Option<([u8; 32], usize)> {
+    use der::Decode as _;
+    use der::Encode as _;
+    let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8).ok()?;
+    let rsa = pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes())
+        .ok()?;
+    let public = pkcs1::RsaPublicKey {
+        modulus: rsa.modulus,
+        public_exponent: rsa.public_exponent,
+    }
+    .to_der()
+    .ok()?;
+    let modulus = rsa.modulus.as_bytes();
+    let bits = match modulus.iter().position(|b| *b != 0) {
+        Some(i) => (modulus.len() - i) * 8 - modulus[i].leading_zeros() as usize,
+        None => 0,
+    };
+    // SEQUENCE { AlgorithmIdentifier, BIT STRING (no unused bits) }
+    let mut bit_string = vec![0x03];
+    der_len(public.len() + 1, &mut bit_string);
+    bit_string.push(0);
+    bit_string.extend_from_slice(&public);
+    let mut spki = vec![0x30];
+    der_len(RSA_ALG_ID.len() + bit_string.len(), &mut spki);
+    spki.extend_from_slice(&RSA_ALG_ID);
+    spki.extend_from_slice(&bit_string);
+    Some((crypto::sha256(&[spki.as_slice()]), bits))
 }
 
 fn der_len(len: usize, out: &mut Vec<u8>) {
