@@ -50,6 +50,47 @@ pub struct Cli {
     pub token: TokenArgs,
 }
 
+// The binary run under the name `kubeseal` (a symbolic link or a copy):
+// exactly `sealtoken seal`, so that it replaces kubeseal in scripts.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubeseal",
+    version,
+    about = "sealtoken run as kubeseal: seal Secrets with kubeseal's flags and output (= sealtoken seal).",
+    after_help = SEAL_EXAMPLES
+)]
+pub struct KubesealCli {
+    #[command(flatten)]
+    pub seal: SealArgs,
+}
+
+/// What the binary behaves as, by the name it was run under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Personality {
+    /// `sealtoken` (and any other name).
+    Sealtoken,
+    /// `kubectl-sealtoken`: a kubectl plugin, `kubectl sealtoken …`.
+    KubectlPlugin,
+    /// `kubeseal`: `sealtoken seal`.
+    Kubeseal,
+}
+
+impl Personality {
+    /// From `argv[0]`: its file name, without a `.exe` suffix.
+    pub fn of(argv0: Option<&std::ffi::OsStr>) -> Personality {
+        let name = argv0
+            .map(std::path::Path::new)
+            .and_then(std::path::Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match name.strip_suffix(".exe").unwrap_or(&name) {
+            "kubeseal" => Personality::Kubeseal,
+            "kubectl-sealtoken" => Personality::KubectlPlugin,
+            _ => Personality::Sealtoken,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Seal Secrets like kubeseal: same flags, same output.
@@ -313,25 +354,63 @@ pub struct SealArgs {
     /// Seal Secrets that have no data.
     #[arg(long)]
     pub allow_empty_data: bool,
+
+    /// Print the controller's certificate (or write it with -w) instead of sealing.
+    #[arg(long)]
+    pub fetch_cert: bool,
+
+    /// Ask the controller whether it can decrypt the SealedSecret(s) of -f
+    /// (or stdin); exit 1 if not. Needs cluster access, not the certificate.
+    #[arg(long)]
+    pub validate: bool,
+
+    /// Have the controller re-encrypt the SealedSecret(s) of -f (or stdin)
+    /// with its newest key; without -w, a -f file is replaced in place.
+    #[arg(long)]
+    pub re_encrypt: bool,
+
+    /// Deprecated name of --re-encrypt.
+    #[arg(long, hide = true)]
+    pub rotate: bool,
+
+    /// Decrypt the SealedSecret(s) of -f (or stdin) with --recovery-private-key
+    /// (disaster recovery; the output is a plaintext Secret).
+    #[arg(long)]
+    pub recovery_unseal: bool,
+
+    /// With --recovery-unseal: private key files, key backups (`kubectl get
+    /// secret -l sealedsecrets.bitnami.com/sealed-secrets-key -o yaml`) or
+    /// folders of them; repeatable or comma-separated.
+    #[arg(long, value_name = "FILE", value_delimiter = ',')]
+    pub recovery_private_key: Vec<PathBuf>,
 }
 
 const UNSEAL_EXAMPLES: &str = "\
 Examples:
   sealtoken unseal --key controller.key -f webhook-token.sealed.yaml
-  kubectl get secret -n kube-system -l sealedsecrets.bitnami.com/sealed-secrets-key \\
-      -o jsonpath='{.items[*].data.tls\\.key}' | base64 -d > keys.pem
-  sealtoken unseal --key keys.pem -f app.sealed.json -o yaml";
+  kubectl get secret -n kube-system -o yaml \\
+      -l sealedsecrets.bitnami.com/sealed-secrets-key > main.key
+  sealtoken unseal --key main.key -f app.sealed.json -o yaml
+  sealtoken unseal --key main.key -n apps -f overlays/prod/db.sealed.yaml";
 
 #[derive(Debug, Args)]
 pub struct UnsealArgs {
-    /// The controller's private key(s), PEM (PKCS#1 or PKCS#8); repeatable.
+    /// The controller's private keys: PEM (PKCS#1 or PKCS#8), a key backup
+    /// (`kubectl get secret -l sealedsecrets.bitnami.com/sealed-secrets-key -o yaml`,
+    /// or -o json), or a folder of these; repeatable or comma-separated. Every key is tried.
     #[arg(
         long = "key",
         alias = "recovery-private-key",
         value_name = "FILE",
+        value_delimiter = ',',
         required = true
     )]
     pub keys: Vec<PathBuf>,
+
+    /// Namespace of SealedSecrets that have none (kustomize and Helm often
+    /// leave it out); a SealedSecret in another namespace is refused.
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
 
     /// The SealedSecret(s) (default: stdin).
     #[arg(
@@ -345,6 +424,10 @@ pub struct UnsealArgs {
     /// Write the plaintext Secret(s) to this new file (mode 0600) instead of stdout.
     #[arg(short = 'w', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Replace the -w file if it exists.
+    #[arg(long)]
+    pub force: bool,
 
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value = "yaml")]

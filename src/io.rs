@@ -93,6 +93,12 @@ pub fn write_atomic(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // A missing parent folder is created (as `--receiver-manifests` does),
+    // so that `-w clusters/prod/x.sealed.yaml` works in a fresh checkout.
+    if !dir.exists() {
+        fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot write {what}: cannot create {}", dir.display()))?;
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(
             ".{}.",

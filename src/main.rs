@@ -15,11 +15,14 @@ macro_rules! bail {
 mod cert_source;
 mod cli;
 mod commands;
+mod controller;
 mod io;
+mod key_files;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 /// An error with its exit code.
 #[derive(Debug)]
@@ -51,8 +54,20 @@ impl<E: Into<anyhow::Error>> From<E> for CliError {
 pub type CliResult<T = ExitCode> = Result<T, CliError>;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let result = match cli::Personality::of(args.first().map(OsString::as_os_str)) {
+        cli::Personality::Kubeseal => commands::seal(&cli::KubesealCli::parse_from(args).seal),
+        cli::Personality::KubectlPlugin => {
+            let cmd = cli::Cli::command().bin_name("kubectl sealtoken");
+            let matches = cmd.get_matches_from(args);
+            match cli::Cli::from_arg_matches(&matches) {
+                Ok(cli) => commands::run(cli),
+                Err(e) => e.exit(),
+            }
+        }
+        cli::Personality::Sealtoken => commands::run(cli::Cli::parse_from(args)),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             // One line: what and where. `{:#}` joins the context chain.

@@ -33,7 +33,7 @@ pub fn fetch_cert(target: &ControllerRef, timeout: Duration) -> Result<(Vec<u8>,
         .build()
         .context("cannot start the network runtime")?;
     rt.block_on(async {
-        let (client, what) = connect(target, timeout).await?;
+        let (client, what) = connect(target, timeout, "fetch the certificate from").await?;
         let fail = |msg: String| anyhow!("cannot fetch the certificate from {what}: {msg}");
         let port = service_port(&client, target, timeout).await.map_err(fail)?;
         let pem = proxy_get(&client, target, &port, "/v1/cert.pem", timeout)
@@ -46,7 +46,11 @@ pub fn fetch_cert(target: &ControllerRef, timeout: Duration) -> Result<(Vec<u8>,
 /// A client for the API server of the kubeconfig's cluster, with `timeout`
 /// on every step, and a name for the controller in messages
 /// (`service NS/NAME via SERVER`).
-async fn connect(target: &ControllerRef, timeout: Duration) -> Result<(kube::Client, String)> {
+async fn connect(
+    target: &ControllerRef,
+    timeout: Duration,
+    doing: &str,
+) -> Result<(kube::Client, String)> {
     let mut config = load_config(target).await?;
     config.connect_timeout = Some(timeout);
     config.read_timeout = Some(timeout);
@@ -63,10 +67,7 @@ async fn connect(target: &ControllerRef, timeout: Duration) -> Result<(kube::Cli
     let what = format!("service {}/{} via {server}", target.namespace, target.name);
     match kube::Client::try_from(config) {
         Ok(client) => Ok((client, what)),
-        Err(e) => Err(anyhow!(
-            "cannot fetch the certificate from {what}: {}",
-            describe(&e, timeout)
-        )),
+        Err(e) => Err(anyhow!("cannot {doing} {what}: {}", describe(&e, timeout))),
     }
 }
 
@@ -187,14 +188,24 @@ async fn get(
         .header(http::header::ACCEPT, accept)
         .body(kube::client::Body::empty())
         .map_err(|e| format!("bad request {path}: {e}"))?;
+    send(client, req, MAX_FETCHED, timeout).await
+}
+
+/// Sends `req`; returns the status and a body of at most `limit` bytes.
+async fn send(
+    client: &kube::Client,
+    req: http::Request<kube::client::Body>,
+    limit: usize,
+    timeout: Duration,
+) -> std::result::Result<(http::StatusCode, Vec<u8>), String> {
     let resp = client.send(req).await.map_err(|e| describe(&e, timeout))?;
     let status = resp.status();
-    let body = http_body_util::Limited::new(resp.into_body(), MAX_FETCHED)
+    let body = http_body_util::Limited::new(resp.into_body(), limit)
         .collect()
         .await
         .map_err(|e| {
             if e.is::<http_body_util::LengthLimitError>() {
-                net::too_large()
+                net::too_large(limit)
             } else if is_timeout(&*e) {
                 net::timed_out(timeout)
             } else {
@@ -203,6 +214,76 @@ async fn get(
         })?
         .to_bytes();
     Ok((status, body.to_vec()))
+}
+
+/// The controller's API beyond its certificate, as kubeseal's `--validate`
+/// and `--re-encrypt` reach it: POSTs through the API server's service proxy
+/// to the port named by the Service, on one connection set up once.
+pub struct Session {
+    rt: tokio::runtime::Runtime,
+    client: kube::Client,
+    target: ControllerRef,
+    port: String,
+    what: String,
+    timeout: Duration,
+}
+
+impl Session {
+    /// Loads the kubeconfig, connects, and learns the Service's port name;
+    /// `doing` names the operation in errors (`validate the SealedSecret with`).
+    pub fn connect(target: &ControllerRef, timeout: Duration, doing: &str) -> Result<Session> {
+        check_name(&target.namespace, "--controller-namespace")?;
+        check_name(&target.name, "--controller-name")?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the network runtime")?;
+        let (client, what, port) = rt.block_on(async {
+            let (client, what) = connect(target, timeout, doing).await?;
+            let port = service_port(&client, target, timeout)
+                .await
+                .map_err(|m| anyhow!("cannot {doing} {what}: {m}"))?;
+            Ok::<_, anyhow::Error>((client, what, port))
+        })?;
+        Ok(Session {
+            rt,
+            client,
+            target: target.clone(),
+            port,
+            what,
+            timeout,
+        })
+    }
+
+    /// `service NS/NAME via SERVER`, for messages.
+    pub fn what(&self) -> &str {
+        &self.what
+    }
+
+    /// POSTs `body` (JSON) to the controller's `path` (such as `/v1/verify`);
+    /// returns the status and the body, whatever the status. Errors (no
+    /// answer) are one line without the server's name.
+    pub fn post(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        limit: usize,
+    ) -> std::result::Result<(http::StatusCode, Vec<u8>), String> {
+        let (ns, name, port) = (&self.target.namespace, &self.target.name, &self.port);
+        let uri = format!("/api/v1/namespaces/{ns}/services/http:{name}:{port}/proxy{path}");
+        let req = http::Request::post(uri.as_str())
+            .header(http::header::ACCEPT, "application/json, */*")
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(kube::client::Body::from(body))
+            .map_err(|e| format!("bad request {uri}: {e}"))?;
+        self.rt
+            .block_on(send(&self.client, req, limit, self.timeout))
+    }
+
+    /// `409 Conflict (message)`, as the rest of the cluster errors say it.
+    pub fn status_line(status: http::StatusCode, body: &[u8]) -> String {
+        status_line(status, body)
+    }
 }
 
 /// One line for a client error, without secrets: an exec plugin's stdout

@@ -26,6 +26,11 @@ use kubeseal_core::{CertError, Certificate, Timestamp, ValidityWarning};
 
 use crate::cli::{CertArgs, ControllerArgs};
 
+#[cfg(feature = "cluster")]
+pub use cluster::Session;
+#[cfg(any(feature = "http", feature = "cluster"))]
+pub use net::timeout;
+
 /// A certificate as fetched: its raw bytes, the parsed certificate, and a
 /// name for its source in messages.
 pub struct Fetched {

@@ -30,11 +30,11 @@ pub fn timed_out(timeout: Duration) -> String {
     format!("timed out after {} s", timeout.as_secs_f64())
 }
 
-/// The message for a body over [`MAX_FETCHED`].
-pub fn too_large() -> String {
+/// The message for a body over `limit` bytes (e.g. [`MAX_FETCHED`]).
+pub fn too_large(limit: usize) -> String {
     format!(
         "the response is larger than {} KiB; refusing it",
-        MAX_FETCHED / 1024
+        limit / 1024
     )
 }
 

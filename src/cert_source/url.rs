@@ -35,7 +35,7 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>> {
         .content_length()
         .is_some_and(|n| n > MAX_FETCHED as u64)
     {
-        bail!(net::too_large());
+        bail!(net::too_large(MAX_FETCHED));
     }
     let mut body = Vec::new();
     (&mut resp)
@@ -49,7 +49,7 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>> {
             anyhow::anyhow!("cannot read the response: {msg}")
         })?;
     if body.len() > MAX_FETCHED {
-        bail!(net::too_large());
+        bail!(net::too_large(MAX_FETCHED));
     }
     Ok(body)
 }

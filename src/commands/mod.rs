@@ -11,8 +11,14 @@ mod check;
 mod fetch_cert;
 mod info;
 mod seal;
+mod seal_modes;
 mod token;
 mod unseal;
+
+/// `sealtoken seal` (also the binary run as `kubeseal`).
+pub fn seal(args: &crate::cli::SealArgs) -> CliResult {
+    seal::run(args)
+}
 
 /// Runs the command `cli` names (the token workflow without a subcommand).
 pub fn run(cli: Cli) -> CliResult {

@@ -10,13 +10,34 @@ use kubeseal_core::{
 };
 use zeroize::Zeroizing;
 
+use super::seal_modes;
 use crate::cli::SealArgs;
 use crate::io::{self, Overwrite};
 use crate::{cert_source, CliError, CliResult};
 
 pub fn run(args: &SealArgs) -> CliResult {
+    if args.rotate {
+        // pflag's words, as kubeseal prints them.
+        eprintln!("Flag --rotate has been deprecated, please use --re-encrypt instead");
+    }
     if !args.from_file.is_empty() && !args.raw {
         bail!("--from-file requires --raw");
+    }
+    // kubeseal's order: the first mode given wins.
+    if args.recovery_unseal {
+        return seal_modes::recovery_unseal(args);
+    }
+    if !args.recovery_private_key.is_empty() {
+        eprintln!("sealtoken: warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal");
+    }
+    if args.validate {
+        return seal_modes::validate(args);
+    }
+    if args.re_encrypt || args.rotate {
+        return seal_modes::re_encrypt(args);
+    }
+    if args.fetch_cert {
+        return seal_modes::fetch_cert(args);
     }
     if args.raw {
         return raw(args);
@@ -66,7 +87,7 @@ fn options(args: &SealArgs, scope: Option<Scope>, name: Option<&str>) -> SealOpt
 }
 
 /// kubeseal's rule: -o wins; else a -w path ending in .yaml/.yml gives YAML; else JSON.
-fn output_format(args: &SealArgs, target: Option<&Path>) -> Format {
+pub(super) fn output_format(args: &SealArgs, target: Option<&Path>) -> Format {
     if let Some(f) = args.format {
         return f.into();
     }
@@ -76,7 +97,7 @@ fn output_format(args: &SealArgs, target: Option<&Path>) -> Format {
     }
 }
 
-fn write_output(target: Option<&Path>, bytes: &[u8]) -> CliResult<()> {
+pub(super) fn write_output(target: Option<&Path>, bytes: &[u8]) -> CliResult<()> {
     match target {
         // kubeseal replaces the -w target atomically; so do we.
         Some(p) => io::write_atomic(p, bytes, Overwrite::Replace, None).map_err(CliError::failed),

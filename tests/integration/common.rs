@@ -149,3 +149,15 @@ impl Run for std::process::Command {
         check_failure(self.output().unwrap())
     }
 }
+
+/// The binary run under another name (`kubeseal`, `kubectl-sealtoken`): a
+/// symbolic link `dir/name` to it, in a clean environment.
+pub fn sealtoken_as(name: &str, dir: &Path) -> Command {
+    let link = dir.join(name);
+    if !link.exists() {
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_sealtoken"), &link).unwrap();
+    }
+    let mut c = std::process::Command::new(&link);
+    clean_env(&mut c);
+    Command::from_std(c)
+}

@@ -9,5 +9,6 @@ mod golden;
 mod interop;
 mod no_leak;
 mod precommit;
+mod recovery;
 mod tools;
 mod vectors;

@@ -1,0 +1,85 @@
+//! Private keys for unsealing, from files and folders: `unseal --key` and
+//! kubeseal's `--recovery-private-key`.
+//!
+//! Each path is a PEM file, a key Secret, several of them or the `List` that
+//! upstream's backup procedure writes (see `kubeseal_core::read_key_backup`),
+//! or a folder holding such files (e.g. a folder of backups, or the key
+//! Secret mounted as a volume: `tls.key` beside `tls.crt`).
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use kubeseal_core::{read_key_backup, PrivateKey};
+use zeroize::Zeroizing;
+
+use crate::io;
+
+/// Every key in `paths`, in order, each key once (two backups of the same
+/// key have the same public-key fingerprint). Fails when a file is
+/// unreadable or holds a damaged key, or when no key is found at all.
+pub fn load(paths: &[PathBuf]) -> Result<Vec<PrivateKey>> {
+    let mut keys = Vec::new();
+    for path in paths {
+        if path != Path::new("-") && fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            load_dir(path, &mut keys)?;
+        } else {
+            load_file(path, &mut keys)?;
+        }
+    }
+    let mut seen = HashSet::new();
+    keys.retain(|k| seen.insert(k.fingerprint()));
+    if keys.is_empty() {
+        bail!("no private key found in {}", list(paths));
+    }
+    Ok(keys)
+}
+
+fn load_file(path: &Path, keys: &mut Vec<PrivateKey>) -> Result<()> {
+    let bytes = Zeroizing::new(io::read_input(path)?);
+    let found = read_key_backup(&bytes).with_context(|| io::display(path))?;
+    keys.extend(found.into_iter().map(|k| k.into_key()));
+    Ok(())
+}
+
+/// The regular files of a folder (symbolic links followed, names starting
+/// with `.` skipped), in name order. Files that hold no key and are no key
+/// backup either (a certificate, notes) are skipped with a note.
+fn load_dir(dir: &Path, keys: &mut Vec<PrivateKey>) -> Result<()> {
+    let what = dir.display();
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read the folder {what}"))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("cannot read the folder {what}"))?;
+    files.retain(|p| {
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        !hidden && fs::metadata(p).is_ok_and(|m| m.is_file())
+    });
+    files.sort();
+    for file in files {
+        let bytes = Zeroizing::new(io::read_input(&file)?);
+        match read_key_backup(&bytes) {
+            Ok(found) => keys.extend(found.into_iter().map(|k| k.into_key())),
+            Err(e) if e.is_not_a_key() => {
+                eprintln!(
+                    "sealtoken: note: skipping {}: no private key in it",
+                    file.display()
+                );
+            }
+            Err(e) => return Err(e).with_context(|| file.display().to_string()),
+        }
+    }
+    Ok(())
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| io::display(p))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
