@@ -6,7 +6,7 @@
 //! output file left as it was. Cases already in `cli.rs` (wrong kind, missing
 //! name, values that are not base64, empty input, an input that is already a
 //! SealedSecret, expired/future/EC/1024-bit certificates, a file that is not a
-//! certificate, a missing output directory) are not repeated here.
+//! certificate, an output folder that cannot be created) are not repeated here.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

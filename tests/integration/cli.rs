@@ -702,17 +702,38 @@ fn bad_input_is_one_line_naming_the_input_and_never_the_value() {
 }
 
 #[test]
-fn output_in_a_missing_directory_fails_cleanly() {
+fn output_in_a_missing_directory_is_created_and_an_impossible_one_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    // A missing folder is created, as the README's Flux example needs.
+    let out = dir.path().join("clusters/prod/out.json");
     sealtoken()
         .args(["seal", "-f"])
         .arg(fixture("upstream/secret.yaml"))
-        .args(["-w", "/nonexistent-dir/out.json", "--cert"])
+        .arg("-w")
+        .arg(&out)
+        .arg("--cert")
+        .arg(demo_cert())
+        .succeeds();
+    assert!(std::fs::read(&out)
+        .unwrap()
+        .starts_with(b"{\n  \"kind\": \"SealedSecret\""));
+    // A folder that cannot exist (under a file) fails cleanly.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let target = file.join("sub/out.json");
+    sealtoken()
+        .args(["seal", "-f"])
+        .arg(fixture("upstream/secret.yaml"))
+        .arg("-w")
+        .arg(&target)
+        .arg("--cert")
         .arg(demo_cert())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "cannot write /nonexistent-dir/out.json",
-        ));
+        .stderr(predicate::str::contains(format!(
+            "cannot write {}",
+            target.display()
+        )));
 }
 
 // ---- unseal, webhook-path, cert-info, completions ----

@@ -9,6 +9,7 @@
 #![allow(dead_code)] // Each test module uses some of the helpers.
 
 pub mod api_server;
+pub mod fake_controller;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -19,7 +19,7 @@ fn text(rel: &str) -> String {
 }
 
 /// Masks the value of every `token` entry (YAML `token: X` or JSON `"token": "X"`).
-fn mask(s: &str) -> String {
+pub fn mask(s: &str) -> String {
     s.lines()
         .map(|l| {
             if let Some(i) = l.find("token: ") {
@@ -35,7 +35,7 @@ fn mask(s: &str) -> String {
 }
 
 /// Drops kubeseal <= 0.31's `creationTimestamp: null` lines (and the JSON comma before them).
-fn drop_creation_timestamp(s: &str) -> String {
+pub fn drop_creation_timestamp(s: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for l in s.lines() {
         if l.trim() == "creationTimestamp: null" || l.trim() == "\"creationTimestamp\": null" {

@@ -5,6 +5,7 @@ mod cert_sources;
 mod check;
 mod cli;
 mod common;
+mod controller;
 mod golden;
 mod interop;
 mod no_leak;

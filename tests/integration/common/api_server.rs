@@ -7,7 +7,8 @@
 //! outside the API, then authentication, then the Services in [`SERVICES`],
 //! then [`controller`] for each controller endpoint reached through the
 //! service proxy. A new endpoint (say `POST /v1/verify`) is one arm in
-//! [`controller`]; a test that needs an answer of its own passes a handler
+//! [`controller`] (the controller's `/v1/verify` and `/v1/rotate` are in
+//! [`super::fake_controller`]); a test that needs an answer of its own passes a handler
 //! to [`ApiServer::start_with`], tried before the built-in routes.
 
 use std::io::{Read, Write};
@@ -239,6 +240,8 @@ fn handle(
         200 => "OK",
         401 => "Unauthorized",
         403 => "Forbidden",
+        409 => "Conflict",
+        500 => "Internal Server Error",
         _ => "Not Found",
     };
     let mut out = format!(
@@ -318,6 +321,12 @@ fn controller(service: &str, req: &Request, path: &str) -> Reply {
         ("notpem", "GET", "/v1/cert.pem") => Some((200, b"not a certificate\n".to_vec())),
         ("big", "GET", "/v1/cert.pem") => Some((200, vec![b'A'; 100 * 1024])),
         ("hang", "GET", "/v1/cert.pem") => None,
+        ("sealed-secrets-controller", "POST", "/v1/verify") => {
+            Some(super::fake_controller::verify(&req.body))
+        }
+        ("sealed-secrets-controller", "POST", "/v1/rotate") => {
+            Some(super::fake_controller::rotate(&req.body))
+        }
         _ => Some(status(404, "NotFound", "no endpoints available")),
     }
 }
