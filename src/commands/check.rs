@@ -4,16 +4,21 @@
 //! Exit 0 clean, 1 plain Secrets found (or sealed in place with --fix),
 //! 2 a file could not be read or understood.
 
-use std::path::{Component, Path, PathBuf};
+mod config;
+mod json;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::Context;
 use kubeseal_core::{Certificate, SealError, SealOptions};
 use sealtoken_check::{Finding, FindingKind, Location, UnfixedReason};
 use zeroize::Zeroizing;
 
+use self::config::Allow;
+use self::json::JsonFinding;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::io::{self, Overwrite};
 use crate::{cert_source, CliResult};
@@ -39,7 +44,7 @@ struct Ctx {
 
 pub fn run(args: &CheckArgs) -> CliResult {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let allow = load_config(args.config.as_deref(), &cwd)?;
+    let allow = config::load(args.config.as_deref(), &cwd)?;
     let fix = if args.fix {
         let cert = cert_source::load_cert(&args.cert)?;
         let mut opts = SealOptions::new().allow_expired_certificate(args.cert.allow_expired_cert);
@@ -327,17 +332,16 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
                     f.pos().col,
                     format!("{path}:{}:{}: {message}\n", f.pos().line, f.pos().col),
                 )),
-                CheckFormat::Json => json.push(format!(
-                    "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"kind\": {}, \"namespace\": {}, \"name\": {}, \"keys\": [{}], \"message\": {}}}",
-                    json_str(path),
-                    f.pos().line,
-                    f.pos().col,
-                    json_str(f.kind().object()),
-                    f.namespace().map_or("null".to_string(), json_str),
-                    f.name().map_or("null".to_string(), json_str),
-                    f.keys().iter().map(|k| json_str(k)).collect::<Vec<_>>().join(", "),
-                    json_str(&message),
-                )),
+                CheckFormat::Json => json.push(JsonFinding {
+                    path,
+                    line: f.pos().line,
+                    column: f.pos().col,
+                    kind: f.kind().object(),
+                    namespace: f.namespace(),
+                    name: f.name(),
+                    keys: f.keys(),
+                    message,
+                }),
             }
         }
         for (line, msg) in &r.fixed {
@@ -354,11 +358,7 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
         }
     }
     if format == CheckFormat::Json {
-        out = if json.is_empty() {
-            "[]\n".to_string()
-        } else {
-            format!("[\n{}\n]\n", json.join(",\n"))
-        };
+        out = json::to_string(&json).context("cannot write the findings as JSON")?;
     }
     io::write_stdout(out.as_bytes())?;
     if !err.is_empty() {
@@ -373,122 +373,10 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
     })
 }
 
-/// A JSON string literal.
-fn json_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-// ---------- configuration ----------
-
-/// Allowed paths from `.sealtoken.toml`, relative to its directory.
-struct Allow {
-    root: PathBuf,
-    set: globset::GlobSet,
-}
-
 impl Ctx {
     fn is_allowed(&self, path: &Path) -> bool {
-        let Some(allow) = &self.allow else {
-            return false;
-        };
-        let abs = normalize(&self.cwd.join(path));
-        abs.strip_prefix(&allow.root)
-            .is_ok_and(|rel| allow.set.is_match(rel))
+        self.allow
+            .as_ref()
+            .is_some_and(|allow| allow.matches(&self.cwd, path))
     }
-}
-
-/// Removes `.` and resolves `..` lexically.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-const CONFIG_NAME: &str = ".sealtoken.toml";
-
-fn find_config(cwd: &Path) -> Option<PathBuf> {
-    for dir in cwd.ancestors() {
-        let candidate = dir.join(CONFIG_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if dir.join(".git").exists() {
-            break;
-        }
-    }
-    None
-}
-
-fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Option<Allow>> {
-    let Some(path) = explicit.map(Path::to_path_buf).or_else(|| find_config(cwd)) else {
-        return Ok(None);
-    };
-    let what = path.display().to_string();
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {what}"))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| anyhow!("{what}: {}", e.message()))?;
-    let mut patterns = Vec::new();
-    for (k, v) in &table {
-        if k != "check" {
-            continue;
-        }
-        let Some(check) = v.as_table() else {
-            bail!("{what}: [check] must be a table");
-        };
-        for (key, value) in check {
-            match key.as_str() {
-                "allow" => {
-                    let Some(list) = value.as_array() else {
-                        bail!("{what}: check.allow must be a list of glob patterns");
-                    };
-                    for p in list {
-                        let Some(s) = p.as_str() else {
-                            bail!("{what}: check.allow must be a list of glob patterns");
-                        };
-                        patterns.push(s.to_string());
-                    }
-                }
-                other => bail!("{what}: unknown key check.{other} (expected allow)"),
-            }
-        }
-    }
-    let mut builder = globset::GlobSetBuilder::new();
-    for p in &patterns {
-        let glob = globset::GlobBuilder::new(p.trim_start_matches("./"))
-            .literal_separator(true)
-            .build()
-            .with_context(|| format!("{what}: check.allow pattern {p:?}"))?;
-        builder.add(glob);
-    }
-    let set = builder
-        .build()
-        .with_context(|| format!("{what}: check.allow"))?;
-    let root = normalize(&cwd.join(&path))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    Ok(Some(Allow { root, set }))
 }
