@@ -438,3 +438,53 @@ fn fix_needs_a_certificate() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no certificate given"), "{stderr}");
 }
+
+#[test]
+fn unreadable_kustomize_file_is_an_error_not_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("kustomization.yaml"),
+        "secretGenerator:\n- name: db\n  files:\n  - key.pem\n  envs:\n  - gone.env\n",
+    )
+    .unwrap();
+    // A directory where a file is named: it exists but cannot be read (even as root).
+    fs::create_dir(d.join("key.pem")).unwrap();
+    let (code, stdout, stderr) = run_in(d, &["kustomization.yaml"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("kustomization.yaml: secretGenerator \"db\": cannot read key.pem: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("key.pem not found"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "kustomization.yaml: secretGenerator \"db\": file gone.env not found; not checked"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn fix_says_which_flag_gives_a_namespace() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("s.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {k: fix-s3cr3t}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = fix(d, &["s.yaml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.starts_with("s.yaml:2:7: plain Secret \"s\""),
+        "{stdout}"
+    );
+    assert_eq!(
+        stderr,
+        "s.yaml: line 2: cannot fix plain Secret \"s\": it has no namespace; pass -n/--namespace to seal it\n"
+    );
+    let (_, _, stderr) = fix(d, &["-n", "b", "s.yaml"]);
+    assert_eq!(stderr, "", "a namespace given: sealed");
+}
