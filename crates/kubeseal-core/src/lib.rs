@@ -96,6 +96,7 @@ pub mod flux;
 pub mod hazmat;
 mod manifest;
 mod pem;
+pub mod receiver;
 mod scope;
 mod seal;
 mod time;
