@@ -16,6 +16,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kubeseal_core::receiver::ReceiverType;
 use kubeseal_core::{flux, Format, Scope};
 
 const MAIN_EXAMPLES: &str = "\
@@ -111,6 +112,14 @@ pub enum Command {
     /// Fetch the controller's certificate, check it, and save it for sealing offline.
     #[command(after_help = FETCH_CERT_EXAMPLES)]
     FetchCert(FetchCertArgs),
+    /// Send a Flux Receiver its sender's test delivery and explain the answer.
+    Receiver(ReceiverArgs),
+    /// Print the webhook paths and URLs of the Receivers declared in files and directories.
+    #[command(after_help = RECEIVERS_EXAMPLES)]
+    Receivers(ReceiversArgs),
+    /// Put a new webhook token into an existing token SealedSecret, and say what to update.
+    #[command(after_help = ROTATE_EXAMPLES)]
+    Rotate(RotateArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -541,4 +550,209 @@ Example:
 pub struct CompletionsArgs {
     /// The shell.
     pub shell: clap_complete::Shell,
+}
+
+/// Every Receiver `spec.type` the notification-controller accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReceiverTypeArg {
+    #[value(name = "generic")]
+    Generic,
+    #[value(name = "generic-hmac")]
+    GenericHmac,
+    #[value(name = "generic-oidc")]
+    GenericOidc,
+    #[value(name = "github")]
+    Github,
+    #[value(name = "gitlab")]
+    Gitlab,
+    #[value(name = "bitbucket")]
+    Bitbucket,
+    #[value(name = "harbor")]
+    Harbor,
+    #[value(name = "dockerhub")]
+    Dockerhub,
+    #[value(name = "quay")]
+    Quay,
+    #[value(name = "gcr")]
+    Gcr,
+    #[value(name = "nexus")]
+    Nexus,
+    #[value(name = "acr")]
+    Acr,
+    #[value(name = "cdevents")]
+    Cdevents,
+}
+
+impl From<ReceiverTypeArg> for ReceiverType {
+    fn from(t: ReceiverTypeArg) -> ReceiverType {
+        match t {
+            ReceiverTypeArg::Generic => ReceiverType::Generic,
+            ReceiverTypeArg::GenericHmac => ReceiverType::GenericHmac,
+            ReceiverTypeArg::GenericOidc => ReceiverType::GenericOidc,
+            ReceiverTypeArg::Github => ReceiverType::GitHub,
+            ReceiverTypeArg::Gitlab => ReceiverType::GitLab,
+            ReceiverTypeArg::Bitbucket => ReceiverType::Bitbucket,
+            ReceiverTypeArg::Harbor => ReceiverType::Harbor,
+            ReceiverTypeArg::Dockerhub => ReceiverType::DockerHub,
+            ReceiverTypeArg::Quay => ReceiverType::Quay,
+            ReceiverTypeArg::Gcr => ReceiverType::Gcr,
+            ReceiverTypeArg::Nexus => ReceiverType::Nexus,
+            ReceiverTypeArg::Acr => ReceiverType::Acr,
+            ReceiverTypeArg::Cdevents => ReceiverType::CdEvents,
+        }
+    }
+}
+
+/// Machine-readable reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiverArgs {
+    #[command(subcommand)]
+    pub command: ReceiverCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReceiverCommand {
+    /// Send the sender's own test delivery (GitHub ping, GitLab Push Hook, ...) to
+    /// a webhook URL; exit 0 only when the Receiver accepts it.
+    #[command(after_help = RECEIVER_TEST_EXAMPLES)]
+    Test(ReceiverTestArgs),
+}
+
+const RECEIVER_TEST_EXAMPLES: &str = "\
+Examples:
+  sealtoken receiver test --receiver tenant-demo-github -n flux-system --host flux.example.org < token.txt
+  sealtoken receiver test https://flux.example.org/hook/… --provider gitlab --token-file token.txt
+  sealtoken receiver test --receiver apps-gcr --host flux.example.org --provider gcr \\
+      --token-file token.txt --id-token-file <(gcloud auth print-identity-token --audiences=…)";
+
+#[derive(Debug, Args)]
+pub struct ReceiverTestArgs {
+    /// The whole webhook URL (https://host/hook/…); or give --receiver and --host.
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Name of the Receiver (its path is computed from the token).
+    #[arg(long, value_name = "NAME")]
+    pub receiver: Option<String>,
+
+    /// Namespace of the Receiver.
+    #[arg(short = 'n', long, default_value = "flux-system", value_name = "NS")]
+    pub namespace: String,
+
+    /// Host name the notification-controller is reached at (or a base URL).
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// The Receiver type (default: guessed from the Receiver's name).
+    #[arg(long, alias = "type", value_enum, value_name = "TYPE")]
+    pub provider: Option<ReceiverTypeArg>,
+
+    /// The event to send instead of the type's first documented one (github, gitlab,
+    /// bitbucket, cdevents), e.g. push.
+    #[arg(long, value_name = "EVENT")]
+    pub event: Option<String>,
+
+    /// Read the token from this file (default: stdin). For generic-oidc: the OIDC ID token.
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// The OIDC ID token for gcr (and generic-oidc), from this file.
+    #[arg(long, value_name = "PATH")]
+    pub id_token_file: Option<PathBuf>,
+}
+
+const RECEIVERS_EXAMPLES: &str = "\
+Examples:
+  sealtoken receivers clusters/ tenants/ --host flux.example.org < token.txt
+  sealtoken receivers . --token-file token.txt --report json | jq -r '.receivers[].url'";
+
+#[derive(Debug, Args)]
+pub struct ReceiversArgs {
+    /// Files and directories to read (default: .); a kustomization's namespace applies.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Print full URLs for this host.
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// Namespace for Receivers that get none from their manifest or a kustomization.
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Name of the token Secret: the token read applies to Receivers whose secretRef names it.
+    #[arg(long, default_value = "webhook-token")]
+    pub name: String,
+
+    /// Read the token from this file (default: stdin, unless it is a terminal).
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Print a JSON report instead of text.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub report: Option<ReportFormat>,
+
+    /// Include the token in the JSON report.
+    #[arg(long, requires = "report")]
+    pub report_include_token: bool,
+}
+
+const ROTATE_EXAMPLES: &str = "\
+Examples:
+  sealtoken rotate -f flux-webhook-token.sealed.yaml --cert pub.pem --receivers-from clusters/ --host flux.example.org
+  sealtoken rotate -f webhook-token.sealed.json --cert pub.pem --receiver tenant-demo-github --token-file new-token.txt";
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// The token SealedSecret to rotate (replaced atomically, its format and other keys kept).
+    #[arg(short = 'f', long = "file", value_name = "FILE", required = true)]
+    pub file: PathBuf,
+
+    /// Key of the token in the Secret.
+    #[arg(long, default_value = "token")]
+    pub key: String,
+
+    /// Random bytes in the new token; it is written as 2×N hex characters.
+    #[arg(long, default_value_t = kubeseal_core::DEFAULT_TOKEN_BYTES, value_name = "N")]
+    pub bytes: usize,
+
+    /// Write the new token to this new file (mode 0600) instead of showing it.
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Find the Receivers using this Secret in these files and directories (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub receivers_from: Vec<PathBuf>,
+
+    /// Name of a Receiver using this Secret (repeatable).
+    #[arg(long = "receiver", value_name = "NAME")]
+    pub receivers: Vec<String>,
+
+    /// Print full URLs for this host.
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// Namespace of the Receivers when the SealedSecret has none (cluster-wide).
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Do not add the reconcile.fluxcd.io/watch: Enabled label to the Secret.
+    #[arg(long)]
+    pub no_watch_label: bool,
+
+    /// Print a JSON report instead of text.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub report: Option<ReportFormat>,
+
+    /// Include the new token in the JSON report.
+    #[arg(long, requires = "report")]
+    pub report_include_token: bool,
 }

@@ -18,6 +18,8 @@ mod commands;
 mod controller;
 mod io;
 mod key_files;
+mod receiver_tree;
+mod report;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -15,7 +15,7 @@
 mod cluster;
 mod file;
 #[cfg(any(feature = "http", feature = "cluster"))]
-mod net;
+pub mod net;
 #[cfg(feature = "http")]
 mod url;
 

@@ -4,15 +4,20 @@
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, CompletionsArgs};
+use crate::cli::{Cli, Command, CompletionsArgs, ReceiverCommand};
 use crate::CliResult;
 
 mod check;
 mod fetch_cert;
 mod info;
+#[cfg(feature = "http")]
+mod receiver_test;
+mod receivers;
+mod rotate;
 mod seal;
 mod seal_modes;
 mod token;
+mod token_input;
 mod unseal;
 
 /// `sealtoken seal` (also the binary run as `kubeseal`).
@@ -30,6 +35,16 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::WebhookPath(a)) => info::webhook_path(&a),
         Some(Command::CertInfo(a)) => info::cert_info(&a),
         Some(Command::FetchCert(a)) => fetch_cert::run(&a),
+        Some(Command::Receiver(a)) => match a.command {
+            #[cfg(feature = "http")]
+            ReceiverCommand::Test(t) => receiver_test::run(&t),
+            #[cfg(not(feature = "http"))]
+            ReceiverCommand::Test(_) => {
+                bail!("`receiver test` needs the feature `http`; this build has none")
+            }
+        },
+        Some(Command::Receivers(a)) => receivers::run(&a),
+        Some(Command::Rotate(a)) => rotate::run(&a),
         Some(Command::Completions(a)) => completions(&a),
     }
 }

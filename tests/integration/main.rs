@@ -10,6 +10,7 @@ mod golden;
 mod interop;
 mod no_leak;
 mod precommit;
+mod receivers;
 mod recovery;
 mod tools;
 mod vectors;
