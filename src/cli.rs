@@ -307,6 +307,11 @@ pub struct TokenArgs {
     /// Polling interval for the GitRepository once webhooks work (written in the patch).
     #[arg(long, default_value = "1h", value_name = "DURATION")]
     pub interval: String,
+
+    /// Do not label the Secret reconcile.fluxcd.io/watch: Enabled (without the label the
+    /// notification-controller sees a new token only at the Receiver's interval, 10m by default).
+    #[arg(long)]
+    pub no_watch_label: bool,
 }
 
 const SEAL_EXAMPLES: &str = "\

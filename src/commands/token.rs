@@ -82,6 +82,14 @@ pub fn run(args: &TokenArgs) -> CliResult {
 
     let mut secret = Secret::new(&ObjectRef::new(&args.namespace, &args.name));
     secret.insert(&args.key, SecretValue::from(token.expose()));
+    if !args.no_watch_label {
+        // The Receivers spec: the controller reconciles a Receiver as soon as a
+        // labelled Secret changes, instead of at its next interval.
+        secret.metadata.labels.insert(
+            kubeseal_core::receiver::WATCH_LABEL.into(),
+            kubeseal_core::receiver::WATCH_LABEL_VALUE.into(),
+        );
+    }
     let urls: Vec<(String, Option<String>)> = receivers
         .iter()
         .map(|r| {

@@ -821,3 +821,31 @@ fn bad_input_is_a_usage_error() {
         assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn the_main_job_labels_the_token_secret_for_watching_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    for (extra, want) in [(None, true), (Some("--no-watch-label"), false)] {
+        let out_file = dir.path().join(format!("t{want}.yaml"));
+        let mut c = sealtoken();
+        c.args([
+            "--cert",
+            crate::common::demo_cert().to_str().unwrap(),
+            "-w",
+            out_file.to_str().unwrap(),
+        ]);
+        if let Some(e) = extra {
+            c.arg(e);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = std::fs::read_to_string(&out_file).unwrap();
+        let sealed = kubeseal_core::read_sealed_secrets(text.as_bytes()).unwrap();
+        let labels = &sealed[0].template.metadata.labels;
+        assert_eq!(
+            labels.get("reconcile.fluxcd.io/watch").map(String::as_str) == Some("Enabled"),
+            want,
+            "{text}"
+        );
+    }
+}
