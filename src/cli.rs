@@ -294,7 +294,7 @@ pub struct TokenArgs {
     /// Git provider of the Receivers (repeatable); with --git-repository, Receivers
     /// are named <git-repository>-<provider> unless --receiver names them.
     #[arg(long = "provider", value_enum, value_name = "PROVIDER")]
-    pub providers: Vec<Provider>,
+    pub providers: Vec<ReceiverTypeArg>,
 
     /// Write Receiver manifests and a GitRepository interval patch into this directory.
     #[arg(long, value_name = "DIR", requires = "git_repository")]

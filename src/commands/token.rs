@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use kubeseal_core::flux::{self, Provider};
+use kubeseal_core::receiver::{self, ReceiverType};
 use kubeseal_core::{
     seal_secret, ObjectRef, SealOptions, Secret, SecretValue, Token, MAX_TOKEN_BYTES,
 };
@@ -18,7 +19,7 @@ use crate::{cert_source, CliError, CliResult};
 /// One Receiver the token serves.
 struct Receiver {
     name: String,
-    provider: Option<Provider>,
+    provider: Option<ReceiverType>,
 }
 
 pub fn run(args: &TokenArgs) -> CliResult {
@@ -93,7 +94,13 @@ pub fn run(args: &TokenArgs) -> CliResult {
     let urls: Vec<(String, Option<String>)> = receivers
         .iter()
         .map(|r| {
-            let path = flux::webhook_path(&token, &ObjectRef::new(&args.namespace, &r.name));
+            let me = ObjectRef::new(&args.namespace, &r.name);
+            let path = if r.provider == Some(ReceiverType::GenericOidc) {
+                // No token Secret: the controller hashes an empty token.
+                receiver::oidc_webhook_path(&me)
+            } else {
+                flux::webhook_path(&token, &me)
+            };
             let url = args.host.as_deref().map(|h| flux::webhook_url(h, &path));
             (path, url)
         })
@@ -164,7 +171,12 @@ fn parse_ref(s: &str, default_ns: &str) -> anyhow::Result<ObjectRef> {
 /// Receivers from --receiver (paired with --provider in order, or guessed from
 /// the name), or named `<git-repository>-<provider>`.
 fn receivers(args: &TokenArgs, repo: Option<&ObjectRef>) -> anyhow::Result<Vec<Receiver>> {
-    let providers: Vec<Provider> = args.providers.iter().copied().map(Provider::from).collect();
+    let providers: Vec<ReceiverType> = args
+        .providers
+        .iter()
+        .copied()
+        .map(ReceiverType::from)
+        .collect();
     let list: Vec<Receiver> = if !args.receivers.is_empty() {
         if !providers.is_empty() && providers.len() != args.receivers.len() && providers.len() != 1
         {
@@ -185,14 +197,14 @@ fn receivers(args: &TokenArgs, repo: Option<&ObjectRef>) -> anyhow::Result<Vec<R
                         None
                     })
                     .copied()
-                    .or_else(|| Provider::from_receiver_name(name)),
+                    .or_else(|| ReceiverType::from_receiver_name(name)),
             })
             .collect()
     } else if let Some(repo) = repo {
         providers
             .iter()
             .map(|p| Receiver {
-                name: format!("{}-{}", repo.name, p.receiver_type()),
+                name: format!("{}-{}", repo.name, p.as_str()),
                 provider: Some(*p),
             })
             .collect()
@@ -241,7 +253,12 @@ fn write_receiver_files(
     for r in receivers {
         let p = r
             .provider
-            .ok_or_else(|| anyhow!("no provider for Receiver {}", r.name))?;
+            .and_then(|p| match p {
+                ReceiverType::GitHub => Some(Provider::GitHub),
+                ReceiverType::GitLab => Some(Provider::GitLab),
+                _ => None,
+            })
+            .ok_or_else(|| anyhow!("--receiver-manifests writes github and gitlab Receivers; write Receiver {} from the Flux docs", r.name))?;
         let me = ObjectRef::new(&args.namespace, &r.name);
         let text = flux::receiver_manifest(&me, p, &args.name, repo);
         io::write_atomic(
@@ -321,13 +338,16 @@ fn report(
             .clone()
             .unwrap_or_else(|| format!("https://<flux host>{path}"));
         match r.provider {
-            Some(Provider::GitHub) => {
+            Some(ReceiverType::GitHub) => {
                 let _ = writeln!(s, "  GitHub: Payload URL {target}, content type application/json, Secret = the token, events: push");
             }
-            Some(Provider::GitLab) => {
+            Some(ReceiverType::GitLab) => {
                 let _ = writeln!(s, "  GitLab: URL {target}, Secret token = the token, events: Push events + Tag push events");
             }
-            _ => {
+            Some(t) => {
+                let _ = writeln!(s, "  {}: {}", t.display_name(), t.instructions(&target));
+            }
+            None => {
                 let _ = writeln!(s, "  URL: {target} (Secret = the token)");
             }
         }

@@ -849,3 +849,60 @@ fn the_main_job_labels_the_token_secret_for_watching_unless_told_not_to() {
         );
     }
 }
+
+#[test]
+fn the_main_job_takes_every_type_and_hashes_an_empty_token_for_generic_oidc() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("t.yaml");
+    let out = sealtoken()
+        .args([
+            "--cert",
+            crate::common::demo_cert().to_str().unwrap(),
+            "-w",
+            out_file.to_str().unwrap(),
+        ])
+        .args([
+            "--receiver",
+            "apps-harbor",
+            "--provider",
+            "harbor",
+            "--receiver",
+            "deploy",
+            "--provider",
+            "generic-oidc",
+        ])
+        .args(["--host", "flux.example.org"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("Harbor: Project > Webhooks"), "{report}");
+    // `printf %s 'deployflux-system' | sha256sum`
+    assert!(
+        report.contains("/hook/adb1470179a1e6b508d16af8d47231f7ae0803ecbd0148588a6a05689593e613"),
+        "{report}"
+    );
+    for t in [
+        "dockerhub",
+        "cdevents",
+        "nexus",
+        "acr",
+        "quay",
+        "bitbucket",
+        "generic-hmac",
+        "gcr",
+    ] {
+        let out = sealtoken()
+            .args([
+                "--cert",
+                crate::common::demo_cert().to_str().unwrap(),
+                "--receiver",
+                "r",
+                "--provider",
+                t,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{t}: {}", stderr(&out));
+    }
+}
