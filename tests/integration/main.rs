@@ -14,3 +14,4 @@ mod receivers;
 mod recovery;
 mod tools;
 mod vectors;
+mod yaml_interop;

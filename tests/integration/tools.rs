@@ -4,13 +4,14 @@
 //!
 //! - `cryptography` (pyca): an independent implementation of RSA-OAEP and AES-GCM.
 //! - `pre-commit`: the real hook runner, for the hook integration test.
+//! - `PyYAML`: an independent YAML 1.1 reader, for the YAML interop property test.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 /// Python packages the tests need, pinned to a major version.
-const PACKAGES: &[&str] = &["cryptography>=42,<49", "pre-commit>=3,<5"];
+const PACKAGES: &[&str] = &["cryptography>=42,<49", "pre-commit>=3,<5", "PyYAML>=6,<7"];
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,7 +32,7 @@ fn venv_dir() -> PathBuf {
 fn venv_ready(venv: &Path) -> bool {
     venv.join("bin/pre-commit").exists()
         && Command::new(venv.join("bin/python"))
-            .args(["-c", "import cryptography"])
+            .args(["-c", "import cryptography, yaml"])
             .status()
             .is_ok_and(|s| s.success())
 }

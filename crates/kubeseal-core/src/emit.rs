@@ -6,6 +6,31 @@
 //! strings quoted only when they would otherwise read as another type.
 //! [`to_yaml_as_written`] keeps the keys in the order given and indents
 //! sequences, the layout of the Flux documentation's examples.
+//!
+//! # Which reader this YAML is written for
+//!
+//! The reader that matters is Kubernetes': `sigs.k8s.io/yaml`, which is
+//! go-yaml v2 with YAML 1.1 resolution, under kubectl, the API server's
+//! clients, kubeseal and the sealed-secrets controller. The style of every
+//! string is chosen as go-yaml v2's emitter chooses it (`encode.go`
+//! `stringv`, `emitterc.go` `analyze_scalar` / `select_scalar_style` /
+//! `write_double_quoted_scalar`), so the output is what kubeseal writes, and
+//! every string reads back as the same string:
+//! - a string go-yaml v2 would resolve to anything but a string (the YAML 1.1
+//!   bool, int, float, null and timestamp forms in every case and prefix,
+//!   `0X1F`, `0B101`, `y`, `off`, `2024-1-2`) is double-quoted, and so is what
+//!   a YAML 1.2 reader or PyYAML would resolve differently (`1e400`, `=`; see
+//!   [`crate::resolve::needs_quotes`]);
+//! - every character go-yaml does not print raw (C0 and C1 controls, tab,
+//!   DEL, U+FEFF, U+FFFE, U+FFFF and everything above U+FFFF) puts the string
+//!   in double quotes, escaped as go-yaml escapes it (`\t`, `\x7F`, `\N`,
+//!   `\uFEFF`, `\U0001F510`), and so do U+2028 / U+2029 (`\L`, `\P`);
+//! - multi-line strings are literal blocks only where go-yaml writes them
+//!   (no tab, no space before a line break, no trailing space).
+//!
+//! Known differences from go-yaml's bytes, none of which changes a value:
+//! long lines are not folded at 80 columns, and LS/PS are escaped (see
+//! [`style_of`]).
 
 /// A value to write.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,7 +222,7 @@ fn yaml_map(entries: &[(String, Out)], indent: usize, layout: Layout, s: &mut St
     for (k, v) in ordered {
         push_indent(s, indent);
         if simple_key(k) {
-            yaml_scalar(k, indent, s);
+            write_scalar(k, indent, true, s);
         } else {
             // go-yaml's explicit key: `? key`, then `:` on its own line.
             s.push_str("? ");
@@ -229,11 +254,12 @@ fn yaml_map(entries: &[(String, Out)], indent: usize, layout: Layout, s: &mut St
     }
 }
 
-/// Whether a key can be written as an implicit key (`key: value`): YAML
-/// allows one line of at most 1024 characters; go-yaml writes keys that are
-/// multi-line or longer than 128 bytes as explicit keys (`? key`).
+/// Whether a key can be written as an implicit key (`key: value`), as
+/// go-yaml's `check_simple_key` decides: one line (no line break of any kind:
+/// LF, CR, NEL, LS, PS) of at most 128 bytes. Other keys are written as
+/// explicit keys (`? key`).
 fn simple_key(k: &str) -> bool {
-    !k.contains('\n') && k.len() <= 128
+    !k.chars().any(is_break) && k.len() <= 128
 }
 
 fn yaml_inline(v: &Out, indent: usize, s: &mut String) {
@@ -246,26 +272,170 @@ fn yaml_inline(v: &Out, indent: usize, s: &mut String) {
     }
 }
 
-/// Writes a string the way go-yaml v2 chooses its style.
-fn yaml_scalar(x: &str, indent: usize, s: &mut String) {
-    // A byte-order mark may not appear inside a YAML document: double-quote (escaped).
-    if x.contains('\n')
-        && x.chars()
-            .all(|c| c == '\n' || c == '\t' || (!c.is_control() && c != '\u{feff}'))
-    {
-        literal_block(x, indent, s);
-    } else if resolves_to_non_string(x) || crate::yaml::is_number(x) {
-        // The second test: YAML 1.2 numbers go-yaml v2 leaves plain (`0o17`),
-        // which this crate's reader (YAML 1.2 core schema) would not read as strings.
-        double_quoted(x, s);
-    } else if plain_allowed(x) {
-        s.push_str(x);
-    } else if x.chars().all(|c| !c.is_control() && c != '\u{feff}') && !x.contains('\n') {
-        s.push('\'');
-        s.push_str(&x.replace('\'', "''"));
-        s.push('\'');
+/// go-yaml's line breaks (`is_break`).
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// go-yaml's `is_printable` (with `unicode` on, as `yaml.Marshal` sets it):
+/// everything else is escaped in double quotes. Note that characters above
+/// U+FFFF are not "printable" to go-yaml v2: it writes them as `\UXXXXXXXX`.
+fn is_printable(c: char) -> bool {
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        && c != '\u{feff}'
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+}
+
+/// go-yaml's `yaml_emitter_analyze_scalar`, for block context (this emitter
+/// never writes flow collections).
+struct Analysis {
+    multiline: bool,
+    block_plain_allowed: bool,
+    single_quoted_allowed: bool,
+    block_allowed: bool,
+}
+
+fn analyze(x: &str) -> Analysis {
+    if x.is_empty() {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: false,
+        };
+    }
+    let mut block_indicators = x.starts_with("---") || x.starts_with("...");
+    let (mut line_breaks, mut special) = (false, false);
+    let (mut leading_space, mut leading_break) = (false, false);
+    let (mut trailing_space, mut trailing_break) = (false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut previous_space, mut previous_break) = (false, false);
+    let mut preceded_by_whitespace = true;
+    let chars: Vec<char> = x.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let followed_by_whitespace = next.is_none_or(|n| n == ' ' || n == '\t');
+        if i == 0 {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
+                '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                ':' if followed_by_whitespace => block_indicators = true,
+                '#' if preceded_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        }
+        if !is_printable(c) {
+            special = true;
+        }
+        let last = i + 1 == chars.len();
+        if c == ' ' {
+            leading_space |= i == 0;
+            trailing_space |= last;
+            break_space |= previous_break;
+            previous_space = true;
+            previous_break = false;
+        } else if is_break(c) {
+            line_breaks = true;
+            leading_break |= i == 0;
+            trailing_break |= last;
+            space_break |= previous_space;
+            previous_space = false;
+            previous_break = true;
+        } else {
+            previous_space = false;
+            previous_break = false;
+        }
+        preceded_by_whitespace = c == ' ' || c == '\t' || is_break(c);
+    }
+    let mut a = Analysis {
+        multiline: line_breaks,
+        block_plain_allowed: true,
+        single_quoted_allowed: true,
+        block_allowed: true,
+    };
+    if leading_space || leading_break || trailing_space || trailing_break {
+        a.block_plain_allowed = false;
+    }
+    if trailing_space {
+        a.block_allowed = false;
+    }
+    if break_space {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+    }
+    if space_break || special {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+        a.block_allowed = false;
+    }
+    if line_breaks || block_indicators {
+        a.block_plain_allowed = false;
+    }
+    a
+}
+
+/// The style go-yaml v2 writes a string value in (`encode.go` `stringv`,
+/// then `yaml_emitter_select_scalar_style`), with one deliberate difference:
+/// U+2028 and U+2029 are written escaped (`\L`, `\P`) in double quotes, where
+/// go-yaml writes them raw inside single-quoted or literal scalars. go-yaml
+/// and other YAML 1.1 readers take a raw LS/PS for a line break, YAML 1.2
+/// readers for an ordinary character, so the raw form means different
+/// things to different readers; the escape means the same to all of them.
+fn style_of(x: &str, simple_key_context: bool) -> Style {
+    let requested = if x.contains('\n') {
+        Style::Literal
+    } else if !crate::resolve::needs_quotes(x) {
+        Style::Plain
     } else {
-        double_quoted(x, s);
+        Style::Double
+    };
+    if x.contains(['\u{2028}', '\u{2029}']) {
+        return Style::Double;
+    }
+    let a = analyze(x);
+    let mut style = requested;
+    if simple_key_context && a.multiline {
+        style = Style::Double;
+    }
+    if style == Style::Plain && (!a.block_plain_allowed || (x.is_empty() && simple_key_context)) {
+        style = Style::Single;
+    }
+    if style == Style::Single && !a.single_quoted_allowed {
+        style = Style::Double;
+    }
+    if style == Style::Literal && (!a.block_allowed || simple_key_context) {
+        style = Style::Double;
+    }
+    style
+}
+
+/// Writes a string value the way go-yaml v2 chooses its style.
+fn yaml_scalar(x: &str, indent: usize, s: &mut String) {
+    write_scalar(x, indent, false, s);
+}
+
+fn write_scalar(x: &str, indent: usize, simple_key_context: bool, s: &mut String) {
+    match style_of(x, simple_key_context) {
+        Style::Plain => s.push_str(x),
+        Style::Single => {
+            s.push('\'');
+            s.push_str(&x.replace('\'', "''"));
+            s.push('\'');
+        }
+        Style::Double => double_quoted(x, s),
+        Style::Literal => literal_block(x, indent, s),
     }
 }
 
@@ -292,151 +462,46 @@ fn literal_block(x: &str, indent: usize, s: &mut String) {
     }
 }
 
+/// go-yaml's `yaml_emitter_write_double_quoted_scalar`: its escapes, in its
+/// spelling (upper-case hex). Long lines are not folded at 80 columns as
+/// go-yaml does; the value read back is the same.
 fn double_quoted(x: &str, s: &mut String) {
     s.push('"');
     for c in x.chars() {
+        if is_printable(c) && !is_break(c) && c != '"' && c != '\\' {
+            s.push(c);
+            continue;
+        }
+        s.push('\\');
         match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            '\0' => s.push_str("\\0"),
-            c if c.is_control() || c == '\u{feff}' => {
+            '\0' => s.push('0'),
+            '\u{7}' => s.push('a'),
+            '\u{8}' => s.push('b'),
+            '\t' => s.push('t'),
+            '\n' => s.push('n'),
+            '\u{b}' => s.push('v'),
+            '\u{c}' => s.push('f'),
+            '\r' => s.push('r'),
+            '\u{1b}' => s.push('e'),
+            '"' => s.push('"'),
+            '\\' => s.push('\\'),
+            '\u{85}' => s.push('N'),
+            '\u{a0}' => s.push('_'),
+            '\u{2028}' => s.push('L'),
+            '\u{2029}' => s.push('P'),
+            c => {
                 let n = c as u32;
                 if n <= 0xff {
-                    s.push_str(&format!("\\x{n:02X}"));
+                    s.push_str(&format!("x{n:02X}"));
+                } else if n <= 0xffff {
+                    s.push_str(&format!("u{n:04X}"));
                 } else {
-                    s.push_str(&format!("\\u{n:04X}"));
+                    s.push_str(&format!("U{n:08X}"));
                 }
             }
-            c => s.push(c),
         }
     }
     s.push('"');
-}
-
-/// Would go-yaml v2 (YAML 1.1 rules) read this plain scalar as something other
-/// than a string? Then it must be quoted.
-fn resolves_to_non_string(x: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
-        ".NaN", ".NAN", "<<",
-    ];
-    if WORDS.contains(&x) {
-        return true;
-    }
-    let first = x.as_bytes()[0];
-    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return false;
-    }
-    looks_numeric(x) || looks_like_timestamp(x)
-}
-
-/// YAML 1.1 ints (decimal, 0x, 0b, octal, underscores, base 60) and floats.
-fn looks_numeric(x: &str) -> bool {
-    let body = x.strip_prefix(['-', '+']).unwrap_or(x);
-    if body.is_empty() {
-        return false;
-    }
-    let plain = body.replace('_', "");
-    if let Some(h) = plain.strip_prefix("0x") {
-        return !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit());
-    }
-    if let Some(b) = plain.strip_prefix("0b") {
-        return !b.is_empty() && b.bytes().all(|c| c == b'0' || c == b'1');
-    }
-    if body.contains(':') {
-        // sexagesimal, e.g. 1:20 or 190:20:30.15
-        return body.split(':').all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
-        });
-    }
-    if plain.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
-    }
-    // float: digits with one dot and an optional exponent
-    let (mant, exp) = match plain.find(['e', 'E']) {
-        Some(i) => (&plain[..i], Some(&plain[i + 1..])),
-        None => (plain.as_str(), None),
-    };
-    let dots = mant.bytes().filter(|&b| b == b'.').count();
-    let mant_ok = dots <= 1
-        && mant.bytes().any(|b| b.is_ascii_digit())
-        && mant.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    let exp_ok = exp.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
-    });
-    mant_ok && exp_ok && (dots == 1 || exp.is_some())
-}
-
-/// `2006-01-02`-style dates and timestamps, which go-yaml v2 resolves to time values.
-fn looks_like_timestamp(x: &str) -> bool {
-    let b = x.as_bytes();
-    b.len() >= 8
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && x[5..]
-            .split(['-', 'T', 't', ' ', ':', '.', 'Z', '+'])
-            .next()
-            .is_some_and(|m| !m.is_empty() && m.len() <= 2 && m.bytes().all(|c| c.is_ascii_digit()))
-}
-
-/// go-yaml's emitter analysis: may this string be written plain?
-fn plain_allowed(x: &str) -> bool {
-    let b = x.as_bytes();
-    if b.is_empty() || x.starts_with(' ') || x.ends_with(' ') {
-        return false;
-    }
-    if x.starts_with("---") || x.starts_with("...") {
-        return false;
-    }
-    let first = b[0];
-    if matches!(
-        first,
-        b'-' | b'?'
-            | b':'
-            | b','
-            | b'['
-            | b']'
-            | b'{'
-            | b'}'
-            | b'#'
-            | b'&'
-            | b'*'
-            | b'!'
-            | b'|'
-            | b'>'
-            | b'\''
-            | b'"'
-            | b'%'
-            | b'@'
-            | b'`'
-    ) {
-        // `-`, `?` and `:` are allowed when followed by a non-space, as in go-yaml.
-        let next_is_space = b.get(1).is_none_or(|c| *c == b' ');
-        if !matches!(first, b'-' | b'?' | b':') || next_is_space {
-            return false;
-        }
-    }
-    let mut prev = 0u8;
-    for (i, &c) in b.iter().enumerate() {
-        let next = b.get(i + 1).copied().unwrap_or(b' ');
-        if c == b':' && (next == b' ' || i + 1 == b.len()) {
-            return false;
-        }
-        if c == b'#' && prev == b' ' {
-            return false;
-        }
-        prev = c;
-    }
-    x.chars()
-        .all(|c| !c.is_control() && c != '\u{feff}' && c != '\t')
 }
 
 #[cfg(test)]

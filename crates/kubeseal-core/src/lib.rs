@@ -94,9 +94,13 @@ mod emit;
 pub mod flux;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
+mod json;
+#[cfg(test)]
+mod k8s_yaml_tests;
 mod manifest;
 mod pem;
 pub mod receiver;
+mod resolve;
 mod scope;
 mod seal;
 mod time;

@@ -1,13 +1,31 @@
-//! A YAML 1.2 reader that keeps positions, on top of `saphyr-parser`: the
-//! positioned tree the manifest reader is built on, public for tools that
-//! look at manifests the same way (e.g. finding plain Secrets).
+//! A YAML reader that keeps positions and reads as Kubernetes reads, on top
+//! of `saphyr-parser`: the positioned tree the manifest reader is built on,
+//! public for tools that look at manifests the same way (e.g. finding plain
+//! Secrets).
+//!
+//! Kubernetes reads YAML through `sigs.k8s.io/yaml`, which is go-yaml v2:
+//! YAML 1.1 scalar resolution and YAML 1.1 line breaks. `saphyr-parser`
+//! implements YAML 1.2, so this module closes the gaps that would change a
+//! value or a key:
+//! - scalars are resolved with go-yaml v2's rules ([`crate::resolve`]):
+//!   `yes`/`on`/`y` are booleans, `0x1F`/`017`/`0B11`/`1_000` integers,
+//!   `1e400` a string; explicit tags (`!!int "12"`, `!!binary`) as go-yaml
+//!   applies them;
+//! - NEL (U+0085) is a line break, read as `\n` (as go-yaml does);
+//!   U+2028/U+2029 are line breaks that are kept in the value (see
+//!   [`parse_stream`]);
+//! - a quoted scalar continued on a line at the indentation of its key is
+//!   read (go-yaml does not check that indentation);
+//! - `%YAML`/`%TAG` directives are refused: Kubernetes tools split a stream
+//!   at `---` lines and then refuse a directive cut off from its document.
 //!
 //! Why this and not `serde_yaml`: `serde_yaml` is deprecated and unmaintained.
 //! `saphyr-parser` is the maintained successor of `yaml-rust`, passes the YAML
 //! 1.2 test suite, has no unsafe code, and reports a line and column for every
 //! event, which we need for `file:line` messages. We build our own small tree
 //! so that alias expansion and nesting depth are bounded (no "billion laughs").
-//! JSON documents are read by the same parser (JSON is YAML 1.2).
+//! JSON documents are read by `crate::json` (with a JSON parser), into the
+//! same tree.
 //!
 //! ```
 //! use kubeseal_core::yaml::{self, Kind};
@@ -158,11 +176,36 @@ impl Node {
         }
     }
 
+    /// The string Kubernetes makes of this mapping key (`sigs.k8s.io/yaml`
+    /// turns `0x10` into `"16"`, `yes` into `"true"`, `1e3` into `"1000"`),
+    /// or why it refuses the key.
+    pub(crate) fn key_string(&self) -> Result<String, &'static str> {
+        use crate::resolve::{key_string, plain, KeyRefused};
+        match &self.kind {
+            Kind::Scalar(Scalar::Str(s)) => Ok(s.clone()),
+            Kind::Scalar(Scalar::Bool(b)) => Ok(b.to_string()),
+            Kind::Scalar(Scalar::Number(s)) => match key_string(&plain(s)) {
+                Ok(Some(k)) => Ok(k),
+                Ok(None) => Ok(s.clone()),
+                Err(KeyRefused::Uint) => Err("an integer key above 2^63-1 (Kubernetes refuses it)"),
+                Err(KeyRefused::Null) => Err("a null key (Kubernetes refuses it)"),
+            },
+            Kind::Scalar(Scalar::Null) => Err("a null key (Kubernetes refuses it)"),
+            Kind::Seq(_) | Kind::Map(_) => {
+                Err("a list or mapping as a key (Kubernetes refuses it)")
+            }
+        }
+    }
+
     pub(crate) fn type_name(&self) -> &'static str {
         match &self.kind {
             Kind::Scalar(Scalar::Null) => "null",
-            Kind::Scalar(Scalar::Bool(_)) => "a boolean",
-            Kind::Scalar(Scalar::Number(_)) => "a number",
+            Kind::Scalar(Scalar::Bool(_)) => {
+                "a boolean (Kubernetes reads YAML 1.1: unquoted y, n, yes, no, on, off, true, false)"
+            }
+            Kind::Scalar(Scalar::Number(_)) => {
+                "a number (Kubernetes reads YAML 1.1: unquoted 12, 0x1F, 017, 0b1, 1_000, 1e3, .inf)"
+            }
             Kind::Scalar(Scalar::Str(_)) => "a string",
             Kind::Seq(_) => "a list",
             Kind::Map(_) => "a mapping",
@@ -221,9 +264,240 @@ pub enum TextError {
     BadUtf16,
 }
 
-/// Parses every document of a YAML (or JSON) stream. Aliases are expanded
-/// (at most a million nodes in all) and nesting is bounded (128 levels).
+/// Parses every document of a YAML (or JSON) stream, as go-yaml v2 reads it.
+/// Aliases are expanded (at most a million nodes in all) and nesting is
+/// bounded (128 levels).
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
+    // go-yaml reads NEL as a line break everywhere, and puts `\n` in its place.
+    let text: Cow<'_, str> = if text.contains('\u{85}') {
+        Cow::Owned(text.replace('\u{85}', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if !text.contains(['\u{2028}', '\u{2029}']) {
+        return parse_fixing_quoted_indent(&text, false);
+    }
+    parse_with_separators(&text)
+}
+
+/// Marks standing for a raw LS / PS in the text handed to the parser.
+const MARK_LS: char = '\u{fdd0}';
+const MARK_PS: char = '\u{fdd1}';
+
+/// U+2028 / U+2029 are line breaks to go-yaml (YAML 1.1) and ordinary
+/// characters to `saphyr-parser` (YAML 1.2). go-yaml keeps them in the value
+/// where `\n` would be folded: it writes the value "a\u{2028}b" as
+/// `'a<LS>      b'` and reads that back as "a\u{2028}b".
+///
+/// Two parses give go-yaml's reading: one with each LS/PS replaced by `\n`
+/// (the structure go-yaml sees), one with each replaced by a mark and `\n`
+/// (the mark survives into the scalar, where [`unmark`] puts the LS/PS back
+/// as go-yaml does). If the two do not have the same structure (a mark that
+/// changed how the line is tokenized), the input is refused rather than
+/// guessed at.
+fn parse_with_separators(text: &str) -> Result<Vec<Document>, YamlError> {
+    if let Some((line, _)) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains([MARK_LS, MARK_PS]))
+    {
+        return Err(YamlError {
+            pos: Pos {
+                line: line + 1,
+                col: 1,
+            },
+            message: "unsupported noncharacter U+FDD0/U+FDD1 in a file holding U+2028/U+2029"
+                .into(),
+        });
+    }
+    let plain = text.replace(['\u{2028}', '\u{2029}'], "\n");
+    let structure = parse_fixing_quoted_indent(&plain, false)?;
+    let marked: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '\u{2028}' => [Some(MARK_LS), Some('\n')],
+            '\u{2029}' => [Some(MARK_PS), Some('\n')],
+            c => [Some(c), None],
+        })
+        .flatten()
+        .collect();
+    let docs = parse_fixing_quoted_indent(&marked, true)?;
+    let same = docs.len() == structure.len()
+        && docs
+            .iter()
+            .zip(&structure)
+            .all(|(a, b)| match (&a.root, &b.root) {
+                (Some(a), Some(b)) => same_shape(a, b),
+                (None, None) => true,
+                _ => false,
+            });
+    if !same {
+        let line = text
+            .lines()
+            .position(|l| l.contains(['\u{2028}', '\u{2029}']))
+            .map_or(1, |i| i + 1);
+        return Err(YamlError {
+            pos: Pos { line, col: 1 },
+            message: "a U+2028/U+2029 line separator outside a quoted or literal string: \
+                      Kubernetes (YAML 1.1) reads it as a line break; write it escaped \
+                      (\\L, \\P) in a double-quoted string"
+                .into(),
+        });
+    }
+    Ok(docs)
+}
+
+fn same_shape(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (Kind::Scalar(_), Kind::Scalar(_)) => true,
+        (Kind::Seq(x), Kind::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_shape(a, b))
+        }
+        (Kind::Map(x), Kind::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_shape(ka, kb) && same_shape(va, vb))
+        }
+        _ => false,
+    }
+}
+
+/// Puts back the LS/PS that [`parse_with_separators`] marked, as go-yaml's
+/// scanner joins lines around them. In plain and single-quoted scalars
+/// (go-yaml's `scan_plain_scalar` / `scan_flow_scalar`): blanks before the
+/// break are dropped, the break is kept, and the `\n` after the mark was
+/// folded to a space (dropped) or kept as a line break (kept); a mark at the
+/// very end of a plain scalar is the break that ended it. In literal blocks
+/// the mark and its `\n` are one line break. Double-quoted and folded scalars
+/// with a raw LS/PS are refused (go-yaml never writes them; escapes and
+/// folding make their reading depend on details this reader does not copy).
+fn unmark(value: &str, style: ScalarStyle) -> Result<String, &'static str> {
+    let is_mark = |c: char| c == MARK_LS || c == MARK_PS;
+    let real = |c: char| if c == MARK_LS { '\u{2028}' } else { '\u{2029}' };
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    match style {
+        ScalarStyle::Plain | ScalarStyle::SingleQuoted => {
+            while let Some(c) = chars.next() {
+                if !is_mark(c) {
+                    out.push(c);
+                    continue;
+                }
+                let kept = out.trim_end_matches([' ', '\t']).len();
+                out.truncate(kept);
+                match chars.peek() {
+                    Some(' ') => {
+                        chars.next();
+                        out.push(real(c));
+                    }
+                    Some('\n') => out.push(real(c)),
+                    None if style == ScalarStyle::Plain => {}
+                    _ => return Err("unexpected line separator"),
+                }
+            }
+        }
+        ScalarStyle::Literal => {
+            while let Some(c) = chars.next() {
+                if !is_mark(c) {
+                    out.push(c);
+                } else if chars.peek() == Some(&'\n') {
+                    chars.next();
+                    out.push(real(c));
+                }
+                // Otherwise the final line break, stripped by `|-`.
+            }
+        }
+        _ => {
+            return Err("a raw U+2028/U+2029 in a double-quoted or folded string: \
+                        Kubernetes (YAML 1.1) reads it as a line break; write it as \\L or \\P")
+        }
+    }
+    Ok(out)
+}
+
+/// Parses; where the parser refuses a quoted scalar continued on a line less
+/// indented than its block (go-yaml does not check this), indents the
+/// continuation lines and parses again. Leading blanks of continuation lines
+/// are not part of a quoted scalar's value, for either reader.
+fn parse_fixing_quoted_indent(text: &str, marked: bool) -> Result<Vec<Document>, YamlError> {
+    let mut fixed: Option<String> = None;
+    // Each round fixes one scalar; a bound keeps hostile input linear-ish.
+    for _ in 0..64 {
+        let current = fixed.as_deref().unwrap_or(text);
+        match parse_events(current, marked) {
+            Err(QuotedIndent(at)) => match indent_quoted(current, at) {
+                Some(t) => fixed = Some(t),
+                None => break,
+            },
+            Ok(r) => return r,
+        }
+    }
+    match parse_events(fixed.as_deref().unwrap_or(text), marked) {
+        Ok(r) => r,
+        Err(QuotedIndent(at)) => Err(YamlError {
+            pos: at.1,
+            message: "invalid indentation in quoted scalar".into(),
+        }),
+    }
+}
+
+/// The parser refused a quoted scalar's indentation: (char index of its
+/// opening quote, position).
+struct QuotedIndent((usize, Pos));
+
+/// Re-indents the continuation lines of the quoted scalar that opens at
+/// char index `at` to the column of its opening quote.
+fn indent_quoted(text: &str, at: (usize, Pos)) -> Option<String> {
+    let (start, _) = text.char_indices().nth(at.0)?;
+    let quote = text[start..].chars().next()?;
+    let col = at.1.col.saturating_sub(1);
+    // Find the closing quote.
+    let body = &text[start + quote.len_utf8()..];
+    let mut end = None;
+    let mut it = body.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        match (quote, c) {
+            ('\'', '\'') if it.peek().map(|p| p.1) == Some('\'') => {
+                it.next();
+            }
+            ('\'', '\'') | ('"', '"') => {
+                end = Some(i);
+                break;
+            }
+            ('"', '\\') => {
+                it.next();
+            }
+            _ => {}
+        }
+    }
+    let end = start + quote.len_utf8() + end?;
+    let scalar = &text[start..end];
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..start]);
+    let mut changed = false;
+    for (i, line) in scalar.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            let trimmed = line.trim_start_matches([' ', '\t']);
+            let indicator = line.starts_with("---") || line.starts_with("...");
+            if !indicator && line.len() - trimmed.len() < col {
+                out.push_str(&" ".repeat(col));
+                out.push_str(trimmed);
+                changed = true;
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    out.push_str(&text[end..]);
+    changed.then_some(out)
+}
+
+fn parse_events(
+    text: &str,
+    marked: bool,
+) -> Result<Result<Vec<Document>, YamlError>, QuotedIndent> {
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
     let mut anchors: Vec<Option<Node>> = Vec::new();
@@ -234,14 +508,34 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     let mut root: Option<Node> = None;
     // Whether the pending key of each open mapping is a merge key (`<<`, plain).
     let mut merge_pending: Vec<bool> = Vec::new();
+    // Line where the previous document ended (directives may follow it).
+    let mut last_end_line = 1;
 
     let err = |pos: Pos, message: &str| YamlError {
         pos,
         message: message.to_string(),
     };
+    macro_rules! fail {
+        ($e:expr) => {
+            return Ok(Err($e))
+        };
+    }
 
     while let Some(ev) = parser.next_event() {
-        let (event, span) = ev.map_err(scan_error)?;
+        let (event, span) = match ev {
+            Ok(x) => x,
+            Err(e) if e.info() == "invalid indentation in quoted scalar" => {
+                let m = e.marker();
+                return Err(QuotedIndent((
+                    m.index(),
+                    Pos {
+                        line: m.line(),
+                        col: m.col() + 1,
+                    },
+                )));
+            }
+            Err(e) => fail!(scan_error(e)),
+        };
         let pos = Pos {
             line: span.start.line(),
             col: span.start.col() + 1,
@@ -250,13 +544,24 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
         let mut plain_merge = false;
         let finished: Option<(Node, usize)> = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
-            Event::DocumentStart(_) => {
+            Event::DocumentStart(explicit) => {
+                if explicit {
+                    if let Some(line) = directive_line(text, last_end_line, pos.line) {
+                        fail!(err(
+                            Pos { line, col: 1 },
+                            "YAML directives (%YAML, %TAG) are not supported: Kubernetes tools \
+                             split a stream at `---` lines and refuse a directive cut off from \
+                             its document"
+                        ));
+                    }
+                }
                 doc_start = pos;
                 root = None;
                 anchors.clear();
                 None
             }
             Event::DocumentEnd => {
+                last_end_line = pos.line;
                 let r = root.take().filter(|n| !n.is_null());
                 docs.push(Document {
                     start: doc_start,
@@ -265,23 +570,35 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                 None
             }
             Event::Alias(id) => {
-                let node = anchors
-                    .get(id)
-                    .and_then(Option::as_ref)
-                    .ok_or_else(|| err(pos, "alias to an unknown anchor"))?;
+                let Some(node) = anchors.get(id).and_then(Option::as_ref) else {
+                    fail!(err(pos, "alias to an unknown anchor"))
+                };
                 let n = count_nodes(node);
-                budget = budget
-                    .checked_sub(n)
-                    .ok_or_else(|| err(pos, "document too large after expanding aliases"))?;
+                match budget.checked_sub(n) {
+                    Some(b) => budget = b,
+                    None => fail!(err(pos, "document too large after expanding aliases")),
+                }
                 Some((node.clone(), 0))
             }
             Event::Scalar(value, style, anchor, tag) => {
-                budget = budget
-                    .checked_sub(1)
-                    .ok_or_else(|| err(pos, "document too large"))?;
+                match budget.checked_sub(1) {
+                    Some(b) => budget = b,
+                    None => fail!(err(pos, "document too large")),
+                }
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let value: Cow<'_, str> = if marked && value.contains([MARK_LS, MARK_PS]) {
+                    match unmark(&value, style) {
+                        Ok(v) => Cow::Owned(v),
+                        Err(m) => fail!(err(pos, m)),
+                    }
+                } else {
+                    value
+                };
                 plain_merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
-                let scalar = resolve(value, style, tag.as_deref());
+                let scalar = match resolve(value, style, tag.as_deref()) {
+                    Ok(s) => s,
+                    Err(m) => fail!(err(pos, &m)),
+                };
                 Some((
                     Node {
                         pos,
@@ -291,11 +608,12 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                 ))
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                budget = budget
-                    .checked_sub(1)
-                    .ok_or_else(|| err(pos, "document too large"))?;
+                match budget.checked_sub(1) {
+                    Some(b) => budget = b,
+                    None => fail!(err(pos, "document too large")),
+                }
                 if stack.len() >= MAX_DEPTH {
-                    return Err(err(pos, "nesting too deep"));
+                    fail!(err(pos, "nesting too deep"));
                 }
                 let kind = if matches!(event, Event::SequenceStart(..)) {
                     Kind::Seq(Vec::new())
@@ -307,12 +625,12 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, pending, anchor) = stack
-                    .pop()
-                    .ok_or_else(|| err(pos, "unbalanced collection"))?;
+                let Some((node, pending, anchor)) = stack.pop() else {
+                    fail!(err(pos, "unbalanced collection"))
+                };
                 merge_pending.pop();
                 if pending.is_some() {
-                    return Err(err(pos, "mapping key without a value"));
+                    fail!(err(pos, "mapping key without a value"));
                 }
                 Some((node, anchor))
             }
@@ -342,11 +660,23 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                     }
                     Some(key) => entries.push((key, node)),
                 },
-                Kind::Scalar(_) => return Err(err(pos, "internal parser state")),
+                Kind::Scalar(_) => fail!(err(pos, "internal parser state")),
             },
         }
     }
-    Ok(docs)
+    Ok(Ok(docs))
+}
+
+/// The first line in `from..to` (1-based) that starts a directive (`%`).
+/// Between the end of one document and the `---` of the next there is
+/// nothing but comments, blank lines and directives.
+fn directive_line(text: &str, from: usize, to: usize) -> Option<usize> {
+    text.split('\n')
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .take(to.saturating_sub(from))
+        .find(|(_, l)| l.starts_with('%'))
+        .map(|(i, _)| i + 1)
 }
 
 /// YAML merge keys (`<<: *base`): copy entries not already present.
@@ -390,26 +720,61 @@ fn scan_error(e: ScanError) -> YamlError {
     }
 }
 
-/// Resolves a scalar with the YAML 1.2 core schema (what Kubernetes' JSON
-/// conversion sees, minus YAML 1.1 oddities such as `yes`/`no` booleans).
-fn resolve(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Scalar {
-    match tag {
-        Some("tag:yaml.org,2002:str") | Some("!!str") => return Scalar::Str(value.into_owned()),
-        Some("tag:yaml.org,2002:null") | Some("!!null") => return Scalar::Null,
-        _ => {}
-    }
-    if style != ScalarStyle::Plain {
-        return Scalar::Str(value.into_owned());
-    }
-    match value.as_ref() {
-        "" | "~" | "null" | "Null" | "NULL" => Scalar::Null,
-        "true" | "True" | "TRUE" => Scalar::Bool(true),
-        "false" | "False" | "FALSE" => Scalar::Bool(false),
-        s if is_number(s) => Scalar::Number(value.into_owned()),
-        _ => Scalar::Str(value.into_owned()),
-    }
+/// Resolves a scalar as go-yaml v2 does (YAML 1.1; see [`crate::resolve`]).
+fn resolve(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Result<Scalar, String> {
+    use crate::resolve::{self as r, Resolved, Tag};
+    let resolved = match tag.map(Tag::from_full) {
+        // Tags on quoted scalars count too (`!!int "12"` is the integer 12).
+        Some(Tag::Binary) => return binary(&value).map(Scalar::Str),
+        Some(t) => r::tagged(t, &value).map_err(|m| {
+            format!(
+                "{m} (tag {}): Kubernetes would refuse it",
+                tag.unwrap_or_default()
+            )
+        })?,
+        None if style != ScalarStyle::Plain => Resolved::Str,
+        None => r::plain(&value),
+    };
+    Ok(match resolved {
+        Resolved::Null => Scalar::Null,
+        Resolved::Bool(b) => Scalar::Bool(b),
+        // `!!float 1` is a float: keep a spelling that resolves as one.
+        Resolved::Float(f) if tag.is_some() && !matches!(r::plain(&value), Resolved::Float(_)) => {
+            Scalar::Number(format!("{f:?}"))
+        }
+        Resolved::Int(_) | Resolved::Uint(_) | Resolved::Float(_) => {
+            Scalar::Number(value.into_owned())
+        }
+        // Timestamps decode to their text; `<<` as a value is a string.
+        Resolved::Timestamp | Resolved::Merge | Resolved::Str => Scalar::Str(value.into_owned()),
+    })
 }
 
+/// A `!!binary` scalar: go-yaml decodes it (standard base64, line breaks
+/// ignored) and uses the bytes as a string.
+fn binary(value: &str) -> Result<String, String> {
+    use base64::Engine as _;
+    let cleaned: zeroize::Zeroizing<Vec<u8>> = zeroize::Zeroizing::new(
+        value
+            .bytes()
+            .filter(|b| !matches!(b, b'\n' | b'\r'))
+            .collect(),
+    );
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&*cleaned)
+        .map_err(|_| {
+            "!!binary value is not valid base64 (Kubernetes would refuse it)".to_string()
+        })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let mut b = e.into_bytes();
+        zeroize::Zeroize::zeroize(&mut b);
+        "!!binary value is not UTF-8 text (Kubernetes would replace the invalid bytes with U+FFFD)"
+            .to_string()
+    })
+}
+
+/// Is `s` a YAML 1.2 core-schema number? The emitter also quotes these, for
+/// YAML 1.2 readers.
 pub(crate) fn is_number(s: &str) -> bool {
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     if body.is_empty() {
@@ -473,13 +838,14 @@ mod tests {
     }
 
     #[test]
-    fn core_schema_resolution() {
+    fn go_yaml_v2_resolution() {
         let n = one("a: 1\nb: '1'\nc: true\nd: yes\ne: ~\nf: 0x1F\ng: 1e3\nh: 012\ni: 1.2.3\nj:\n");
         let s = |k: &str| n.get(k).unwrap().kind.clone();
         assert_eq!(s("a"), Kind::Scalar(Scalar::Number("1".into())));
         assert_eq!(s("b"), Kind::Scalar(Scalar::Str("1".into())));
         assert_eq!(s("c"), Kind::Scalar(Scalar::Bool(true)));
-        assert_eq!(s("d"), Kind::Scalar(Scalar::Str("yes".into())));
+        // YAML 1.1, as Kubernetes reads it (go-yaml v2): `yes` is a boolean.
+        assert_eq!(s("d"), Kind::Scalar(Scalar::Bool(true)));
         assert_eq!(s("e"), Kind::Scalar(Scalar::Null));
         assert_eq!(s("f"), Kind::Scalar(Scalar::Number("0x1F".into())));
         assert_eq!(s("g"), Kind::Scalar(Scalar::Number("1e3".into())));
@@ -507,7 +873,8 @@ mod tests {
     /// writes every key) was taken for a merge key and dropped.
     #[test]
     fn only_a_plain_merge_key_merges() {
-        let docs = parse_stream("a: {\"<<\": x, '<<': y}\nb: {\"<<\": {k: v}}\n").unwrap();
+        // (`'y'` quoted: a plain y is a YAML 1.1 boolean, as Kubernetes reads it.)
+        let docs = parse_stream("a: {\"<<\": x, '<<': 'y'}\nb: {\"<<\": {k: v}}\n").unwrap();
         let root = docs[0].root.as_ref().unwrap();
         let a = root.get("a").unwrap();
         assert_eq!(a.get("<<").and_then(Node::as_str), Some("y"));

@@ -342,7 +342,8 @@ mod tests {
         let head =
             "# keep me\napiVersion: v1\nkind: ConfigMap # c\ndata: {a: b}\n---\n# Source: s.yaml\n";
         let tail = "# trailing\n---\nkind: Service\n";
-        let t = format!("{head}apiVersion: v1\nkind: Secret\nmetadata: {{name: s, namespace: n}}\nstringData:\n  k: hunter2\n{tail}");
+        // `'n'` quoted: a plain n is the boolean false to Kubernetes (YAML 1.1).
+        let t = format!("{head}apiVersion: v1\nkind: Secret\nmetadata: {{name: s, namespace: 'n'}}\nstringData:\n  k: hunter2\n{tail}");
         let fixed = fix(t.as_bytes(), &cert, &opts).unwrap();
         assert_eq!(fixed.sealed.len(), 1, "{:?}", fixed.unfixed);
         assert_eq!(fixed.sealed[0].qualified_name, "n/s");

@@ -91,7 +91,10 @@ pub enum Problem {
         line: usize,
     },
     /// A key appears twice in the same mapping.
-    #[error("{field} (line {line}): duplicate key")]
+    #[error(
+        "{field} (line {line}): duplicate key (Kubernetes would silently keep the last value; \
+         remove one)"
+    )]
     DuplicateKey {
         /// Dotted path of the repeated key.
         field: String,

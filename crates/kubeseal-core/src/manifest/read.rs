@@ -51,7 +51,12 @@ pub(crate) fn parse_input(input: &[u8]) -> Result<Vec<yaml::Document>, ManifestE
         TextError::NotUtf8 { offset } => ManifestError::NotUtf8 { offset },
         TextError::BadUtf16 => ManifestError::BadUtf16,
     })?;
-    yaml::parse_stream(&text).map_err(|e| ManifestError::Syntax {
+    let docs = if crate::json::is_json(&text) {
+        crate::json::parse_stream(&text)
+    } else {
+        yaml::parse_stream(&text)
+    };
+    docs.map_err(|e| ManifestError::Syntax {
         line: e.pos.line,
         col: e.pos.col,
         message: e.message,
@@ -209,13 +214,13 @@ impl<'a> Fields<'a> {
         entries
             .iter()
             .map(|(k, v)| {
-                let name = match &k.kind {
-                    Kind::Scalar(yaml::Scalar::Str(s)) | Kind::Scalar(yaml::Scalar::Number(s)) => {
-                        s.clone()
-                    }
-                    Kind::Scalar(yaml::Scalar::Bool(b)) => b.to_string(),
-                    _ => return Err(type_error(&path, k, "string keys")),
-                };
+                // The key Kubernetes uses: `0x10: v` is the key "16" to kubectl.
+                let name = k.key_string().map_err(|found| Problem::FieldType {
+                    field: path.clone(),
+                    line: k.pos.line,
+                    expected: "string keys",
+                    found,
+                })?;
                 Ok((name, v, k.pos.line))
             })
             .collect()
@@ -325,7 +330,8 @@ mod tests {
     #[test]
     fn reads_data_and_string_data_with_string_data_winning() {
         let s = read_secrets(
-            b"apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: b}\ndata:\n  x: eA==\n  y: eQ==\nstringData:\n  y: why\n",
+            // `'y'` quoted: a plain y key is the key "true" to Kubernetes (YAML 1.1).
+            b"apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: b}\ndata:\n  x: eA==\n  'y': eQ==\nstringData:\n  'y': why\n",
         )
         .unwrap();
         assert_eq!(s.len(), 1);
