@@ -11,34 +11,28 @@ use crate::yaml::{self, Kind, Node, TextError};
 /// Reads every Secret in a YAML or JSON stream (several documents, and the
 /// items of `kind: List`, in order). Empty documents are skipped.
 pub fn read_secrets(input: &[u8]) -> Result<Vec<Secret>, ManifestError> {
-    let docs = objects(input)?;
-    let secrets = docs
-        .iter()
-        .map(|(origin, node)| {
-            parse_secret(node, *origin).map_err(|problem| invalid(*origin, problem))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if secrets.is_empty() {
-        return Err(ManifestError::NoObjects { expected: "Secret" });
-    }
-    Ok(secrets)
+    read_all(input, "Secret", parse_secret)
 }
 
 /// Reads every SealedSecret in a YAML or JSON stream.
 pub fn read_sealed_secrets(input: &[u8]) -> Result<Vec<SealedSecret>, ManifestError> {
-    let docs = objects(input)?;
-    let sealed = docs
+    read_all(input, "SealedSecret", parse_sealed_secret)
+}
+
+/// Every object of the stream parsed as `expected`; at least one.
+fn read_all<T>(
+    input: &[u8],
+    expected: &'static str,
+    parse: fn(&Node, Origin) -> Result<T, Problem>,
+) -> Result<Vec<T>, ManifestError> {
+    let parsed = objects(input)?
         .iter()
-        .map(|(origin, node)| {
-            parse_sealed_secret(node, *origin).map_err(|problem| invalid(*origin, problem))
-        })
+        .map(|(origin, node)| parse(node, *origin).map_err(|problem| invalid(*origin, problem)))
         .collect::<Result<Vec<_>, _>>()?;
-    if sealed.is_empty() {
-        return Err(ManifestError::NoObjects {
-            expected: "SealedSecret",
-        });
+    if parsed.is_empty() {
+        return Err(ManifestError::NoObjects { expected });
     }
-    Ok(sealed)
+    Ok(parsed)
 }
 
 fn invalid(origin: Origin, problem: Problem) -> ManifestError {
