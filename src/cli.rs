@@ -21,20 +21,23 @@ use kubeseal_core::{flux, Format, Scope};
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
-  # Token + sealed webhook-token Secret for Flux, and the URL to register at GitHub:
-  sealtoken --cert pub.pem --namespace flux-system -w flux-webhook-token.sealed.yaml \\
+  # Token + sealed webhook-token Secret for Flux, and the URL to register:
+  sealtoken --cert pub.pem --namespace flux-system \\
+      -w flux-webhook-token.sealed.yaml \\
       --receiver tenant-demo-github --host flux.example.org
 
-  # Also write the Receiver manifests and a patch raising the GitRepository interval:
+  # Also the Receiver manifests and a patch raising the GitRepository interval:
   sealtoken --cert pub.pem -w webhook-token.sealed.yaml --provider github \\
-      --git-repository tenant-demo --receiver-manifests ./receivers --host flux.example.org
+      --git-repository tenant-demo --receiver-manifests ./receivers \\
+      --host flux.example.org
 
   # Reseal an existing token (rotation, a new cluster):
-  sealtoken --cert new-cluster.pem --token-file-in token.txt -w webhook-token.sealed.yaml --force
+  sealtoken --cert new-cluster.pem --token-file-in token.txt \\
+      -w webhook-token.sealed.yaml --force
 
-  # kubeseal's sealing step, unchanged but for the binary name and --cert:
-  sealtoken seal -f secret.yaml -w flux-webhook-token.sealed.yaml --controller-namespace sealed-secrets \\
-      -n flux-system --cert pub.pem";
+  # kubeseal's command line, unchanged but for the binary name:
+  sealtoken seal -f secret.yaml -w flux-webhook-token.sealed.yaml \\
+      --controller-namespace sealed-secrets -n flux-system";
 
 /// Seal Kubernetes Secrets for Bitnami Sealed Secrets, and give a Flux
 /// webhook Receiver its token in one command.
@@ -316,9 +319,12 @@ pub struct TokenArgs {
 
 const SEAL_EXAMPLES: &str = "\
 Examples:
-  sealtoken seal -f secret.yaml -w secret.sealed.yaml --cert pub.pem -n flux-system
-  kubectl create secret generic db --from-literal=password=s3cr3t --dry-run=client -o yaml \\
-      | sealtoken seal --cert pub.pem -n apps -o yaml
+  sealtoken seal -f secret.yaml -w secret.sealed.yaml --cert pub.pem -n apps
+  kubectl create secret generic db --from-literal=password=s3cr3t \\
+      --dry-run=client -o yaml | sealtoken seal --cert pub.pem -n apps -o yaml
+  # Ask the controller whether it can decrypt it; have it re-encrypt it:
+  sealtoken seal --validate -f db.sealed.yaml
+  sealtoken seal --re-encrypt -f db.sealed.yaml
   # One value for a SealedSecret's encryptedData:
   printf %s \"$PASSWORD\" | sealtoken seal --raw --cert pub.pem -n apps --name db
   # Add or change keys of an existing SealedSecret:
@@ -450,9 +456,9 @@ pub struct UnsealArgs {
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
-  sealtoken check                         # the whole tree (honours .gitignore)
-  sealtoken check k8s/secret.yaml         # given files (what pre-commit passes)
-  sealtoken check --fix --cert pub.pem -n apps k8s/   # seal plain Secrets in place
+  sealtoken check                   # the whole tree (honours .gitignore)
+  sealtoken check k8s/secret.yaml   # given files (what pre-commit passes)
+  sealtoken check --fix --cert pub.pem -n apps k8s/   # seal them in place
 
 Allow a document: annotation sealtoken.dev/allow-plain: \"true\", or the comment
 `# sealtoken: allow` on its kind line. Allow paths in .sealtoken.toml:
@@ -498,7 +504,8 @@ pub enum CheckFormat {
 
 const WEBHOOK_EXAMPLES: &str = "\
 Example:
-  sealtoken webhook-path --receiver tenant-demo-github -n flux-system --host flux.example.org < token.txt";
+  sealtoken webhook-path --receiver tenant-demo-github -n flux-system \\
+      --host flux.example.org < token.txt";
 
 #[derive(Debug, Args)]
 pub struct WebhookPathArgs {
@@ -529,9 +536,11 @@ const FETCH_CERT_EXAMPLES: &str = "\
 Examples:
   # From the controller in the current kubeconfig context:
   sealtoken fetch-cert -w pub.pem
-  sealtoken fetch-cert --context prod --controller-namespace sealed-secrets -w prod.pem
+  sealtoken fetch-cert --context prod --controller-namespace sealed-secrets \\
+      -w prod.pem
   # Then seal offline, refusing any other certificate:
-  sealtoken seal --cert pub.pem --cert-sha256 <sha256 printed above> -f secret.yaml";
+  sealtoken seal --cert pub.pem --cert-sha256 \"$PIN\" -f secret.yaml
+  # ($PIN: the sha256 fetch-cert printed, 64 hex digits)";
 
 #[derive(Debug, Args)]
 pub struct FetchCertArgs {

@@ -4,8 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
-use kubeseal_core::{flux, ObjectRef, Timestamp, Token};
+use kubeseal_core::{flux, ObjectRef, Timestamp};
 use zeroize::Zeroizing;
 
 use crate::cli::{CertInfoArgs, WebhookPathArgs};
@@ -18,12 +17,7 @@ pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
         }
     }
     let bytes = Zeroizing::new(io::read_input(Path::new("-"))?);
-    let text =
-        std::str::from_utf8(&bytes).map_err(|_| anyhow!("the token on stdin is not UTF-8 text"))?;
-    let text = text
-        .strip_suffix('\n')
-        .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
-    let token = Token::from_string(text.to_string())?;
+    let token = super::token::token_from_bytes(&bytes, "stdin")?;
     let mut out = String::new();
     for r in &args.receivers {
         let path = flux::webhook_path(&token, &ObjectRef::new(&args.namespace, r));

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use kubeseal_core::{
     read_sealed_secrets, read_secrets, seal_raw, seal_secret, seal_secrets, Format, ObjectRef,
-    Scope, SealOptions,
+    Scope, SealError, SealOptions,
 };
 use zeroize::Zeroizing;
 
@@ -22,6 +22,9 @@ pub fn run(args: &SealArgs) -> CliResult {
     }
     if !args.from_file.is_empty() && !args.raw {
         bail!("--from-file requires --raw");
+    }
+    if let Some(ns) = &args.namespace {
+        check_namespace(ns)?;
     }
     // kubeseal's order: the first mode given wins.
     if args.recovery_unseal {
@@ -49,11 +52,41 @@ pub fn run(args: &SealArgs) -> CliResult {
     let cert = cert_source::load_cert(&args.cert)?;
     let format = output_format(args, args.sealed_secret_file.as_deref());
     let opts = options(args, args.scope.map(Scope::from), args.name.as_deref());
-    let sealed = seal_secrets(&cert, &secrets, &opts).with_context(|| what.clone())?;
+    let sealed = seal_secrets(&cert, &secrets, &opts)
+        .map_err(flag_hints)
+        .with_context(|| what.clone())?;
     drop(secrets);
     let out: String = sealed.iter().map(|s| s.to_string(format)).collect();
     write_output(args.sealed_secret_file.as_deref(), out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A sealing error, with the flag that would let it through where there is one.
+fn flag_hints(e: SealError) -> anyhow::Error {
+    match e {
+        SealError::EmptyData { .. } => {
+            anyhow::anyhow!("{e} (pass --allow-empty-data to seal it anyway)")
+        }
+        e => e.into(),
+    }
+}
+
+/// Refuses a `-n` that cannot be a namespace (a DNS-1123 label: at most 63
+/// lowercase letters, digits and '-', starting and ending with a letter or digit).
+pub(super) fn check_namespace(ns: &str) -> CliResult<()> {
+    let b = ns.as_bytes();
+    let ok = !b.is_empty()
+        && b.len() <= 63
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-';
+    if !ok {
+        bail!(
+            "-n/--namespace {ns:?} is not a valid namespace (lowercase letters, digits and '-', at most 63)"
+        );
+    }
+    Ok(())
 }
 
 /// The Secrets of `-f` (or stdin), with the input's name for messages.
@@ -163,7 +196,9 @@ fn merge(args: &SealArgs, target: &Path) -> CliResult {
         if scope == Scope::Strict {
             Scope::Strict.apply_to_annotations(&mut secret.metadata.annotations);
         }
-        let update = seal_secret(&cert, &secret, &opts).with_context(|| what.clone())?;
+        let update = seal_secret(&cert, &secret, &opts)
+            .map_err(flag_hints)
+            .with_context(|| what.clone())?;
         orig.merge_from(&update);
     }
     let format = match args.format {

@@ -16,6 +16,10 @@ use crate::cli::TokenArgs;
 use crate::io::{self, Overwrite};
 use crate::{cert_source, CliError, CliResult};
 
+/// The fewest random bytes a webhook token may have: 128 bits, what
+/// `openssl rand -hex 16` gives and the Flux docs use.
+const MIN_WEBHOOK_TOKEN_BYTES: usize = 16;
+
 /// One Receiver the token serves.
 struct Receiver {
     name: String,
@@ -42,8 +46,12 @@ pub fn run(args: &TokenArgs) -> CliResult {
             args.key
         );
     }
-    if args.bytes == 0 || args.bytes > MAX_TOKEN_BYTES {
-        bail!("--bytes must be between 1 and {MAX_TOKEN_BYTES}");
+    if !(MIN_WEBHOOK_TOKEN_BYTES..=MAX_TOKEN_BYTES).contains(&args.bytes) {
+        bail!(
+            "--bytes must be between {MIN_WEBHOOK_TOKEN_BYTES} and {MAX_TOKEN_BYTES}: \
+             the token is the only secret guarding a public webhook URL, and fewer than \
+             16 random bytes (128 bits) could be guessed"
+        );
     }
     if !flux::is_valid_duration(&args.interval) {
         bail!(
@@ -288,9 +296,15 @@ fn read_or_generate_token(args: &TokenArgs) -> anyhow::Result<Token> {
     } else {
         return Ok(Token::generate(args.bytes)?);
     };
-    let text = std::str::from_utf8(&bytes)
+    token_from_bytes(&bytes, &what)
+}
+
+/// A token as read from a file or stdin. `echo $TOKEN > file` adds a line
+/// break the Git provider will not send: exactly one is removed, with a
+/// warning (Flux hashes the raw bytes).
+pub(super) fn token_from_bytes(bytes: &[u8], what: &str) -> anyhow::Result<Token> {
+    let text = std::str::from_utf8(bytes)
         .map_err(|_| anyhow!("the token from {what} is not UTF-8 text"))?;
-    // `echo $TOKEN > file` adds a newline the Git provider will not send: trim exactly one.
     let trimmed = text
         .strip_suffix('\n')
         .map(|t| t.strip_suffix('\r').unwrap_or(t));

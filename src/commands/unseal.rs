@@ -13,6 +13,9 @@ use crate::io::{self, Overwrite};
 use crate::{key_files, CliError, CliResult};
 
 pub fn run(args: &UnsealArgs) -> CliResult {
+    if let Some(ns) = &args.namespace {
+        super::seal::check_namespace(ns)?;
+    }
     let keys = key_files::load(&args.keys)?;
     let overwrite = if args.force {
         Overwrite::Replace

@@ -838,3 +838,99 @@ fn help_version_and_completions() {
         .success()
         .stdout(predicate::str::contains("_sealtoken"));
 }
+
+/// The examples in `--help` read the same at 80 columns as on a wide
+/// terminal: clap wraps long lines, and a wrapped command line copied from
+/// the help runs something else.
+#[test]
+fn help_examples_are_not_wrapped_at_80_columns() {
+    for sub in [
+        &[][..],
+        &["seal"],
+        &["unseal"],
+        &["check"],
+        &["webhook-path"],
+        &["cert-info"],
+        &["fetch-cert"],
+        &["completions"],
+    ] {
+        let examples = |columns: &str| {
+            let out = sealtoken()
+                .args(sub)
+                .arg("--help")
+                .env("COLUMNS", columns)
+                .succeeds();
+            let text = String::from_utf8(out.stdout).unwrap();
+            let start = text.find("Example").expect("an Examples section");
+            text[start..].to_string()
+        };
+        assert_eq!(examples("80"), examples("1000"), "{sub:?}");
+    }
+}
+
+/// Refusals that name the rule or the flag (issue: kubeseal drop-in, smaller defects).
+#[test]
+fn refusals_say_why_and_name_the_flag() {
+    let secret = "kind: Secret\nmetadata: {name: e, namespace: x}\n";
+    let out = sealtoken()
+        .args(["seal", "--cert"])
+        .arg(demo_cert())
+        .write_stdin(secret)
+        .fails();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --allow-empty-data"));
+
+    // Not a namespace: seal and unseal refuse it as the main job does.
+    for sub in [&["seal", "--cert"][..], &["unseal", "--key"][..]] {
+        let out = sealtoken()
+            .args(sub)
+            .arg(if sub[0] == "seal" {
+                demo_cert()
+            } else {
+                demo_key()
+            })
+            .args(["-n", "Flux_System"])
+            .write_stdin(read_fixture("upstream/secret.yaml"))
+            .fails();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("\"Flux_System\" is not a valid namespace"),
+            "{err}"
+        );
+    }
+
+    // A webhook token of fewer than 16 random bytes.
+    let out = sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .args(["--bytes", "8"])
+        .fails();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("128 bits"));
+
+    // webhook-path says when it removes a line break, as --token-stdin does.
+    let out = sealtoken()
+        .args(["webhook-path", "--receiver", "r"])
+        .write_stdin("tok\n")
+        .succeeds();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("removed the line break"));
+    let plain = sealtoken()
+        .args(["webhook-path", "--receiver", "r"])
+        .write_stdin("tok")
+        .succeeds();
+    assert_eq!(plain.stdout, out.stdout);
+    assert!(plain.stderr.is_empty());
+
+    // No Secret in the input, and a missing -f file: errors.
+    let out = sealtoken()
+        .args(["seal", "--cert"])
+        .arg(demo_cert())
+        .write_stdin("---\n")
+        .fails();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no Secret found"));
+    sealtoken()
+        .args(["seal", "-f", "no-such-file.yaml", "--cert"])
+        .arg(demo_cert())
+        .fails();
+}

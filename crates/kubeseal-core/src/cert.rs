@@ -42,7 +42,7 @@ pub enum CertError {
         reason: String,
     },
     /// The key is not an RSA key (e.g. EC or Ed25519).
-    #[error("expected an RSA public key, found algorithm {algorithm}")]
+    #[error("expected an RSA public key, found {} ({algorithm})", algorithm_name(.algorithm))]
     NotRsa {
         /// Dotted OID of the key algorithm found.
         algorithm: String,
@@ -97,6 +97,20 @@ impl fmt::Display for ValidityWarning {
                 write!(f, "the certificate is not valid before {not_before}")
             }
         }
+    }
+}
+
+/// The common name of a public-key algorithm OID, for messages.
+fn algorithm_name(oid: &str) -> &'static str {
+    match oid {
+        "1.2.840.10045.2.1" => "an EC key (id-ecPublicKey)",
+        "1.3.101.112" => "an Ed25519 key",
+        "1.3.101.113" => "an Ed448 key",
+        "1.3.101.110" => "an X25519 key",
+        "1.3.101.111" => "an X448 key",
+        "1.2.840.10040.4.1" => "a DSA key",
+        "1.2.840.113549.1.1.10" => "an RSA-PSS key (sealed-secrets needs rsaEncryption)",
+        _ => "a key of another algorithm",
     }
 }
 
@@ -334,6 +348,17 @@ fn bit_len(be: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_non_rsa_key_is_named_in_the_error() {
+        let e = Certificate::from_pem(include_bytes!("../../../fixtures/keys/ec.crt"))
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.to_string(),
+            "expected an RSA public key, found an EC key (id-ecPublicKey) (1.2.840.10045.2.1)"
+        );
+    }
 
     const DEMO: &[u8] = include_bytes!("../../../fixtures/upstream/controller.crt");
     const SHORT: &[u8] = include_bytes!("../../../fixtures/keys/short.crt");

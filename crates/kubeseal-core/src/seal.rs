@@ -82,7 +82,7 @@ impl SealOptions {
 #[non_exhaustive]
 pub enum SealError {
     /// The Secret has no values.
-    #[error("{}the Secret has no data or stringData; refusing to seal it without values (allow empty data to seal it anyway)", at(.origin))]
+    #[error("{}the Secret has no data or stringData; refusing to seal it without values", at(.origin))]
     EmptyData {
         /// Which Secret.
         origin: Origin,
