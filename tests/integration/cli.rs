@@ -444,7 +444,7 @@ fn seal_namespace_rules() {
     sealtoken()
         .args(["seal", "--cert"])
         .arg(demo_cert())
-        .write_stdin("kind: Secret\nmetadata: {name: n}\nstringData: {k: v}\n")
+        .write_stdin("kind: Secret\nmetadata: {name: db}\nstringData: {k: v}\n")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("has no namespace"));
