@@ -236,7 +236,13 @@ fn sealed_secret() -> impl Strategy<Value = SealedSecret> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    // A fixed seed keeps CI reproducible; explore with PROPTEST_RNG_SEED unset
+    // and `rng_seed` removed, or with more cases (PROPTEST_CASES).
+    #![proptest_config(ProptestConfig {
+        cases: 12,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5ea1_70ce),
+        ..ProptestConfig::default()
+    })]
 
     /// Meaning is kept: YAML output read by PyYAML equals JSON output read by
     /// Python's json; PyYAML's reading, as ASCII JSON, reads back in sealtoken
