@@ -7,7 +7,7 @@
 //! YAML 1.1 scalar resolution and YAML 1.1 line breaks. `saphyr-parser`
 //! implements YAML 1.2, so this module closes the gaps that would change a
 //! value or a key:
-//! - scalars are resolved with go-yaml v2's rules ([`crate::resolve`]):
+//! - scalars are resolved with go-yaml v2's rules (module `resolve`):
 //!   `yes`/`on`/`y` are booleans, `0x1F`/`017`/`0B11`/`1_000` integers,
 //!   `1e400` a string; explicit tags (`!!int "12"`, `!!binary`) as go-yaml
 //!   applies them;
