@@ -14,7 +14,9 @@ use anyhow::anyhow;
 
 use crate::cert_source::ControllerRef;
 use crate::cli::ControllerArgs;
-use crate::{CliError, CliResult};
+#[cfg(feature = "cluster")]
+use crate::CliError;
+use crate::CliResult;
 
 /// A connection to one controller.
 pub struct Client {
