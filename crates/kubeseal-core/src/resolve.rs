@@ -475,8 +475,16 @@ fn pyyaml_special(s: &str) -> bool {
             return true;
         }
     }
-    // [-+]?0b[0-1_]+ and [-+]?0x[0-9a-fA-F_]+ with only underscores left.
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    // [-+]?0[0-7_]+ and [-+]?[1-9][0-9_]*: PyYAML reads any such string as an
+    // integer, go-yaml v2 as a string once the number overflows a float
+    // (over 308 digits). Quoting is harmless for go-yaml.
+    if body.starts_with(|c: char| c.is_ascii_digit())
+        && body.bytes().all(|c| c.is_ascii_digit() || c == b'_')
+    {
+        return true;
+    }
+    // [-+]?0b[0-1_]+ and [-+]?0x[0-9a-fA-F_]+ with only underscores left.
     for (prefix, ok) in [
         ("0b", b"01_".as_slice()),
         ("0x", b"0123456789abcdefABCDEF_"),
@@ -755,5 +763,16 @@ mod tests {
         }
         // "2024" is an int, of course.
         assert!(needs_quotes("2024"));
+    }
+
+    #[test]
+    fn digit_strings_too_long_for_go_yaml_are_still_quoted_for_yaml_1_1_readers() {
+        // go-yaml v2 reads these as strings (the float overflows); PyYAML as integers.
+        let octal = format!("{}1_000", "017".repeat(110));
+        let decimal = "9".repeat(400);
+        assert!(needs_quotes(&octal));
+        assert!(needs_quotes(&decimal));
+        assert!(needs_quotes(&format!("-{decimal}")));
+        assert!(!needs_quotes("a017"));
     }
 }
