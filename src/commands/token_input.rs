@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::Result;
 use kubeseal_core::Token;
 use zeroize::Zeroizing;
 
@@ -15,14 +15,5 @@ pub fn read(path: Option<&Path>) -> Result<Token> {
     let path = path.unwrap_or(Path::new("-"));
     let what = io::display(path);
     let bytes = Zeroizing::new(io::read_input(path)?);
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| anyhow!("the token from {what} is not UTF-8 text"))?;
-    let trimmed = text
-        .strip_suffix('\n')
-        .map(|t| t.strip_suffix('\r').unwrap_or(t));
-    if trimmed.is_some() {
-        eprintln!("sealtoken: warning: removed the line break after the token from {what} (Flux hashes the raw bytes)");
-    }
-    Token::from_string(trimmed.unwrap_or(text).to_string())
-        .with_context(|| format!("token from {what}"))
+    super::token::token_from_bytes(&bytes, &what)
 }
