@@ -180,3 +180,19 @@ pub fn write_stdout(contents: &[u8]) -> Result<()> {
         other => other.context("cannot write to stdout"),
     }
 }
+
+/// A parallel walk of `dirs` (at least one) as `check` and `receivers` do it:
+/// `.gitignore` honoured even outside a Git repository, hidden files included,
+/// `.git` skipped.
+pub fn walker(dirs: &[std::path::PathBuf], threads: usize) -> ignore::WalkParallel {
+    let mut builder = ignore::WalkBuilder::new(&dirs[0]);
+    for d in &dirs[1..] {
+        builder.add(d);
+    }
+    builder
+        .hidden(false)
+        .require_git(false)
+        .threads(threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    builder.build_parallel()
+}

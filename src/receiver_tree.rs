@@ -294,18 +294,9 @@ fn read_all(files: &[(PathBuf, bool)], threads: usize) -> Vec<Result<Vec<Receive
 
 /// YAML/JSON files and kustomizations under `dirs`, .gitignore honoured, sorted.
 fn walk(dirs: &[PathBuf], threads: usize) -> (Vec<PathBuf>, Vec<String>) {
-    let mut builder = ignore::WalkBuilder::new(&dirs[0]);
-    for d in &dirs[1..] {
-        builder.add(d);
-    }
-    builder
-        .hidden(false)
-        .require_git(false)
-        .threads(threads)
-        .filter_entry(|e| e.file_name() != ".git");
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
-    builder.build_parallel().run(|| {
+    crate::io::walker(dirs, threads).run(|| {
         Box::new(|entry| {
             match entry {
                 Ok(e) => {

@@ -86,16 +86,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
 
 /// Walks directories in parallel, honouring .gitignore; YAML/JSON files only.
 fn walk(dirs: &[PathBuf], threads: usize, ctx: &Ctx, results: &Mutex<Vec<FileResult>>) {
-    let mut builder = ignore::WalkBuilder::new(&dirs[0]);
-    for d in &dirs[1..] {
-        builder.add(d);
-    }
-    builder
-        .hidden(false)
-        .require_git(false)
-        .threads(threads)
-        .filter_entry(|e| e.file_name() != ".git");
-    builder.build_parallel().run(|| {
+    crate::io::walker(dirs, threads).run(|| {
         Box::new(|entry| {
             let Ok(entry) = entry else {
                 // An unreadable directory entry: report it, do not skip silently.
