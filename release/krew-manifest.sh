@@ -23,7 +23,8 @@ awk -v version="$version" -v sums="$sums" '
             sum[f[2]] = f[1]
         }
     }
-    /^[ \t]*#/ { print; next }
+    # Comments describe the template, not the manifest: left out.
+    /^[ \t]*#/ { next }
     { gsub(/@VERSION@/, version) }
     /^[ -]*uri:/ { n = split($NF, parts, "/"); file = parts[n] }
     /^[ -]*sha256:/ && /@SHA256@/ {

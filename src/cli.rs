@@ -45,7 +45,7 @@ Examples:
 /// Without a subcommand: generate a webhook token, seal it into a
 /// `webhook-token` SealedSecret, and print the webhook path and URL to register.
 #[derive(Debug, Parser)]
-#[command(name = "sealtoken", version, after_help = MAIN_EXAMPLES, args_conflicts_with_subcommands = true)]
+#[command(name = "sealtoken", version, long_version = crate::version::LONG.as_str(), after_help = MAIN_EXAMPLES, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -20,6 +20,7 @@ mod io;
 mod key_files;
 mod receiver_tree;
 mod report;
+mod version;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

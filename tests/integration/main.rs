@@ -12,6 +12,7 @@ mod no_leak;
 mod precommit;
 mod receivers;
 mod recovery;
+mod release;
 mod tools;
 mod vectors;
 mod yaml_interop;
