@@ -498,8 +498,12 @@ pub struct CheckArgs {
 /// Output layouts of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
+    /// One `path:line:column: message` line per finding.
     Text,
+    /// A JSON array of findings.
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub's upload-sarif).
+    Sarif,
 }
 
 const WEBHOOK_EXAMPLES: &str = "\

@@ -6,6 +6,7 @@
 
 mod config;
 mod json;
+mod sarif;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,6 +20,7 @@ use zeroize::Zeroizing;
 
 use self::config::Allow;
 use self::json::JsonFinding;
+use self::sarif::SarifFinding;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::io::{self, Overwrite};
 use crate::{cert_source, CliResult};
@@ -303,6 +305,7 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
     let mut out = String::new();
     let mut err = String::new();
     let mut json = Vec::new();
+    let mut sarif = Vec::new();
     let (mut errors, mut findings, mut fixed) = (0usize, 0usize, 0usize);
     for r in results {
         let path = &r.display;
@@ -333,6 +336,16 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
                     keys: f.keys(),
                     message,
                 }),
+                CheckFormat::Sarif => sarif.push(SarifFinding {
+                    path,
+                    line: f.pos().line,
+                    column: f.pos().col,
+                    kind: f.kind(),
+                    namespace: f.namespace(),
+                    name: f.name(),
+                    file: f.file(),
+                    message,
+                }),
             }
         }
         for (line, msg) in &r.fixed {
@@ -340,7 +353,7 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
             let text = format!("{path}:{line}: {msg}\n");
             match format {
                 CheckFormat::Text => lines.push((*line, 0, text)),
-                CheckFormat::Json => err.push_str(&text),
+                CheckFormat::Json | CheckFormat::Sarif => err.push_str(&text),
             }
         }
         lines.sort();
@@ -348,8 +361,15 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
             out.push_str(&l);
         }
     }
-    if format == CheckFormat::Json {
-        out = json::to_string(&json).context("cannot write the findings as JSON")?;
+    match format {
+        CheckFormat::Text => {}
+        CheckFormat::Json => {
+            out = json::to_string(&json).context("cannot write the findings as JSON")?;
+        }
+        CheckFormat::Sarif => {
+            out = sarif::to_string(&sarif, errors == 0)
+                .context("cannot write the findings as SARIF")?;
+        }
     }
     io::write_stdout(out.as_bytes())?;
     if !err.is_empty() {

@@ -13,6 +13,7 @@ mod precommit;
 mod receivers;
 mod recovery;
 mod release;
+mod sarif;
 mod tools;
 mod vectors;
 mod yaml_interop;

@@ -5,19 +5,26 @@
 //! - `cryptography` (pyca): an independent implementation of RSA-OAEP and AES-GCM.
 //! - `pre-commit`: the real hook runner, for the hook integration test.
 //! - `PyYAML`: an independent YAML 1.1 reader, for the YAML interop property test.
+//! - `jsonschema`: validates `check --format sarif` against the SARIF 2.1.0 schema,
+//!   which [`sarif_schema`] takes from the SARIF multitool's npm package.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 /// Python packages the tests need, pinned to a major version.
-const PACKAGES: &[&str] = &["cryptography>=42,<49", "pre-commit>=3,<5", "PyYAML>=6,<7"];
+const PACKAGES: &[&str] = &[
+    "cryptography>=42,<49",
+    "pre-commit>=3,<5",
+    "PyYAML>=6,<7",
+    "jsonschema>=4.18,<5",
+];
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn venv_dir() -> PathBuf {
+fn tools_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target"));
@@ -26,13 +33,17 @@ fn venv_dir() -> PathBuf {
     } else {
         workspace().join(target)
     };
-    target.join("test-tools").join("venv")
+    target.join("test-tools")
+}
+
+fn venv_dir() -> PathBuf {
+    tools_dir().join("venv")
 }
 
 fn venv_ready(venv: &Path) -> bool {
     venv.join("bin/pre-commit").exists()
         && Command::new(venv.join("bin/python"))
-            .args(["-c", "import cryptography, yaml"])
+            .args(["-c", "import cryptography, yaml, jsonschema"])
             .status()
             .is_ok_and(|s| s.success())
 }
@@ -86,4 +97,44 @@ pub fn python() -> PathBuf {
 /// The `pre-commit` executable.
 pub fn pre_commit() -> PathBuf {
     venv_bin().join("pre-commit")
+}
+
+/// The SARIF multitool's npm package, whose `sarif-2.1.0.json` is the schema
+/// the multitool validates against (pinned; only the schema is kept).
+const SARIF_SCHEMA_PACKAGE: &str = "@microsoft/sarif-multitool-linux@5.7.0";
+
+/// The SARIF 2.1.0 JSON schema, fetched with `npm pack` on first use.
+pub fn sarif_schema() -> &'static Path {
+    static SCHEMA: OnceLock<PathBuf> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let dir = tools_dir().join("sarif");
+        let schema = dir.join("sarif-2.1.0.json");
+        std::fs::create_dir_all(&dir).unwrap();
+        let lock = std::fs::File::create(dir.join(".lock")).unwrap();
+        lock.lock().unwrap();
+        if !schema.exists() {
+            let out = Command::new("npm")
+                .args(["pack", "--silent", SARIF_SCHEMA_PACKAGE])
+                .current_dir(&dir)
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run npm (install Node.js and npm): {e}"));
+            assert!(
+                out.status.success(),
+                "npm pack {SARIF_SCHEMA_PACKAGE}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let tgz = dir.join(String::from_utf8_lossy(&out.stdout).trim());
+            let ok = Command::new("tar")
+                .arg("-xzf")
+                .arg(&tgz)
+                .arg("-C")
+                .arg(&dir)
+                .args(["--strip-components=1", "package/sarif-2.1.0.json"])
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "no package/sarif-2.1.0.json in {}", tgz.display());
+            std::fs::remove_file(&tgz).unwrap();
+        }
+        schema
+    })
 }
