@@ -126,6 +126,9 @@ pub enum Command {
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
+    /// Print the man page, or write one page per subcommand into a directory.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
 }
 
 /// Where the sealing certificate comes from, and what is accepted.
@@ -568,6 +571,22 @@ Example:
 pub struct CompletionsArgs {
     /// The shell.
     pub shell: clap_complete::Shell,
+}
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  sealtoken man | man -l -
+  sealtoken man --dir /usr/local/share/man/man1";
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write sealtoken.1 and a page per subcommand (sealtoken-seal.1, …) here.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Replace pages that already exist in --dir.
+    #[arg(long, requires = "dir")]
+    pub force: bool,
 }
 
 /// Every Receiver `spec.type` the notification-controller accepts.

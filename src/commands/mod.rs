@@ -10,6 +10,7 @@ use crate::CliResult;
 mod check;
 mod fetch_cert;
 mod info;
+mod man;
 #[cfg(feature = "http")]
 mod receiver_test;
 mod receivers;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Receivers(a)) => receivers::run(&a),
         Some(Command::Rotate(a)) => rotate::run(&a),
         Some(Command::Completions(a)) => completions(&a),
+        Some(Command::Man(a)) => man::run(&a),
     }
 }
 

@@ -8,6 +8,7 @@ mod common;
 mod controller;
 mod golden;
 mod interop;
+mod man;
 mod no_leak;
 mod precommit;
 mod receivers;
