@@ -15,6 +15,7 @@ mod receivers;
 mod recovery;
 mod release;
 mod sarif;
+mod static_binary;
 mod tools;
 mod vectors;
 mod yaml_interop;

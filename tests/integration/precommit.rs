@@ -50,15 +50,24 @@ fn hook_manifest_is_valid() {
     assert!(o.status.success(), "{}", text(&o));
 }
 
-#[test]
-fn commit_of_a_plain_secret_is_refused() {
+/// A git repository with `config` as its `.pre-commit-config.yaml` and the
+/// hooks installed (timed: the first install builds a `language: rust` hook);
+/// then a commit of a plain Secret is refused and one of a SealedSecret passes.
+fn refuses_a_plain_secret_and_passes_a_sealed_one(
+    config: &str,
+    env: &[(&str, std::ffi::OsString)],
+) -> std::time::Duration {
     let pre_commit = tools::pre_commit();
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     let repo = tmp.path().join("repo");
     fs::create_dir_all(&home).unwrap();
     fs::create_dir_all(repo.join("k8s")).unwrap();
-    let git = |args: &[&str]| run(cmd("git", &repo, &home).args(args));
+    let git = |args: &[&str]| {
+        run(cmd("git", &repo, &home)
+            .envs(env.iter().cloned())
+            .args(args))
+    };
     for args in [
         &["init", "-q"][..],
         &["config", "user.name", "Test"],
@@ -68,14 +77,12 @@ fn commit_of_a_plain_secret_is_refused() {
         let o = git(args);
         assert!(o.status.success(), "git {args:?}: {}", text(&o));
     }
-    let bin = assert_cmd::cargo::cargo_bin("sealtoken");
-    // pre-commit splits `entry` with shlex: the path is quoted in case of spaces.
-    let config = format!(
-        "repos:\n- repo: local\n  hooks:\n  - id: no-plain-secrets\n    name: no plain Kubernetes Secrets\n    entry: '\"{}\" check'\n    language: system\n    files: \\.(ya?ml|json)$\n    types: [text]\n",
-        bin.display()
-    );
     fs::write(repo.join(".pre-commit-config.yaml"), config).unwrap();
-    let o = run(cmd(&pre_commit, &repo, &home).arg("install"));
+    let started = std::time::Instant::now();
+    let o = run(cmd(&pre_commit, &repo, &home)
+        .envs(env.iter().cloned())
+        .args(["install", "--install-hooks"]));
+    let install_time = started.elapsed();
     assert!(o.status.success(), "pre-commit install: {}", text(&o));
 
     fs::write(
@@ -106,5 +113,55 @@ fn commit_of_a_plain_secret_is_refused() {
         o.status.success(),
         "the sealed commit was refused: {}",
         text(&o)
+    );
+    install_time
+}
+
+#[test]
+fn commit_of_a_plain_secret_is_refused() {
+    let bin = assert_cmd::cargo::cargo_bin("sealtoken");
+    // pre-commit splits `entry` with shlex: the path is quoted in case of spaces.
+    let config = format!(
+        "repos:\n- repo: local\n  hooks:\n  - id: no-plain-secrets\n    name: no plain Kubernetes Secrets\n    entry: '\"{}\" check'\n    language: system\n    files: \\.(ya?ml|json)$\n    types: [text]\n",
+        bin.display()
+    );
+    refuses_a_plain_secret_and_passes_a_sealed_one(&config, &[]);
+}
+
+/// The hook as users install it: `repo:` this repository (a local clone),
+/// `rev:` its commit, and pre-commit builds the `language: rust` hook itself
+/// with `cargo install`. A full release build: `.ci/ship` runs it after its
+/// musl build, with `SEALTOKEN_SHIP_TARGET_DIR` (that build's target
+/// directory, reused through CARGO_TARGET_DIR and CARGO_BUILD_TARGET).
+#[test]
+#[ignore = "pre-commit builds the hook (a release build, minutes): .ci/ship runs it"]
+fn hook_built_by_pre_commit_from_a_clone_refuses_and_passes() {
+    let root = workspace();
+    let rev = run(Command::new("git")
+        .current_dir(&root)
+        .args(["rev-parse", "HEAD"]));
+    assert!(rev.status.success(), "{}", text(&rev));
+    let rev = String::from_utf8(rev.stdout).unwrap().trim().to_owned();
+    let config = format!(
+        "repos:\n- repo: {}\n  rev: {rev}\n  hooks:\n  - id: no-plain-secrets\n",
+        root.display()
+    );
+    // The private HOME of `cmd` hides rustup's and cargo's homes: name them.
+    let real_home = std::env::var_os("HOME").expect("HOME");
+    let home_dir = |var: &str, dir: &str| {
+        std::env::var_os(var).unwrap_or_else(|| Path::new(&real_home).join(dir).into_os_string())
+    };
+    let mut env = vec![
+        ("CARGO_HOME", home_dir("CARGO_HOME", ".cargo")),
+        ("RUSTUP_HOME", home_dir("RUSTUP_HOME", ".rustup")),
+    ];
+    if let Some(dir) = std::env::var_os("SEALTOKEN_SHIP_TARGET_DIR") {
+        env.push(("CARGO_TARGET_DIR", dir));
+        env.push(("CARGO_BUILD_TARGET", "x86_64-unknown-linux-musl".into()));
+    }
+    let took = refuses_a_plain_secret_and_passes_a_sealed_one(&config, &env);
+    eprintln!(
+        "pre-commit install --install-hooks (builds the language: rust hook): {:.1} s wall",
+        took.as_secs_f64()
     );
 }

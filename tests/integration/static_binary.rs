@@ -1,6 +1,6 @@
 //! A static build (x86_64-unknown-linux-musl) does the real jobs, and is static.
 //!
-//! Ignored by default: it needs a musl build. `.ci/static-build.sh` builds one and
+//! Ignored by default: it needs a musl build. `.ci/ship` builds one and
 //! runs these tests with `SEALTOKEN_STATIC_BIN` set to it
 //! (`cargo test --test integration static_binary -- --ignored`). What it seals is
 //! unsealed by the regular test build, a separate binary.
@@ -14,7 +14,7 @@ use crate::common::{clean_env, demo_cert, demo_key, fixture, sealtoken};
 
 fn static_bin() -> PathBuf {
     let p = std::env::var_os("SEALTOKEN_STATIC_BIN")
-        .expect("SEALTOKEN_STATIC_BIN: path to a static sealtoken build (see .ci/static-build.sh)");
+        .expect("SEALTOKEN_STATIC_BIN: path to a static sealtoken build (see .ci/ship)");
     let p = PathBuf::from(p);
     assert!(p.is_file(), "{} does not exist", p.display());
     p
@@ -58,7 +58,7 @@ fn unseal_with_the_test_build(sealed: &Path, key: &str) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "needs a musl build: .ci/static-build.sh"]
+#[ignore = "needs a musl build: .ci/ship"]
 fn static_binary_is_static() {
     let bin = static_bin();
     let o = Command::new("file").arg("-L").arg(&bin).output().unwrap();
@@ -79,7 +79,7 @@ fn static_binary_is_static() {
 }
 
 #[test]
-#[ignore = "needs a musl build: .ci/static-build.sh"]
+#[ignore = "needs a musl build: .ci/ship"]
 fn static_binary_runs_the_main_job() {
     let tmp = tempfile::tempdir().unwrap();
     let cert = demo_cert();
@@ -118,7 +118,7 @@ fn static_binary_runs_the_main_job() {
 }
 
 #[test]
-#[ignore = "needs a musl build: .ci/static-build.sh"]
+#[ignore = "needs a musl build: .ci/ship"]
 fn static_binary_seals_like_kubeseal() {
     let tmp = tempfile::tempdir().unwrap();
     let cert = demo_cert();
@@ -150,7 +150,7 @@ fn static_binary_seals_like_kubeseal() {
 }
 
 #[test]
-#[ignore = "needs a musl build: .ci/static-build.sh"]
+#[ignore = "needs a musl build: .ci/ship"]
 fn static_binary_checks_a_tree() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("k8s")).unwrap();
