@@ -67,14 +67,18 @@ pub const CLEARED: &[&str] = &[
 pub const CLEARED_PREFIXES: &[&str] = &["SEALED_SECRETS_", "SEALTOKEN_"];
 
 /// An empty directory used as `HOME`, so that no `~/.kube/config` or
-/// `~/.gitconfig` of the machine is read.
+/// `~/.gitconfig` of the machine is read. A fresh directory under
+/// `CARGO_TARGET_TMPDIR` per test process, so that test runs started at once
+/// in one checkout never share it.
 pub fn empty_home() -> &'static Path {
-    static HOME: OnceLock<PathBuf> = OnceLock::new();
+    static HOME: OnceLock<tempfile::TempDir> = OnceLock::new();
     HOME.get_or_init(|| {
-        let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-home");
-        std::fs::create_dir_all(&home).unwrap();
-        home
+        tempfile::Builder::new()
+            .prefix("empty-home-")
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .unwrap()
     })
+    .path()
 }
 
 /// Removes every variable the binary reads (see [`CLEARED`]) from `c`'s

@@ -44,7 +44,10 @@ fn text(o: &Output) -> String {
 
 #[test]
 fn hook_manifest_is_valid() {
-    let o = run(cmd(tools::pre_commit(), &workspace(), &workspace())
+    // A private HOME: pre-commit keeps its cache there (PRE_COMMIT_HOME), and
+    // test runs started at once in one checkout must not share it.
+    let home = tempfile::tempdir().unwrap();
+    let o = run(cmd(tools::pre_commit(), &workspace(), home.path())
         .arg("validate-manifest")
         .arg(".pre-commit-hooks.yaml"));
     assert!(o.status.success(), "{}", text(&o));
