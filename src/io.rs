@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::interrupt::Pending;
+
 /// Largest input read from a file or stdin (manifests are small; this bounds memory).
 pub const MAX_INPUT: u64 = 64 * 1024 * 1024;
 
@@ -99,21 +101,27 @@ pub fn write_atomic(
         fs::create_dir_all(&dir)
             .with_context(|| format!("cannot write {what}: cannot create {}", dir.display()))?;
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(
-            ".{}.",
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ))
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .with_context(|| {
-            format!(
-                "cannot write {what}: cannot create a temporary file in {}",
-                dir.display()
-            )
-        })?;
+    let prefix = format!(
+        ".{}.",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    let (mut tmp, pending) = Pending::create(
+        || {
+            tempfile::Builder::new()
+                .prefix(&prefix)
+                .suffix(".tmp")
+                .tempfile_in(&dir)
+        },
+        |t| t.path().to_path_buf(),
+    )
+    .with_context(|| {
+        format!(
+            "cannot write {what}: cannot create a temporary file in {}",
+            dir.display()
+        )
+    })?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -133,16 +141,18 @@ pub fn write_atomic(
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {what}"))?;
-    if overwrite == Overwrite::Refuse {
-        // Never clobber a file that appeared meanwhile.
-        tmp.persist_noclobber(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {what}"))?;
-    } else {
-        tmp.persist(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {what}"))?;
-    }
+    // The rename, with interrupts held off (see `interrupt`).
+    pending
+        .complete(|| {
+            if overwrite == Overwrite::Refuse {
+                // Never clobber a file that appeared meanwhile.
+                tmp.persist_noclobber(path).map(drop)
+            } else {
+                tmp.persist(path).map(drop)
+            }
+        })
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {what}"))?;
     Ok(())
 }
 
@@ -157,18 +167,22 @@ pub fn write_private_new(path: &Path, contents: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).with_context(|| {
-        if path.exists() {
-            format!("{what} already exists; refusing to replace a token file")
-        } else {
-            format!("cannot create {what}")
-        }
-    })?;
+    // Registered once created (never before: an existing file is not ours to
+    // remove), until fully written: an interrupt removes a partial file.
+    let (mut f, pending) = Pending::create(|| opts.open(path), |_| path.to_path_buf())
+        .with_context(|| {
+            if path.exists() {
+                format!("{what} already exists; refusing to replace a token file")
+            } else {
+                format!("cannot create {what}")
+            }
+        })?;
     if let Err(e) = f.write_all(contents).and_then(|()| f.sync_all()) {
         drop(f);
         let _ = fs::remove_file(path);
         return Err(e).with_context(|| format!("cannot write {what}"));
     }
+    pending.complete(|| ());
     Ok(())
 }
 

@@ -16,6 +16,7 @@ mod cert_source;
 mod cli;
 mod commands;
 mod controller;
+mod interrupt;
 mod io;
 mod key_files;
 mod receiver_tree;
@@ -57,6 +58,7 @@ impl<E: Into<anyhow::Error>> From<E> for CliError {
 pub type CliResult<T = ExitCode> = Result<T, CliError>;
 
 fn main() -> ExitCode {
+    interrupt::install();
     let args: Vec<OsString> = std::env::args_os().collect();
     let result = match cli::Personality::of(args.first().map(OsString::as_os_str)) {
         cli::Personality::Kubeseal => commands::seal(&cli::KubesealCli::parse_from(args).seal),

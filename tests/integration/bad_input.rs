@@ -616,3 +616,86 @@ fn sigint_while_reading_leaves_nothing() {
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), PRECIOUS);
     assert_eq!(entries(dir.path()), ["existing.yaml"]);
 }
+
+/// SIGINT, SIGTERM or SIGHUP at pseudo-random moments during a large
+/// `seal -w` over an existing file: the target is always either untouched or
+/// the complete output, and no temporary file is ever left behind.
+#[cfg(unix)]
+#[test]
+fn interrupts_at_random_moments_of_a_large_write_leave_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.yaml");
+    // 4 MiB of stringData: writing and syncing the output is a real share of the run.
+    let value = "x".repeat(4 << 20);
+    std::fs::write(
+        &input,
+        format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\n  namespace: prod\nstringData:\n  blob: {value}\n"),
+    )
+    .unwrap();
+    let target = dir.path().join("big.sealed.yaml");
+    let spawn = || {
+        sealtoken_std()
+            .args(["seal", "--cert"])
+            .arg(demo_cert())
+            .arg("-f")
+            .arg(&input)
+            .arg("-w")
+            .arg(&target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+
+    // One uninterrupted run: the complete output's length and a run's duration.
+    let start = Instant::now();
+    let out = spawn().wait_with_output().unwrap();
+    let full = start.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let complete_len = std::fs::metadata(&target).unwrap().len();
+    assert!(complete_len > 4 << 20);
+
+    let mut seed: u64 = 0x5ea1_70ce;
+    let mut interrupted = 0;
+    for round in 0..18 {
+        std::fs::write(&target, PRECIOUS).unwrap();
+        // xorshift: reproducible moments spread over the whole run.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let at = full.mul_f64((seed % 1000) as f64 / 1000.0 * 1.1);
+        let signal = ["-INT", "-TERM", "-HUP"][round % 3];
+        let child = spawn();
+        std::thread::sleep(at);
+        let _ = StdCommand::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        if !out.status.success() {
+            interrupted += 1;
+        }
+        assert_eq!(
+            entries(dir.path()),
+            ["big.sealed.yaml", "big.yaml"],
+            "round {round}: {signal} after {at:?}"
+        );
+        let now = std::fs::read(&target).unwrap();
+        assert!(
+            now == PRECIOUS.as_bytes() || now.len() as u64 == complete_len,
+            "round {round}: {signal} after {at:?} left a {}-byte target",
+            now.len()
+        );
+    }
+    // The moments really fell inside runs, not only after them.
+    assert!(
+        interrupted >= 9,
+        "only {interrupted} of 18 runs were interrupted"
+    );
+}
