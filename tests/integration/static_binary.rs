@@ -99,7 +99,8 @@ fn static_binary_runs_the_main_job() {
         tmp.path(),
     );
     assert!(o.status.success(), "{}", text(&o));
-    let report = String::from_utf8_lossy(&o.stderr);
+    // The report (stdout or stderr, as the build decides where it goes).
+    let report = text(&o);
     let token = report
         .lines()
         .skip_while(|l| !l.starts_with("Webhook token"))
