@@ -3,6 +3,7 @@
 use crate::crypto;
 use crate::emit::{self, Out};
 use crate::manifest::ObjectRef;
+use crate::receiver::ReceiverType;
 use crate::token::Token;
 
 /// The path prefix under which the notification-controller serves Receivers.
@@ -50,45 +51,6 @@ pub fn webhook_url(host: &str, path: &str) -> String {
 /// Annotation on the token Secret recording the webhook URL, as `flux create secret receiver` sets it.
 pub const WEBHOOK_URL_ANNOTATION: &str = "notification.toolkit.fluxcd.io/webhook";
 
-/// A Git provider that sends webhooks to a Receiver.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Provider {
-    /// GitHub: HMAC-signed payloads; events `ping` and `push`.
-    GitHub,
-    /// GitLab: `X-Gitlab-Token` header; events `Push Hook` and `Tag Push Hook`.
-    GitLab,
-}
-
-impl Provider {
-    /// The Receiver `spec.type`.
-    pub fn receiver_type(self) -> &'static str {
-        match self {
-            Provider::GitHub => "github",
-            Provider::GitLab => "gitlab",
-        }
-    }
-
-    /// The Receiver `spec.events` the Flux documentation uses.
-    pub fn events(self) -> &'static [&'static str] {
-        match self {
-            Provider::GitHub => &["ping", "push"],
-            Provider::GitLab => &["Push Hook", "Tag Push Hook"],
-        }
-    }
-
-    /// Guesses the provider from a Receiver name such as `tenant-github`.
-    pub fn from_receiver_name(name: &str) -> Option<Provider> {
-        if name.contains("github") {
-            Some(Provider::GitHub)
-        } else if name.contains("gitlab") {
-            Some(Provider::GitLab)
-        } else {
-            None
-        }
-    }
-}
-
 /// Whether `s` is a valid Kubernetes object name or namespace
 /// (an RFC 1123 subdomain: lowercase letters, digits, `-` and `.`, at most 253 characters).
 pub fn is_valid_name(s: &str) -> bool {
@@ -105,35 +67,52 @@ pub fn is_valid_name(s: &str) -> bool {
 }
 
 /// A `notification.toolkit.fluxcd.io/v1` Receiver manifest (YAML), as the
-/// Flux documentation writes them: the provider's events, `secretRef` to
-/// the token Secret, and the GitRepository to reconcile.
+/// Flux documentation writes them: its type, the documented default events
+/// where the type filters events ([`ReceiverType::default_events`]),
+/// `secretRef` to the token Secret (none for `generic-oidc`), and the
+/// resource to reconcile (a GitRepository or an ImageRepository, by
+/// [`ReceiverType::resource_kind`]).
 ///
 /// Names are quoted where YAML would read them as something other than a
 /// string (a Receiver named `true` or `123`).
+///
+/// ```
+/// use kubeseal_core::{flux, receiver::ReceiverType, ObjectRef};
+///
+/// let me = ObjectRef::new("flux-system", "apps-harbor");
+/// let images = ObjectRef::new("flux-system", "apps");
+/// let yaml = flux::receiver_manifest(ReceiverType::Harbor, &me, "webhook-token", &images);
+/// assert!(yaml.contains("  type: harbor\n"));
+/// assert!(yaml.contains("      kind: ImageRepository\n"));
+/// ```
 pub fn receiver_manifest(
+    kind: ReceiverType,
     receiver: &ObjectRef,
-    provider: Provider,
     token_secret_name: &str,
-    git_repository: &ObjectRef,
+    resource: &ObjectRef,
 ) -> String {
+    let resource_kind = kind.resource_kind();
     let mut source = Out::map();
-    source.put("apiVersion", Out::Str(GIT_REPOSITORY_API_VERSION.into()));
-    source.put("kind", Out::Str("GitRepository".into()));
-    source.put("name", Out::Str(git_repository.name.clone()));
-    if git_repository.namespace != receiver.namespace {
-        source.put("namespace", Out::Str(git_repository.namespace.clone()));
+    source.put("apiVersion", Out::Str(resource_kind.api_version().into()));
+    source.put("kind", Out::Str(resource_kind.kind().into()));
+    source.put("name", Out::Str(resource.name.clone()));
+    if resource.namespace != receiver.namespace {
+        source.put("namespace", Out::Str(resource.namespace.clone()));
     }
-    let mut secret_ref = Out::map();
-    secret_ref.put("name", Out::Str(token_secret_name.into()));
-    let events = provider.events().iter();
-
     let mut spec = Out::map();
-    spec.put("type", Out::Str(provider.receiver_type().into()));
-    spec.put(
-        "events",
-        Out::Seq(events.map(|e| Out::Quoted((*e).into())).collect()),
-    );
-    spec.put("secretRef", secret_ref);
+    spec.put("type", Out::Str(kind.as_str().into()));
+    let events = kind.default_events();
+    if !events.is_empty() {
+        spec.put(
+            "events",
+            Out::Seq(events.iter().map(|e| Out::Quoted((*e).into())).collect()),
+        );
+    }
+    if kind.uses_token_secret() {
+        let mut secret_ref = Out::map();
+        secret_ref.put("name", Out::Str(token_secret_name.into()));
+        spec.put("secretRef", secret_ref);
+    }
     spec.put("resources", Out::Seq(vec![source]));
     document(RECEIVER_API_VERSION, "Receiver", receiver, spec)
 }
@@ -257,13 +236,51 @@ mod tests {
         let repo = ObjectRef::new("flux-system", "webapp");
         let want = "---\napiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: github-receiver\n  namespace: flux-system\nspec:\n  type: github\n  events:\n    - \"ping\"\n    - \"push\"\n  secretRef:\n    name: webhook-token\n  resources:\n    - apiVersion: source.toolkit.fluxcd.io/v1\n      kind: GitRepository\n      name: webapp\n";
         assert_eq!(
-            receiver_manifest(&r, Provider::GitHub, "webhook-token", &repo),
+            receiver_manifest(ReceiverType::GitHub, &r, "webhook-token", &repo),
             want
         );
         let other = ObjectRef::new("tenant", "webapp");
-        let gl = receiver_manifest(&r, Provider::GitLab, "webhook-token", &other);
+        let gl = receiver_manifest(ReceiverType::GitLab, &r, "webhook-token", &other);
         assert!(gl.contains("    - \"Push Hook\"\n    - \"Tag Push Hook\"\n"));
         assert!(gl.ends_with("      name: webapp\n      namespace: tenant\n"));
+    }
+
+    #[test]
+    fn receiver_manifests_of_every_type_read_back() {
+        let me = ObjectRef::new("flux-system", "r");
+        let res = ObjectRef::new("flux-system", "app");
+        for kind in ReceiverType::ALL {
+            let text = receiver_manifest(kind, &me, "webhook-token", &res);
+            let found = crate::receiver::find_receivers(text.as_bytes()).unwrap();
+            assert_eq!(found.len(), 1, "{kind}");
+            let m = &found[0];
+            assert_eq!(m.type_name, kind.as_str());
+            let want_events: Vec<String> = kind
+                .default_events()
+                .iter()
+                .map(|e| e.to_string())
+                .collect();
+            assert_eq!(m.events, want_events, "{kind}");
+            assert_eq!(
+                m.secret_ref.as_deref(),
+                kind.uses_token_secret().then_some("webhook-token"),
+                "{kind}"
+            );
+            assert_eq!(
+                m.resources,
+                [(kind.resource_kind().kind().to_string(), "app".to_string())],
+                "{kind}"
+            );
+        }
+        // The docs' Bitbucket and CDEvents examples.
+        let bb = receiver_manifest(ReceiverType::Bitbucket, &me, "t", &res);
+        assert!(
+            bb.contains("  events:\n    - \"repo:refs_changed\"\n"),
+            "{bb}"
+        );
+        let oidc = receiver_manifest(ReceiverType::GenericOidc, &me, "t", &res);
+        assert!(!oidc.contains("secretRef"), "{oidc}");
+        assert!(!oidc.contains("events"), "{oidc}");
     }
 
     #[test]
@@ -280,7 +297,7 @@ mod tests {
             patch.contains("  name: \"true\"\n  namespace: \"123\"\n"),
             "{patch}"
         );
-        let r = receiver_manifest(&odd, Provider::GitHub, "1e3", &odd);
+        let r = receiver_manifest(ReceiverType::GitHub, &odd, "1e3", &odd);
         assert!(
             r.contains("  name: \"true\"\n  namespace: \"123\"\n"),
             "{r}"

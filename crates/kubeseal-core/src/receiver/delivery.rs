@@ -300,7 +300,7 @@ fn hmac_sha1(key: &[u8], msg: &[u8]) -> Vec<u8> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    base16ct::lower::encode_string(bytes)
 }
 
 #[cfg(test)]

@@ -36,6 +36,9 @@ pub const WATCH_LABEL_VALUE: &str = "Enabled";
 /// ```
 pub fn oidc_webhook_path(receiver: &crate::ObjectRef) -> String {
     let digest = crate::crypto::sha256(&[receiver.name.as_bytes(), receiver.namespace.as_bytes()]);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}{hex}", crate::flux::WEBHOOK_PATH_PREFIX)
+    format!(
+        "{}{}",
+        crate::flux::WEBHOOK_PATH_PREFIX,
+        base16ct::lower::encode_string(&digest)
+    )
 }
