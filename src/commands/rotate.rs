@@ -25,6 +25,8 @@ struct Served {
     name: String,
     namespace: String,
     kind: Option<ReceiverType>,
+    /// `spec.events` as written, or the type's documented default for `--receiver`.
+    events: Vec<String>,
     file: Option<String>,
     line: Option<usize>,
 }
@@ -198,9 +200,9 @@ pub fn run(args: &RotateArgs) -> CliResult {
                     url: u.clone(),
                     secret_ref: Some(sealed_name.clone()),
                     instructions: r.kind.zip(u.as_deref()).map(|(k, u)| k.instructions(u)),
+                    events: r.events.clone(),
                     file: r.file.clone(),
                     line: r.line,
-                    ..ReceiverInfo::default()
                 })
                 .collect(),
             files,
@@ -248,6 +250,7 @@ fn served(args: &RotateArgs, secret: &str, namespace: &str) -> anyhow::Result<Ve
                     name: m.name.clone(),
                     namespace: namespace.to_string(),
                     kind: m.type_name.parse().ok(),
+                    events: m.events.clone(),
                     file: Some(f.file.display().to_string()),
                     line: Some(m.pos.line),
                 });
@@ -262,10 +265,14 @@ fn served(args: &RotateArgs, secret: &str, namespace: &str) -> anyhow::Result<Ve
             bail!("--receiver {name:?} is not a valid Kubernetes name");
         }
         if !out.iter().any(|r| r.name == *name) {
+            let kind = ReceiverType::from_receiver_name(name);
             out.push(Served {
                 name: name.clone(),
                 namespace: namespace.to_string(),
-                kind: ReceiverType::from_receiver_name(name),
+                kind,
+                events: kind
+                    .map(|k| k.default_events().iter().map(|e| e.to_string()).collect())
+                    .unwrap_or_default(),
                 file: None,
                 line: None,
             });
