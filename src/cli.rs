@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kubeseal_core::receiver::ReceiverType;
-use kubeseal_core::{flux, Format, Scope};
+use kubeseal_core::{Format, Scope};
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -218,22 +218,6 @@ impl From<OutputFormat> for Format {
     }
 }
 
-/// Git providers that send webhooks to a Flux Receiver.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Provider {
-    Github,
-    Gitlab,
-}
-
-impl From<Provider> for flux::Provider {
-    fn from(p: Provider) -> flux::Provider {
-        match p {
-            Provider::Github => flux::Provider::GitHub,
-            Provider::Gitlab => flux::Provider::GitLab,
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     #[command(flatten)]
@@ -297,18 +281,45 @@ pub struct TokenArgs {
     #[arg(long, value_name = "HOST")]
     pub host: Option<String>,
 
-    /// Git provider of the Receivers (repeatable); with --git-repository, Receivers
-    /// are named <git-repository>-<provider> unless --receiver names them.
-    #[arg(long = "provider", value_enum, value_name = "PROVIDER")]
+    /// Receiver type (repeatable): any type the notification-controller accepts.
+    /// With --git-repository/--image-repository, Receivers are named
+    /// <repository>-<type> unless --receiver names them.
+    #[arg(long = "provider", alias = "type", value_enum, value_name = "TYPE")]
     pub providers: Vec<ReceiverTypeArg>,
 
-    /// Write Receiver manifests and a GitRepository interval patch into this directory.
-    #[arg(long, value_name = "DIR", requires = "git_repository")]
+    /// Write a Receiver manifest per Receiver (and, with --git-repository, a
+    /// GitRepository interval patch) into this directory.
+    #[arg(long, value_name = "DIR")]
     pub receiver_manifests: Option<PathBuf>,
 
-    /// The GitRepository the Receivers reconcile.
+    /// The GitRepository the Receivers of Git hosts and generic types reconcile
+    /// (NAME or NAMESPACE/NAME).
     #[arg(long, value_name = "NAME")]
     pub git_repository: Option<String>,
+
+    /// The ImageRepository the Receivers of registries (harbor, dockerhub, quay,
+    /// gcr, nexus, acr) reconcile (NAME or NAMESPACE/NAME).
+    #[arg(long, value_name = "NAME")]
+    pub image_repository: Option<String>,
+
+    /// gcr: the service account email of the Pub/Sub push subscription,
+    /// sealed as the Secret's `email` key (the controller checks the ID token's email).
+    #[arg(long, value_name = "EMAIL")]
+    pub gcr_email: Option<String>,
+
+    /// gcr: the audience of the Pub/Sub push subscription's ID token, sealed as
+    /// the Secret's `audience` key (default: the Receiver's webhook URL, with --host).
+    #[arg(long, value_name = "AUDIENCE")]
+    pub gcr_audience: Option<String>,
+
+    /// Print a JSON report (Receivers, paths, URLs, files written, scope,
+    /// certificate fingerprint) on stdout instead of text; needs -w.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub report: Option<ReportFormat>,
+
+    /// Include the token in the JSON report.
+    #[arg(long, requires = "report")]
+    pub report_include_token: bool,
 
     /// Polling interval for the GitRepository once webhooks work (written in the patch).
     #[arg(long, default_value = "1h", value_name = "DURATION")]

@@ -5,15 +5,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
-use kubeseal_core::flux::{self, Provider};
-use kubeseal_core::receiver::{self, ReceiverType};
+use kubeseal_core::flux;
+use kubeseal_core::receiver::{self, ReceiverType, ResourceKind};
 use kubeseal_core::{
     seal_secret, ObjectRef, SealOptions, Secret, SecretValue, Token, MAX_TOKEN_BYTES,
 };
 use zeroize::Zeroizing;
 
-use crate::cli::TokenArgs;
+use crate::cli::{ReportFormat, TokenArgs};
 use crate::io::{self, Overwrite};
+use crate::report::{CertInfo, FileInfo, ReceiverInfo, Report, SecretInfo};
 use crate::{cert_source, CliError, CliResult};
 
 /// The fewest random bytes a webhook token may have: 128 bits, what
@@ -62,12 +63,82 @@ pub fn run(args: &TokenArgs) -> CliResult {
     let git_repository = args
         .git_repository
         .as_deref()
-        .map(|r| parse_ref(r, &args.namespace))
+        .map(|r| parse_ref("--git-repository", r, &args.namespace))
         .transpose()?;
-    let receivers = receivers(args, git_repository.as_ref())?;
-    if args.receiver_manifests.is_some() && receivers.iter().any(|r| r.provider.is_none()) {
-        bail!("--receiver-manifests needs a provider for every Receiver: add --provider github or --provider gitlab");
+    let image_repository = args
+        .image_repository
+        .as_deref()
+        .map(|r| parse_ref("--image-repository", r, &args.namespace))
+        .transpose()?;
+    let repos = Repos {
+        git: git_repository.as_ref(),
+        image: image_repository.as_ref(),
+    };
+    let receivers = receivers(args, &repos)?;
+    if args.receiver_manifests.is_some() {
+        if receivers.is_empty() {
+            bail!("--receiver-manifests needs Receivers: add --provider TYPE with --git-repository NAME (or --image-repository NAME), or --receiver NAME");
+        }
+        for r in &receivers {
+            let Some(kind) = r.provider else {
+                bail!("--receiver-manifests needs the type of Receiver {}: add --provider TYPE (one for all, or one per --receiver)", r.name);
+            };
+            repos.for_kind(kind).ok_or_else(|| {
+                let flag = match kind.resource_kind() {
+                    ResourceKind::ImageRepository => "--image-repository",
+                    _ => "--git-repository",
+                };
+                anyhow!(
+                    "Receiver {} ({kind}) reconciles a {}: pass {flag} NAME for its manifest",
+                    r.name,
+                    kind.resource_kind().kind()
+                )
+            })?;
+        }
     }
+    // generic-oidc Receivers have no token Secret: with only those, nothing is sealed.
+    let seals = receivers.is_empty()
+        || receivers
+            .iter()
+            .any(|r| r.provider.is_none_or(ReceiverType::uses_token_secret));
+    if !seals {
+        for (given, flag) in [
+            (args.output.is_some(), "-w"),
+            (args.token_file.is_some(), "--token-file"),
+            (args.token_stdin, "--token-stdin"),
+            (args.token_file_in.is_some(), "--token-file-in"),
+            (args.gcr_email.is_some(), "--gcr-email"),
+            (args.report_include_token, "--report-include-token"),
+        ] {
+            if given {
+                bail!("generic-oidc Receivers have no token Secret, so there is no token and nothing to seal: drop {flag}");
+            }
+        }
+    }
+    if args.report.is_some() && args.output.is_none() && seals {
+        bail!("--report json prints the report on stdout: write the SealedSecret with -w FILE");
+    }
+    let gcr: Vec<&Receiver> = receivers
+        .iter()
+        .filter(|r| r.provider == Some(ReceiverType::Gcr))
+        .collect();
+    if gcr.is_empty() && (args.gcr_email.is_some() || args.gcr_audience.is_some()) {
+        bail!("--gcr-email and --gcr-audience are for gcr Receivers: add --provider gcr");
+    }
+    if !gcr.is_empty() && args.gcr_email.is_none() {
+        bail!("a gcr Receiver checks the Pub/Sub ID token against the Secret's email key: pass --gcr-email SERVICE-ACCOUNT-EMAIL");
+    }
+    let gcr_audience = match (&args.gcr_audience, gcr.as_slice(), &args.host) {
+        (Some(a), _, _) => Some(a.clone()),
+        (None, [], _) => None,
+        (None, [_], None) => bail!(
+            "a gcr Receiver checks the ID token's audience against the Secret's audience key: pass --gcr-audience, or --host to use the webhook URL"
+        ),
+        (None, [_], Some(_)) => Some(String::new()), // the URL, once the token exists
+        (None, _, _) => bail!(
+            "several gcr Receivers share the token Secret: pass --gcr-audience (the audience of their subscriptions)"
+        ),
+    };
     let planned = planned_files(args, &receivers, git_repository.as_ref());
     if !args.force {
         for p in planned.iter().chain(&args.output) {
@@ -84,8 +155,23 @@ pub fn run(args: &TokenArgs) -> CliResult {
             );
         }
     }
+    let overwrite = if args.force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    let mut files: Vec<FileInfo> = Vec::new();
 
-    let cert = cert_source::load_cert(&args.cert)?;
+    if !seals {
+        let urls = paths_and_urls(args, &receivers, None);
+        if let Some(dir) = &args.receiver_manifests {
+            write_receiver_files(args, dir, &receivers, &repos, overwrite, &mut files)
+                .map_err(CliError::failed)?;
+        }
+        return finish(args, None, None, &receivers, &urls, &repos, files);
+    }
+
+    let fetched = cert_source::load(&args.cert)?;
     let reused = args.token_stdin || args.token_file_in.is_some();
     let token = read_or_generate_token(args)?;
 
@@ -99,20 +185,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
             kubeseal_core::receiver::WATCH_LABEL_VALUE.into(),
         );
     }
-    let urls: Vec<(String, Option<String>)> = receivers
-        .iter()
-        .map(|r| {
-            let me = ObjectRef::new(&args.namespace, &r.name);
-            let path = if r.provider == Some(ReceiverType::GenericOidc) {
-                // No token Secret: the controller hashes an empty token.
-                receiver::oidc_webhook_path(&me)
-            } else {
-                flux::webhook_path(&token, &me)
-            };
-            let url = args.host.as_deref().map(|h| flux::webhook_url(h, &path));
-            (path, url)
-        })
-        .collect();
+    let urls = paths_and_urls(args, &receivers, Some(&token));
     if let [(_, Some(url))] = urls.as_slice() {
         // As `flux create secret receiver` does: the URL, on the Secret, for the record.
         secret
@@ -120,10 +193,31 @@ pub fn run(args: &TokenArgs) -> CliResult {
             .annotations
             .insert(flux::WEBHOOK_URL_ANNOTATION.into(), url.clone());
     }
+    let mut extra_keys = Vec::new();
+    if let (Some(email), Some(audience)) = (&args.gcr_email, &gcr_audience) {
+        // receiver_handlers.go reads these two keys of the token Secret for gcr.
+        let audience = if audience.is_empty() {
+            // One gcr Receiver and --host: Pub/Sub's default audience is the push endpoint.
+            let i = receivers
+                .iter()
+                .position(|r| r.provider == Some(ReceiverType::Gcr))
+                .unwrap_or_default();
+            urls[i].1.clone().unwrap_or_default()
+        } else {
+            audience.clone()
+        };
+        for (k, v) in [("email", email.as_str()), ("audience", audience.as_str())] {
+            if k == args.key {
+                bail!("--key {k:?} collides with the gcr Secret key {k:?}");
+            }
+            secret.insert(k, SecretValue::from(v));
+            extra_keys.push(k.to_string());
+        }
+    }
     let opts = SealOptions::new()
         .scope(args.scope.into())
         .allow_expired_certificate(args.cert.allow_expired_cert);
-    let sealed = seal_secret(&cert, &secret, &opts).map_err(CliError::failed)?;
+    let sealed = seal_secret(&fetched.cert, &secret, &opts).map_err(CliError::failed)?;
     drop(secret);
     let manifest = sealed.to_string(args.format.into());
 
@@ -131,12 +225,11 @@ pub fn run(args: &TokenArgs) -> CliResult {
     // so that no token exists without its sealed Secret or the other way round.
     if let Some(p) = &args.token_file {
         io::write_private_new(p, token.expose().as_bytes()).map_err(CliError::failed)?;
+        files.push(FileInfo {
+            path: p.display().to_string(),
+            kind: "token",
+        });
     }
-    let overwrite = if args.force {
-        Overwrite::Replace
-    } else {
-        Overwrite::Refuse
-    };
     let written = match &args.output {
         Some(p) => io::write_atomic(p, manifest.as_bytes(), overwrite, None).map(|()| true),
         None => io::write_stdout(manifest.as_bytes()).map(|()| false),
@@ -147,38 +240,174 @@ pub fn run(args: &TokenArgs) -> CliResult {
         }
         return Err(CliError::failed(e));
     }
-    if let (Some(dir), Some(repo)) = (&args.receiver_manifests, &git_repository) {
-        write_receiver_files(args, dir, &receivers, repo, overwrite).map_err(CliError::failed)?;
+    if let Some(p) = &args.output {
+        files.push(FileInfo {
+            path: p.display().to_string(),
+            kind: "sealed-secret",
+        });
     }
-
-    let report = report(
-        args,
-        &token,
+    if let Some(dir) = &args.receiver_manifests {
+        write_receiver_files(args, dir, &receivers, &repos, overwrite, &mut files)
+            .map_err(CliError::failed)?;
+    }
+    let sealed_info = Sealed {
+        token: &token,
         reused,
+        fetched: &fetched,
+        extra_keys,
+    };
+    finish(
+        args,
+        Some(&sealed_info),
+        Some(&token),
         &receivers,
         &urls,
-        git_repository.as_ref(),
-    );
-    if args.output.is_some() {
-        io::write_stdout(report.as_bytes())?;
+        &repos,
+        files,
+    )
+}
+
+/// What was sealed, for the report.
+struct Sealed<'a> {
+    token: &'a Token,
+    reused: bool,
+    fetched: &'a cert_source::Fetched,
+    extra_keys: Vec<String>,
+}
+
+/// The resources Receivers reconcile: a GitRepository for Git hosts and the
+/// generic types, an ImageRepository for registries.
+struct Repos<'a> {
+    git: Option<&'a ObjectRef>,
+    image: Option<&'a ObjectRef>,
+}
+
+impl Repos<'_> {
+    /// The resource a Receiver of `kind` reconciles.
+    fn for_kind(&self, kind: ReceiverType) -> Option<&ObjectRef> {
+        match kind.resource_kind() {
+            ResourceKind::ImageRepository => self.image,
+            _ => self.git,
+        }
+    }
+}
+
+/// Each Receiver's webhook path and, with --host, URL. `generic-oidc`: the
+/// path of an empty token, as the controller computes it.
+fn paths_and_urls(
+    args: &TokenArgs,
+    receivers: &[Receiver],
+    token: Option<&Token>,
+) -> Vec<(String, Option<String>)> {
+    receivers
+        .iter()
+        .map(|r| {
+            let me = ObjectRef::new(&args.namespace, &r.name);
+            let path = match token {
+                Some(t) if r.provider != Some(ReceiverType::GenericOidc) => {
+                    flux::webhook_path(t, &me)
+                }
+                _ => receiver::oidc_webhook_path(&me),
+            };
+            let url = args.host.as_deref().map(|h| flux::webhook_url(h, &path));
+            (path, url)
+        })
+        .collect()
+}
+
+/// The text report (stdout with -w, else stderr), or the JSON report on stdout.
+fn finish(
+    args: &TokenArgs,
+    sealed: Option<&Sealed<'_>>,
+    token: Option<&Token>,
+    receivers: &[Receiver],
+    urls: &[(String, Option<String>)],
+    repos: &Repos<'_>,
+    files: Vec<FileInfo>,
+) -> CliResult {
+    if let Some(ReportFormat::Json) = args.report {
+        let report = Report {
+            command: "token",
+            secret: sealed.map(|s| SecretInfo {
+                name: args.name.clone(),
+                namespace: args.namespace.clone(),
+                key: args.key.clone(),
+                scope: kubeseal_core::Scope::from(args.scope).to_string(),
+                watch_label: !args.no_watch_label,
+                extra_keys: s.extra_keys.clone(),
+            }),
+            certificate: sealed.map(|s| CertInfo {
+                sha256: s.fetched.cert.fingerprint_hex(),
+                source: s.fetched.source.clone(),
+            }),
+            receivers: receivers
+                .iter()
+                .zip(urls)
+                .map(|(r, (path, url))| {
+                    let file = args
+                        .receiver_manifests
+                        .as_ref()
+                        .map(|d| d.join(receiver_file_name(&r.name)).display().to_string());
+                    ReceiverInfo {
+                        name: r.name.clone(),
+                        namespace: Some(args.namespace.clone()),
+                        receiver_type: r.provider.map(|k| k.to_string()),
+                        path: Some(path.clone()),
+                        url: url.clone(),
+                        secret_ref: r
+                            .provider
+                            .is_none_or(ReceiverType::uses_token_secret)
+                            .then(|| args.name.clone()),
+                        events: r
+                            .provider
+                            .map(|k| k.default_events().iter().map(|e| e.to_string()).collect())
+                            .unwrap_or_default(),
+                        line: file.as_ref().map(|_| 1),
+                        file,
+                        instructions: r
+                            .provider
+                            .zip(url.as_deref())
+                            .map(|(k, u)| k.instructions(u)),
+                    }
+                })
+                .collect(),
+            files,
+            token: token
+                .filter(|_| args.report_include_token)
+                .map(Token::expose),
+        };
+        io::write_stdout(&report.to_json())?;
+        if let Some(s) = sealed {
+            if !args.report_include_token && args.token_file.is_none() && !s.reused {
+                eprintln!(
+                    "Webhook token (shown once; paste it into the Git provider, never into Git):\n  {}",
+                    s.token.expose()
+                );
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let text = report(args, sealed, receivers, urls, repos.git);
+    if args.output.is_some() || sealed.is_none() {
+        io::write_stdout(text.as_bytes())?;
     } else {
-        eprint!("{}", report.as_str());
+        eprint!("{}", text.as_str());
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `NAME` or `NAMESPACE/NAME`.
-fn parse_ref(s: &str, default_ns: &str) -> anyhow::Result<ObjectRef> {
+fn parse_ref(flag: &str, s: &str, default_ns: &str) -> anyhow::Result<ObjectRef> {
     let (ns, name) = s.split_once('/').unwrap_or((default_ns, s));
     if !flux::is_valid_name(ns) || !flux::is_valid_name(name) {
-        bail!("--git-repository {s:?} is not NAME or NAMESPACE/NAME with valid Kubernetes names");
+        bail!("{flag} {s:?} is not NAME or NAMESPACE/NAME with valid Kubernetes names");
     }
     Ok(ObjectRef::new(ns, name))
 }
 
 /// Receivers from --receiver (paired with --provider in order, or guessed from
 /// the name), or named `<git-repository>-<provider>`.
-fn receivers(args: &TokenArgs, repo: Option<&ObjectRef>) -> anyhow::Result<Vec<Receiver>> {
+fn receivers(args: &TokenArgs, repos: &Repos<'_>) -> anyhow::Result<Vec<Receiver>> {
     let providers: Vec<ReceiverType> = args
         .providers
         .iter()
@@ -208,17 +437,25 @@ fn receivers(args: &TokenArgs, repo: Option<&ObjectRef>) -> anyhow::Result<Vec<R
                     .or_else(|| ReceiverType::from_receiver_name(name)),
             })
             .collect()
-    } else if let Some(repo) = repo {
+    } else if repos.git.is_some() || repos.image.is_some() {
         providers
             .iter()
-            .map(|p| Receiver {
-                name: format!("{}-{}", repo.name, p.as_str()),
-                provider: Some(*p),
+            .map(|p| {
+                // Named after the resource it reconciles, else after the one given.
+                let repo = repos
+                    .for_kind(*p)
+                    .or(repos.git)
+                    .or(repos.image)
+                    .ok_or_else(|| anyhow!("no repository to name the Receiver after"))?;
+                Ok(Receiver {
+                    name: format!("{}-{}", repo.name, p.as_str()),
+                    provider: Some(*p),
+                })
             })
-            .collect()
+            .collect::<anyhow::Result<_>>()?
     } else {
         if !providers.is_empty() {
-            bail!("--provider needs --receiver NAME or --git-repository NAME to name the Receiver");
+            bail!("--provider needs --receiver NAME, --git-repository NAME or --image-repository NAME to name the Receiver");
         }
         Vec::new()
     };
@@ -233,56 +470,67 @@ fn receivers(args: &TokenArgs, repo: Option<&ObjectRef>) -> anyhow::Result<Vec<R
 fn planned_files(
     args: &TokenArgs,
     receivers: &[Receiver],
-    repo: Option<&ObjectRef>,
+    git_repository: Option<&ObjectRef>,
 ) -> Vec<PathBuf> {
-    let (Some(dir), Some(repo)) = (&args.receiver_manifests, repo) else {
+    let Some(dir) = &args.receiver_manifests else {
         return Vec::new();
     };
     let mut files: Vec<PathBuf> = receivers
         .iter()
-        .map(|r| dir.join(format!("receiver-{}.yaml", r.name)))
+        .map(|r| dir.join(receiver_file_name(&r.name)))
         .collect();
-    files.push(dir.join(patch_file_name(repo)));
+    if let Some(repo) = git_repository {
+        files.push(dir.join(patch_file_name(repo)));
+    }
     files
+}
+
+fn receiver_file_name(receiver: &str) -> String {
+    format!("receiver-{receiver}.yaml")
 }
 
 fn patch_file_name(repo: &ObjectRef) -> String {
     format!("gitrepository-{}-interval-patch.yaml", repo.name)
 }
 
+/// One manifest per Receiver (every type: its documented events, its
+/// resource), then the GitRepository interval patch when there is a GitRepository.
 fn write_receiver_files(
     args: &TokenArgs,
     dir: &Path,
     receivers: &[Receiver],
-    repo: &ObjectRef,
+    repos: &Repos<'_>,
     overwrite: Overwrite,
+    files: &mut Vec<FileInfo>,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for r in receivers {
-        let p = r
+        // Checked before anything was written.
+        let kind = r
             .provider
-            .and_then(|p| match p {
-                ReceiverType::GitHub => Some(Provider::GitHub),
-                ReceiverType::GitLab => Some(Provider::GitLab),
-                _ => None,
-            })
-            .ok_or_else(|| anyhow!("--receiver-manifests writes github and gitlab Receivers; write Receiver {} from the Flux docs", r.name))?;
+            .ok_or_else(|| anyhow!("Receiver {} has no type", r.name))?;
+        let repo = repos
+            .for_kind(kind)
+            .ok_or_else(|| anyhow!("Receiver {} has no resource", r.name))?;
         let me = ObjectRef::new(&args.namespace, &r.name);
-        let text = flux::receiver_manifest(&me, p, &args.name, repo);
-        io::write_atomic(
-            &dir.join(format!("receiver-{}.yaml", r.name)),
-            text.as_bytes(),
-            overwrite,
-            None,
-        )?;
+        let text = flux::receiver_manifest(kind, &me, &args.name, repo);
+        let path = dir.join(receiver_file_name(&r.name));
+        io::write_atomic(&path, text.as_bytes(), overwrite, None)?;
+        files.push(FileInfo {
+            path: path.display().to_string(),
+            kind: "receiver",
+        });
     }
-    let patch = flux::git_repository_interval_patch(repo, &args.interval);
-    io::write_atomic(
-        &dir.join(patch_file_name(repo)),
-        patch.as_bytes(),
-        overwrite,
-        None,
-    )
+    if let Some(repo) = repos.git {
+        let patch = flux::git_repository_interval_patch(repo, &args.interval);
+        let path = dir.join(patch_file_name(repo));
+        io::write_atomic(&path, patch.as_bytes(), overwrite, None)?;
+        files.push(FileInfo {
+            path: path.display().to_string(),
+            kind: "patch",
+        });
+    }
+    Ok(())
 }
 
 fn read_or_generate_token(args: &TokenArgs) -> anyhow::Result<Token> {
@@ -317,8 +565,7 @@ pub(super) fn token_from_bytes(bytes: &[u8], what: &str) -> anyhow::Result<Token
 
 fn report(
     args: &TokenArgs,
-    token: &Token,
-    reused: bool,
+    sealed: Option<&Sealed<'_>>,
     receivers: &[Receiver],
     urls: &[(String, Option<String>)],
     repo: Option<&ObjectRef>,
@@ -328,22 +575,37 @@ fn report(
         .output
         .as_ref()
         .map_or("stdout".to_string(), |p| p.display().to_string());
-    let _ = writeln!(
-        s,
-        "Sealed Secret {}/{} (key {:?}, scope {}) written to {dest}.",
-        args.namespace,
-        args.name,
-        args.key,
-        kubeseal_core::Scope::from(args.scope)
-    );
-    if let Some(p) = &args.token_file {
-        let _ = writeln!(s, "Webhook token written to {} (mode 0600).", p.display());
-    } else if !reused {
-        let _ = writeln!(
-            s,
-            "\nWebhook token (shown once; paste it into the Git provider, never into Git):\n  {}",
-            token.expose()
-        );
+    match sealed {
+        None => {
+            let _ = writeln!(
+                s,
+                "Nothing sealed: generic-oidc Receivers have no token Secret (their paths use an empty token and are not secret)."
+            );
+        }
+        Some(sealed) => {
+            let extra = if sealed.extra_keys.is_empty() {
+                String::new()
+            } else {
+                format!(" and {}", sealed.extra_keys.join(", "))
+            };
+            let _ = writeln!(
+                s,
+                "Sealed Secret {}/{} (key {:?}{extra}, scope {}) written to {dest}.",
+                args.namespace,
+                args.name,
+                args.key,
+                kubeseal_core::Scope::from(args.scope)
+            );
+            if let Some(p) = &args.token_file {
+                let _ = writeln!(s, "Webhook token written to {} (mode 0600).", p.display());
+            } else if !sealed.reused {
+                let _ = writeln!(
+                    s,
+                    "\nWebhook token (shown once; paste it into the Git provider, never into Git):\n  {}",
+                    sealed.token.expose()
+                );
+            }
+        }
     }
     for (r, (path, url)) in receivers.iter().zip(urls) {
         let _ = writeln!(s, "\nReceiver {}/{}", args.namespace, r.name);

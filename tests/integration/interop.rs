@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken, Run};
 use crate::tools;
 
-fn hybrid_py(args: &[&str], path: &std::path::Path, input: &Value) -> Value {
+pub(crate) fn hybrid_py(args: &[&str], path: &std::path::Path, input: &Value) -> Value {
     let script =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/hybrid.py");
     let mut child = Command::new(tools::python())

@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod common;
 mod controller;
+mod flux_report;
 mod golden;
 mod interop;
 mod man;

@@ -897,6 +897,16 @@ fn the_main_job_takes_every_type_and_hashes_an_empty_token_for_generic_oidc() {
                 "--provider",
                 t,
             ])
+            .args(if t == "gcr" {
+                &[
+                    "--gcr-email",
+                    "push@p.iam.gserviceaccount.com",
+                    "--gcr-audience",
+                    "a",
+                ][..]
+            } else {
+                &[][..]
+            })
             .output()
             .unwrap();
         assert!(out.status.success(), "{t}: {}", stderr(&out));
