@@ -137,8 +137,11 @@ pub struct CertArgs {
     /// The controller's public certificate: a PEM file, or - for stdin
     /// (as saved by `kubeseal --fetch-cert`), or an http(s):// URL.
     /// Without it, the certificate is fetched from the cluster.
-    #[arg(long, env = "SEALED_SECRETS_CERT", value_name = "FILE")]
-    pub cert: Option<String>,
+    /// `seal` and the main job take it once per cluster: NAME=PATH (or URL), a
+    /// path named after its stem, or a name from .sealtoken.toml [clusters];
+    /// -w then contains {cluster}.
+    #[arg(long, env = "SEALED_SECRETS_CERT", value_name = "FILE", action = clap::ArgAction::Append)]
+    pub cert: Vec<String>,
 
     /// Refuse the certificate unless its SHA-256 fingerprint is this (hex; colons allowed).
     #[arg(long, value_name = "HEX")]

@@ -13,6 +13,7 @@
 
 #[cfg(feature = "cluster")]
 mod cluster;
+pub mod clusters;
 mod file;
 #[cfg(any(feature = "http", feature = "cluster"))]
 pub mod net;
@@ -86,8 +87,15 @@ impl CertSource {
     /// Checks the arguments (a malformed pin is a usage error, reported
     /// before any network access) and keeps them as plain values.
     pub fn from_args(args: &CertArgs) -> Result<Self> {
+        if args.cert.len() > 1 {
+            bail!(
+                "--cert is given {} times: only `seal` and the main job seal for several clusters (with {} in -w)",
+                args.cert.len(),
+                clusters::PLACEHOLDER
+            );
+        }
         Ok(CertSource {
-            spec: args.cert.clone(),
+            spec: args.cert.first().cloned(),
             pin: args.cert_sha256.as_deref().map(parse_pin).transpose()?,
             allow_expired: args.allow_expired_cert,
             controller: ControllerRef::from(&args.controller),

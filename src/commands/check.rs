@@ -4,7 +4,7 @@
 //! Exit 0 clean, 1 plain Secrets found (or sealed in place with --fix),
 //! 2 a file could not be read or understood.
 
-mod config;
+pub(crate) mod config;
 mod json;
 mod sarif;
 

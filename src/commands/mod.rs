@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, Command, CompletionsArgs, ReceiverCommand};
 use crate::CliResult;
 
-mod check;
+pub(crate) mod check;
 mod fetch_cert;
 mod info;
 mod man;

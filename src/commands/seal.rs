@@ -11,6 +11,7 @@ use kubeseal_core::{
 use zeroize::Zeroizing;
 
 use super::seal_modes;
+use crate::cert_source::clusters;
 use crate::cli::SealArgs;
 use crate::io::{self, Overwrite};
 use crate::{cert_source, CliError, CliResult};
@@ -42,6 +43,19 @@ pub fn run(args: &SealArgs) -> CliResult {
     if args.fetch_cert {
         return seal_modes::fetch_cert(args);
     }
+    let template_has_placeholder = args
+        .sealed_secret_file
+        .as_deref()
+        .is_some_and(|p| p.to_string_lossy().contains(clusters::PLACEHOLDER));
+    if args.cert.cert.len() > 1 || template_has_placeholder {
+        if args.raw || args.merge_into.is_some() {
+            bail!(
+                "--raw and --merge-into seal for one cluster: give one --cert and a -w without {}",
+                clusters::PLACEHOLDER
+            );
+        }
+        return seal_clusters(args);
+    }
     if args.raw {
         return raw(args);
     }
@@ -58,6 +72,70 @@ pub fn run(args: &SealArgs) -> CliResult {
     drop(secrets);
     let out: String = sealed.iter().map(|s| s.to_string(format)).collect();
     write_output(args.sealed_secret_file.as_deref(), out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Several clusters: every certificate loaded (and pinned) first, the input
+/// read once and kept in wiped memory, one sealed file per cluster at `-w`
+/// with `{cluster}` replaced by its name.
+fn seal_clusters(args: &SealArgs) -> CliResult {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let list = clusters::from_args(&args.cert, &cwd)?;
+    if list.is_empty() {
+        bail!(
+            "{} in -w needs a --cert per cluster (NAME=PATH, a path, or a name from .sealtoken.toml)",
+            clusters::PLACEHOLDER
+        );
+    }
+    clusters::check_template(args.sealed_secret_file.as_deref(), &list)?;
+    let template = args
+        .sealed_secret_file
+        .as_deref()
+        .ok_or_else(|| anyhow::anyhow!("-w with {} is needed", clusters::PLACEHOLDER))?;
+    let targets: Vec<PathBuf> = list
+        .iter()
+        .map(|c| clusters::output_path(template, &c.name))
+        .collect();
+    // A bad certificate writes nothing.
+    let certs = list
+        .iter()
+        .map(|c| {
+            c.source
+                .load()
+                .with_context(|| format!("cluster {}", c.name))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (secrets, what) = read_input_secrets(args)?;
+    let opts = options(args, args.scope.map(Scope::from), args.name.as_deref());
+    let mut outputs = Vec::with_capacity(list.len());
+    for (target, fetched) in targets.iter().zip(&certs) {
+        let format = output_format(args, Some(target));
+        let sealed = seal_secrets(&fetched.cert, &secrets, &opts)
+            .map_err(flag_hints)
+            .with_context(|| what.clone())?;
+        outputs.push(
+            sealed
+                .iter()
+                .map(|s| s.to_string(format))
+                .collect::<String>(),
+        );
+    }
+    drop(secrets);
+    for ((c, target), (out, fetched)) in list.iter().zip(&targets).zip(outputs.iter().zip(&certs)) {
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))
+                .map_err(CliError::failed)?;
+        }
+        write_output(Some(target), out.as_bytes())?;
+        eprintln!(
+            "sealtoken: {}: sealed for certificate sha256 {} ({}) into {}",
+            c.name,
+            fetched.cert.fingerprint_hex(),
+            fetched.source,
+            target.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -4,6 +4,7 @@ mod bad_input;
 mod cert_sources;
 mod check;
 mod cli;
+mod clusters;
 mod common;
 mod controller;
 mod flux_report;

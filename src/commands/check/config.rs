@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 use serde::Deserialize;
 
-const CONFIG_NAME: &str = ".sealtoken.toml";
+pub(crate) const CONFIG_NAME: &str = ".sealtoken.toml";
 
 /// The file as written. Other top-level tables are left to other tools.
 #[derive(Debug, Default, Deserialize)]
@@ -53,7 +53,8 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-fn find_config(cwd: &Path) -> Option<PathBuf> {
+/// The nearest `.sealtoken.toml` from `cwd` up to the repository root (shared with `[clusters]`).
+pub(crate) fn find_config(cwd: &Path) -> Option<PathBuf> {
     for dir in cwd.ancestors() {
         let candidate = dir.join(CONFIG_NAME);
         if candidate.is_file() {

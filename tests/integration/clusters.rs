@@ -1,0 +1,237 @@
+//! Several clusters at once: `seal --cert A --cert B -w '…{cluster}…'`.
+//! Each cluster's file is opened by the independent implementation
+//! (tests/interop/hybrid.py) with that cluster's key only.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::common::keys::{controller_keys, ControllerKey};
+use crate::common::{sealtoken, Run};
+use crate::tools;
+
+const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: apps\nstringData:\n  password: s3cr3t-for-every-cluster\n";
+
+/// hybrid.py open-sealed with `key`: the values, or `None` when it cannot open them.
+fn try_open(key: &ControllerKey, dir: &Path, sealed: &Value) -> Option<Value> {
+    let key_path = key.write_key(dir);
+    let script =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/hybrid.py");
+    let mut child = Command::new(tools::python())
+        .arg(script)
+        .arg("open-sealed")
+        .arg(&key_path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(sealed.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    out.status
+        .success()
+        .then(|| serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// Each file opens with its own cluster's key, and with no other key.
+fn assert_opens_only_with(file: &Path, own: usize, dir: &Path) {
+    let sealed: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    for (i, key) in controller_keys().iter().enumerate() {
+        let opened = try_open(key, dir, &sealed);
+        if i == own {
+            let v = opened
+                .unwrap_or_else(|| panic!("{}: its own key does not open it", file.display()));
+            assert_eq!(
+                STANDARD.decode(v["password"].as_str().unwrap()).unwrap(),
+                b"s3cr3t-for-every-cluster"
+            );
+        } else {
+            assert!(opened.is_none(), "{} opens with key {i}", file.display());
+        }
+    }
+}
+
+/// SHA-256 of the certificate's DER, by Python (independent of the code under test).
+fn py_fingerprint(cert: &Path) -> String {
+    let out = Command::new(tools::python())
+        .args([
+            "-c",
+            "import hashlib,ssl,sys; print(hashlib.sha256(ssl.PEM_cert_to_DER_cert(open(sys.argv[1]).read())).hexdigest())",
+        ])
+        .arg(cert)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn one_plaintext_read_once_gives_one_file_per_cluster_each_for_its_own_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = controller_keys();
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let prod = keys[0].write_cert(&certs);
+    let staging = certs.join("staging.pem");
+    std::fs::copy(keys[1].write_cert(&certs), &staging).unwrap();
+    // The plaintext comes from stdin (read once, never written).
+    let out = sealtoken()
+        .current_dir(dir.path())
+        .arg("seal")
+        .arg("--cert")
+        .arg(format!("prod={}", prod.display()))
+        .arg("--cert")
+        .arg(&staging)
+        .args(["-w", "out/{cluster}/db.sealed.json"])
+        .write_stdin(SECRET)
+        .succeeds();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("prod:") && err.contains("staging:"), "{err}");
+    assert_opens_only_with(&dir.path().join("out/prod/db.sealed.json"), 0, dir.path());
+    assert_opens_only_with(
+        &dir.path().join("out/staging/db.sealed.json"),
+        1,
+        dir.path(),
+    );
+    // Nothing else was written: no plaintext anywhere.
+    let mut written: Vec<String> = walk(dir.path());
+    written.retain(|p| !p.starts_with("certs/") && !p.ends_with(".key"));
+    written.sort();
+    assert_eq!(
+        written,
+        ["out/prod/db.sealed.json", "out/staging/db.sealed.json"]
+    );
+}
+
+fn walk(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn several_certs_without_the_placeholder_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = controller_keys();
+    let a = keys[0].write_cert(dir.path());
+    let b = keys[1].write_cert(dir.path());
+    for w in [Some("db.sealed.yaml"), None] {
+        let mut c = sealtoken();
+        c.current_dir(dir.path())
+            .arg("seal")
+            .arg("--cert")
+            .arg(format!("a={}", a.display()))
+            .arg("--cert")
+            .arg(format!("b={}", b.display()));
+        if let Some(w) = w {
+            c.args(["-w", w]);
+        }
+        let o = c.write_stdin(SECRET).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{w:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("{cluster}") && err.contains("a, b"), "{err}");
+        assert!(o.stdout.is_empty());
+        assert!(!dir.path().join("db.sealed.yaml").exists());
+    }
+    // Two certificates with one name.
+    let o = sealtoken()
+        .current_dir(dir.path())
+        .arg("seal")
+        .arg("--cert")
+        .arg(format!("x={}", a.display()))
+        .arg("--cert")
+        .arg(format!("x={}", b.display()))
+        .args(["-w", "{cluster}.json"])
+        .write_stdin(SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("named \"x\""));
+}
+
+#[test]
+fn sealtoken_toml_maps_cluster_names_to_pinned_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let keys = controller_keys();
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let eu = keys[0].write_cert(&certs);
+    let us = keys[2].write_cert(&certs);
+    let config = format!(
+        "[check]\nallow = []\n\n[clusters.eu]\ncert = \"certs/{}\"\nsha256 = \"{}\"\n\n[clusters.us]\ncert = \"certs/{}\"\n",
+        eu.file_name().unwrap().to_str().unwrap(),
+        py_fingerprint(&eu),
+        us.file_name().unwrap().to_str().unwrap(),
+    );
+    std::fs::write(dir.path().join(".sealtoken.toml"), &config).unwrap();
+    std::fs::write(dir.path().join("secret.yaml"), SECRET).unwrap();
+    // From a subdirectory: the file is found upwards, paths are relative to it.
+    let sub = dir.path().join("apps");
+    std::fs::create_dir(&sub).unwrap();
+    sealtoken()
+        .current_dir(&sub)
+        .args([
+            "seal",
+            "--cert",
+            "eu",
+            "--cert",
+            "us",
+            "-f",
+            "../secret.yaml",
+        ])
+        .args(["-w", "db.{cluster}.json"])
+        .succeeds();
+    assert_opens_only_with(&sub.join("db.eu.json"), 0, dir.path());
+    assert_opens_only_with(&sub.join("db.us.json"), 2, dir.path());
+    // `check` reads the same file, its [clusters] table notwithstanding.
+    sealtoken()
+        .current_dir(dir.path())
+        .args(["check", "apps"])
+        .succeeds();
+    // A pin that does not match: refused, and no cluster's file is written.
+    std::fs::write(
+        dir.path().join(".sealtoken.toml"),
+        config.replace(&py_fingerprint(&eu), &"ab".repeat(32)),
+    )
+    .unwrap();
+    let o = sealtoken()
+        .current_dir(&sub)
+        .args([
+            "seal",
+            "--cert",
+            "us",
+            "--cert",
+            "eu",
+            "-f",
+            "../secret.yaml",
+        ])
+        .args(["-w", "new.{cluster}.json"])
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cluster eu") && err.contains("does not match"),
+        "{err}"
+    );
+    assert!(!sub.join("new.us.json").exists() && !sub.join("new.eu.json").exists());
+}
