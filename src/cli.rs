@@ -123,6 +123,12 @@ pub enum Command {
     /// Put a new webhook token into an existing token SealedSecret, and say what to update.
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(RotateArgs),
+    /// Explain, per SealedSecret, why the controller would fail to decrypt it, and what to change.
+    #[command(after_help = DOCTOR_EXAMPLES)]
+    Doctor(DoctorArgs),
+    /// List the controller's keys in backups: what each opens, which are safe to retire.
+    #[command(after_help = KEYS_EXAMPLES)]
+    Keys(KeysArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -521,6 +527,76 @@ pub enum CheckFormat {
     Json,
     /// SARIF 2.1.0, for code scanning (GitHub's upload-sarif).
     Sarif,
+}
+
+const DOCTOR_EXAMPLES: &str = "\
+Examples:
+  sealtoken doctor deploy/
+  sealtoken doctor --cert pub-cert.pem deploy/prod/db.sealed.yaml
+  sealtoken doctor --key main.key -n staging deploy/
+Exit status: 0 healthy, 1 findings, 2 usage or input error.";
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Files or directories (default: the current tree, honouring .gitignore).
+    pub paths: Vec<PathBuf>,
+
+    /// The controller's certificate (PEM file): values sealed for a key of
+    /// another size are reported.
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// The controller's private keys (any form `unseal --key` takes):
+    /// which key opens each value, and for which namespace, name and scope.
+    #[arg(long = "key", value_name = "FILE", value_delimiter = ',')]
+    pub keys: Vec<PathBuf>,
+
+    /// With --key: one more namespace to try values under (repeatable).
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
+    pub namespaces: Vec<String>,
+
+    /// With --key: one more name to try values under (repeatable).
+    #[arg(long = "name", value_name = "NAME")]
+    pub names: Vec<String>,
+
+    /// Output format of the findings.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+
+    /// Threads (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+const KEYS_EXAMPLES: &str = "\
+Examples:
+  kubectl get secret -n kube-system -o yaml \\
+      -l sealedsecrets.bitnami.com/sealed-secrets-key > main.key
+  sealtoken keys --key main.key deploy/
+  sealtoken keys --key main.key --key old.key --format json .";
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    /// Files or directories holding SealedSecrets (default: the current
+    /// tree, honouring .gitignore).
+    pub paths: Vec<PathBuf>,
+
+    /// Key backups (any form `unseal --key` takes); repeatable or comma-separated.
+    #[arg(
+        long = "key",
+        value_name = "FILE",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub keys: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+
+    /// Threads (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 const WEBHOOK_EXAMPLES: &str = "\

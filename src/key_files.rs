@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use kubeseal_core::{read_key_backup, PrivateKey};
+use kubeseal_core::{read_key_backup, BackupKey, PrivateKey};
 use zeroize::Zeroizing;
 
 use crate::io;
@@ -20,6 +20,15 @@ use crate::io;
 /// key have the same public-key fingerprint). Fails when a file is
 /// unreadable or holds a damaged key, or when no key is found at all.
 pub fn load(paths: &[PathBuf]) -> Result<Vec<PrivateKey>> {
+    Ok(load_backups(paths)?
+        .into_iter()
+        .map(|(_, k)| k.into_key())
+        .collect())
+}
+
+/// [`load`] with what the backups say about each key (its Secret's name and
+/// certificate), and the file each key was first found in.
+pub fn load_backups(paths: &[PathBuf]) -> Result<Vec<(String, BackupKey)>> {
     let mut keys = Vec::new();
     for path in paths {
         if path != Path::new("-") && fs::metadata(path).is_ok_and(|m| m.is_dir()) {
@@ -29,24 +38,24 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<PrivateKey>> {
         }
     }
     let mut seen = HashSet::new();
-    keys.retain(|k| seen.insert(k.fingerprint()));
+    keys.retain(|(_, k): &(String, BackupKey)| seen.insert(k.key().fingerprint()));
     if keys.is_empty() {
         bail!("no private key found in {}", list(paths));
     }
     Ok(keys)
 }
 
-fn load_file(path: &Path, keys: &mut Vec<PrivateKey>) -> Result<()> {
+fn load_file(path: &Path, keys: &mut Vec<(String, BackupKey)>) -> Result<()> {
     let bytes = Zeroizing::new(io::read_input(path)?);
     let found = read_key_backup(&bytes).with_context(|| io::display(path))?;
-    keys.extend(found.into_iter().map(|k| k.into_key()));
+    keys.extend(found.into_iter().map(|k| (io::display(path), k)));
     Ok(())
 }
 
 /// The regular files of a folder (symbolic links followed, names starting
 /// with `.` skipped), in name order. Files that hold no key and are no key
 /// backup either (a certificate, notes) are skipped with a note.
-fn load_dir(dir: &Path, keys: &mut Vec<PrivateKey>) -> Result<()> {
+fn load_dir(dir: &Path, keys: &mut Vec<(String, BackupKey)>) -> Result<()> {
     let what = dir.display();
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .with_context(|| format!("cannot read the folder {what}"))?
@@ -63,7 +72,7 @@ fn load_dir(dir: &Path, keys: &mut Vec<PrivateKey>) -> Result<()> {
     for file in files {
         let bytes = Zeroizing::new(io::read_input(&file)?);
         match read_key_backup(&bytes) {
-            Ok(found) => keys.extend(found.into_iter().map(|k| k.into_key())),
+            Ok(found) => keys.extend(found.into_iter().map(|k| (file.display().to_string(), k))),
             Err(e) if e.is_not_a_key() => {
                 eprintln!(
                     "sealtoken: note: skipping {}: no private key in it",

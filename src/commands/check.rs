@@ -158,7 +158,7 @@ fn push(results: &Mutex<Vec<FileResult>>, r: FileResult) {
     results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
 }
 
-fn is_manifest_name(path: &Path) -> bool {
+pub(super) fn is_manifest_name(path: &Path) -> bool {
     if path
         .file_name()
         .and_then(|n| n.to_str())
@@ -171,7 +171,7 @@ fn is_manifest_name(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
 }
 
-fn display_path(path: &Path) -> String {
+pub(super) fn display_path(path: &Path) -> String {
     path.strip_prefix(".").unwrap_or(path).display().to_string()
 }
 

@@ -8,8 +8,10 @@ use crate::cli::{Cli, Command, CompletionsArgs, ReceiverCommand};
 use crate::CliResult;
 
 pub(crate) mod check;
+mod doctor;
 mod fetch_cert;
 mod info;
+mod keys;
 mod man;
 #[cfg(feature = "http")]
 mod receiver_test;
@@ -46,6 +48,8 @@ pub fn run(cli: Cli) -> CliResult {
         },
         Some(Command::Receivers(a)) => receivers::run(&a),
         Some(Command::Rotate(a)) => rotate::run(&a),
+        Some(Command::Doctor(a)) => doctor::run(&a),
+        Some(Command::Keys(a)) => keys::run(&a),
         Some(Command::Completions(a)) => completions(&a),
         Some(Command::Man(a)) => man::run(&a),
     }

@@ -90,6 +90,7 @@ mod b64;
 mod backup;
 mod cert;
 mod crypto;
+pub mod diagnose;
 mod emit;
 pub mod flux;
 #[cfg(feature = "hazmat")]

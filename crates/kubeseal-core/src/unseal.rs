@@ -95,6 +95,11 @@ impl PrivateKey {
         self.bits
     }
 
+    /// The backend's key.
+    pub(crate) fn raw(&self) -> &crypto::PrivateKey {
+        &self.key
+    }
+
     /// Decrypts one sealed value (raw bytes, not base64) with this key and `label`.
     fn open(&self, label: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         crypto::hybrid_decrypt(&self.key, label, ct).ok()

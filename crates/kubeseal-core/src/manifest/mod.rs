@@ -3,7 +3,7 @@
 
 mod error;
 mod model;
-mod read;
+pub(crate) mod read;
 mod write;
 
 pub use error::{ManifestError, Problem};

@@ -58,7 +58,7 @@ pub(crate) fn parse_input(input: &[u8]) -> Result<Vec<yaml::Document>, ManifestE
 }
 
 /// All objects of the stream, `List` items flattened, with their origins.
-fn objects(input: &[u8]) -> Result<Vec<(Origin, Node)>, ManifestError> {
+pub(crate) fn objects(input: &[u8]) -> Result<Vec<(Origin, Node)>, ManifestError> {
     let mut out = Vec::new();
     for (i, doc) in parse_input(input)?.into_iter().enumerate() {
         let Some(root) = doc.root else { continue };
@@ -281,7 +281,7 @@ fn parse_secret(node: &Node, origin: Origin) -> Result<Secret, Problem> {
     })
 }
 
-fn parse_sealed_secret(node: &Node, origin: Origin) -> Result<SealedSecret, Problem> {
+pub(crate) fn parse_sealed_secret(node: &Node, origin: Origin) -> Result<SealedSecret, Problem> {
     check_kind(node, "SealedSecret", SEALED_SECRET_API_VERSION)?;
     if node.get("kind").is_none() {
         return Err(Problem::Missing { field: "kind" });

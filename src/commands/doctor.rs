@@ -1,0 +1,240 @@
+//! `sealtoken doctor`: why the controller would fail to decrypt each
+//! SealedSecret, and what to change (`kubeseal_core::diagnose`).
+//!
+//! Output like `check`: `file:line: …` lines sorted by path then line, or
+//! `--format json`; exit 0 healthy, 1 findings, 2 a usage or input error.
+//! No value is ever printed.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use anyhow::Context;
+use kubeseal_core::diagnose::{diagnose, Cause, Diagnosis, Doctor, Finding};
+use kubeseal_core::{BackupKey, Certificate, PrivateKey};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::check::{display_path, is_manifest_name};
+use crate::cli::{CheckFormat, DoctorArgs};
+use crate::{io, key_files, CliResult};
+
+/// One file looked at.
+pub(super) struct Scanned {
+    pub display: String,
+    pub result: Result<Diagnosis, String>,
+}
+
+pub fn run(args: &DoctorArgs) -> CliResult {
+    for ns in &args.namespaces {
+        super::seal::check_namespace(ns)?;
+    }
+    if (!args.namespaces.is_empty() || !args.names.is_empty()) && args.keys.is_empty() {
+        bail!("--namespace and --name are candidates to try with --key: pass --key too");
+    }
+    let cert = match &args.cert {
+        Some(p) => {
+            let pem = io::read_input(p)?;
+            Some(Certificate::from_pem(&pem).with_context(|| io::display(p))?)
+        }
+        None => None,
+    };
+    let keys: Vec<(String, BackupKey)> = if args.keys.is_empty() {
+        Vec::new()
+    } else {
+        key_files::load_backups(&args.keys)?
+    };
+    let mut doctor = Doctor::new().keys(keys.iter().map(|(_, k)| k.key()));
+    if let Some(c) = &cert {
+        doctor = doctor.certificate(c);
+    }
+    for ns in &args.namespaces {
+        doctor = doctor.namespace(ns);
+    }
+    for n in &args.names {
+        doctor = doctor.name(n);
+    }
+    let scanned = scan(&args.paths, args.jobs, &doctor);
+    report(&scanned, args.format, !keys.is_empty())
+}
+
+/// Diagnoses every file of `paths` in parallel; sorted by path.
+pub(super) fn scan(paths: &[PathBuf], jobs: Option<usize>, doctor: &Doctor<'_>) -> Vec<Scanned> {
+    let threads = jobs
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let results = Mutex::new(Vec::new());
+    let push = |s: Scanned| results.lock().unwrap_or_else(|e| e.into_inner()).push(s);
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    if paths.is_empty() {
+        dirs.push(PathBuf::from("."));
+    }
+    for p in paths {
+        if p != Path::new("-") && p.is_dir() {
+            dirs.push(p.clone());
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if !dirs.is_empty() {
+        io::walker(&dirs, threads).run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Err(e) => push(Scanned {
+                        display: ".".to_string(),
+                        result: Err(e.to_string()),
+                    }),
+                    Ok(entry) => {
+                        let path = entry.path();
+                        if entry.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(path)
+                        {
+                            if let Some(s) = scan_file(path, display_path(path), true, doctor) {
+                                push(s);
+                            }
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(path) = files.get(i) else { break };
+        if let Some(s) = scan_file(path, io::display(path), false, doctor) {
+            push(s);
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(files.len()).max(1) {
+            s.spawn(work);
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by(|a, b| a.display.cmp(&b.display));
+    results
+}
+
+/// A walked file that is not YAML and does not mention SealedSecret (a Helm
+/// template, say) is skipped; a named file is always reported.
+fn scan_file(path: &Path, display: String, walked: bool, doctor: &Doctor<'_>) -> Option<Scanned> {
+    let bytes = match io::read_input(path) {
+        Ok(b) => Zeroizing::new(b),
+        Err(e) => {
+            return Some(Scanned {
+                display,
+                result: Err(format!("{e:#}")),
+            })
+        }
+    };
+    let result = match diagnose(doctor, &bytes) {
+        Ok(d) if walked && d.sealed_secrets() == 0 => return None,
+        Ok(d) => Ok(d),
+        Err(_) if walked && !mentions_sealed_secret(&bytes) => return None,
+        Err(e) => Err(e.to_string()),
+    };
+    Some(Scanned { display, result })
+}
+
+fn mentions_sealed_secret(bytes: &[u8]) -> bool {
+    bytes.windows(12).any(|w| w == b"SealedSecret")
+}
+
+/// The binary's hint added to a finding.
+fn hint(f: &Finding, with_keys: bool) -> &'static str {
+    match f.cause() {
+        Cause::NoKeyOpens { .. } if with_keys => {
+            " (--namespace/--name add candidates to try; --key adds keys)"
+        }
+        _ => "",
+    }
+}
+
+/// One finding as `--format json` prints it.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: &'a str,
+    line: usize,
+    namespace: Option<&'a str>,
+    name: Option<&'a str>,
+    key: Option<&'a str>,
+    cause: &'static str,
+    message: String,
+}
+
+fn report(scanned: &[Scanned], format: CheckFormat, with_keys: bool) -> CliResult {
+    let (mut out, mut err) = (String::new(), String::new());
+    let (mut errors, mut findings, mut objects) = (0usize, 0usize, 0usize);
+    let mut json = Vec::new();
+    for s in scanned {
+        let path = &s.display;
+        let d = match &s.result {
+            Ok(d) => d,
+            Err(e) => {
+                errors += 1;
+                err.push_str(&format!("{path}: {e}\n"));
+                continue;
+            }
+        };
+        objects += d.sealed_secrets();
+        if d.sealed_secrets() == 0 {
+            err.push_str(&format!("{path}: note: no SealedSecret in it\n"));
+        }
+        for f in d.findings() {
+            findings += 1;
+            let message = format!("{f}{}", hint(f, with_keys));
+            match format {
+                CheckFormat::Text => out.push_str(&format!("{path}:{}: {message}\n", f.line())),
+                CheckFormat::Json => json.push(JsonFinding {
+                    path,
+                    line: f.line(),
+                    namespace: f.namespace(),
+                    name: f.name(),
+                    key: f.key(),
+                    cause: f.cause().code(),
+                    message,
+                }),
+            }
+        }
+    }
+    if format == CheckFormat::Json {
+        out = json_lines(&json).context("cannot write the findings as JSON")?;
+    } else if findings == 0 && errors == 0 {
+        err.push_str(&format!(
+            "sealtoken: {objects} SealedSecret(s) checked: nothing found that would stop the controller\n"
+        ));
+    }
+    io::write_stdout(out.as_bytes())?;
+    if !err.is_empty() {
+        eprint!("{err}");
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if findings > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `[\n  {…},\n  {…}\n]\n` as `check --format json` writes it.
+pub(super) fn json_lines<T: Serialize>(items: &[T]) -> serde_json::Result<String> {
+    if items.is_empty() {
+        return Ok("[]\n".to_string());
+    }
+    let mut out = String::from("[\n");
+    for (i, item) in items.iter().enumerate() {
+        out.push_str(if i == 0 { "  " } else { ",\n  " });
+        out.push_str(&serde_json::to_string(item)?);
+    }
+    out.push_str("\n]\n");
+    Ok(out)
+}
+
+/// Keys as the private keys of `keys` (for [`Doctor::keys`]).
+pub(super) fn private_keys(keys: &[(String, BackupKey)]) -> impl Iterator<Item = &PrivateKey> {
+    keys.iter().map(|(_, k)| k.key())
+}
