@@ -561,7 +561,7 @@ pub struct DoctorArgs {
 
     /// Output format of the findings.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: CheckFormat,
+    pub format: DoctorFormat,
 
     /// Threads (default: the number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
@@ -592,11 +592,18 @@ pub struct KeysArgs {
 
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: CheckFormat,
+    pub format: DoctorFormat,
 
     /// Threads (default: the number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+/// Output layouts of `doctor` and `keys`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
 }
 
 const WEBHOOK_EXAMPLES: &str = "\

@@ -17,7 +17,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::check::{display_path, is_manifest_name};
-use crate::cli::{CheckFormat, DoctorArgs};
+use crate::cli::{DoctorArgs, DoctorFormat};
 use crate::{io, key_files, CliResult};
 
 /// One file looked at.
@@ -165,7 +165,7 @@ struct JsonFinding<'a> {
     message: String,
 }
 
-fn report(scanned: &[Scanned], format: CheckFormat, with_keys: bool) -> CliResult {
+fn report(scanned: &[Scanned], format: DoctorFormat, with_keys: bool) -> CliResult {
     let (mut out, mut err) = (String::new(), String::new());
     let (mut errors, mut findings, mut objects) = (0usize, 0usize, 0usize);
     let mut json = Vec::new();
@@ -187,8 +187,8 @@ fn report(scanned: &[Scanned], format: CheckFormat, with_keys: bool) -> CliResul
             findings += 1;
             let message = format!("{f}{}", hint(f, with_keys));
             match format {
-                CheckFormat::Text => out.push_str(&format!("{path}:{}: {message}\n", f.line())),
-                CheckFormat::Json => json.push(JsonFinding {
+                DoctorFormat::Text => out.push_str(&format!("{path}:{}: {message}\n", f.line())),
+                DoctorFormat::Json => json.push(JsonFinding {
                     path,
                     line: f.line(),
                     namespace: f.namespace(),
@@ -200,7 +200,7 @@ fn report(scanned: &[Scanned], format: CheckFormat, with_keys: bool) -> CliResul
             }
         }
     }
-    if format == CheckFormat::Json {
+    if format == DoctorFormat::Json {
         out = json_lines(&json).context("cannot write the findings as JSON")?;
     } else if findings == 0 && errors == 0 {
         err.push_str(&format!(

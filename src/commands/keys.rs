@@ -13,7 +13,7 @@ use kubeseal_core::BackupKey;
 use serde::Serialize;
 
 use super::doctor::{private_keys, scan};
-use crate::cli::{CheckFormat, KeysArgs};
+use crate::cli::{DoctorFormat, KeysArgs};
 use crate::{io, key_files, CliResult};
 
 #[derive(Serialize)]
@@ -111,13 +111,13 @@ pub fn run(args: &KeysArgs) -> CliResult {
             .collect(),
     };
     let out = match args.format {
-        CheckFormat::Json => {
+        DoctorFormat::Json => {
             let mut s = serde_json::to_string_pretty(&inventory)
                 .context("cannot write the inventory as JSON")?;
             s.push('\n');
             s
         }
-        CheckFormat::Text => text(&inventory, total),
+        DoctorFormat::Text => text(&inventory, total),
     };
     io::write_stdout(out.as_bytes())?;
     if !errors.is_empty() {
