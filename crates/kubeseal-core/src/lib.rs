@@ -15,6 +15,11 @@
 //!   [`SealedSecret::to_string`] renders it as JSON or YAML ([`Format`]).
 //!   [`SealOptions`] carries kubeseal's flags (scope, name, namespace…).
 //! - [`seal_raw`]: one value, like `kubeseal --raw`.
+//! - [`SealedFile`] + [`Edits`]: replace, add or remove `encryptedData` values
+//!   of a file in place, every other byte kept (resealing, editing).
+//! - [`reseal`]: offline re-encryption of a file's values for a new
+//!   certificate after a key rotation (what `kubeseal --re-encrypt` asks the
+//!   controller for).
 //! - [`Scope`]: strict, namespace-wide or cluster-wide binding.
 //! - [`PrivateKey`] + [`unseal`] / [`unseal_raw`]: recovery with the controller's private key;
 //!   [`read_key_backup`] reads the key backups of upstream's recovery procedure.
@@ -101,6 +106,7 @@ mod k8s_yaml_tests;
 mod manifest;
 mod pem;
 pub mod receiver;
+mod reseal;
 mod resolve;
 mod scope;
 mod seal;
@@ -116,15 +122,16 @@ pub use backup::{
 pub use cert::{CertError, Certificate, ValidityWarning, EXPIRY_WARNING_DAYS, MIN_RSA_BITS};
 pub use crypto::BACKEND;
 pub use manifest::{
-    read_sealed_secrets, read_secrets, Format, ManifestError, ObjectMeta, ObjectRef, Origin,
-    Problem, SealedSecret, Secret, SecretTemplate, SecretValue, SEALED_SECRET_API_VERSION,
-    STRIPPED_ANNOTATIONS,
+    is_valid_secret_key, read_sealed_secrets, read_secrets, Edits, Format, ManifestError,
+    ObjectMeta, ObjectRef, Origin, PatchError, Problem, SealedFile, SealedSecret, Secret,
+    SecretTemplate, SecretValue, SEALED_SECRET_API_VERSION, STRIPPED_ANNOTATIONS,
 };
+pub use reseal::{reseal, ResealError, Resealed, ValueFailure};
 pub use scope::{ParseScopeError, Scope, CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION};
 pub use seal::{seal_raw, seal_secret, seal_secrets, SealError, SealOptions};
 pub use time::Timestamp;
 pub use token::{Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES};
-pub use unseal::{unseal, unseal_raw, KeyError, PrivateKey, UnsealError};
+pub use unseal::{unseal, unseal_raw, unseal_raw_indexed, KeyError, PrivateKey, UnsealError};
 pub use yaml::Pos;
 
 /// The README's Rust examples compile and run as doctests.

@@ -202,6 +202,30 @@ pub fn unseal_raw(
     open_item(keys, &scope.label(object), "value", sealed_base64)
 }
 
+/// Like [`unseal_raw`], and also says which key opened the value: its index
+/// in `keys` (for telling which keys are still in use).
+pub fn unseal_raw_indexed(
+    keys: &[PrivateKey],
+    scope: Scope,
+    object: &ObjectRef,
+    sealed_base64: &str,
+) -> Result<(usize, SecretValue), UnsealError> {
+    if keys.is_empty() {
+        return Err(UnsealError::NoKeys);
+    }
+    let ct = b64::decode(sealed_base64).ok_or_else(|| UnsealError::Base64 {
+        key: "value".to_string(),
+    })?;
+    let label = scope.label(object);
+    keys.iter()
+        .enumerate()
+        .find_map(|(i, k)| k.open(&label, &ct).map(|p| (i, p)))
+        .map(|(i, mut plain)| (i, SecretValue::new(std::mem::take(&mut *plain))))
+        .ok_or_else(|| UnsealError::NoKeyCouldDecrypt {
+            key: "value".to_string(),
+        })
+}
+
 fn open_item(
     keys: &[PrivateKey],
     label: &[u8],

@@ -3,11 +3,13 @@
 
 mod error;
 mod model;
+mod patch;
 pub(crate) mod read;
 mod write;
 
 pub use error::{ManifestError, Problem};
 pub use model::{ObjectMeta, ObjectRef, Origin, SealedSecret, Secret, SecretTemplate, SecretValue};
+pub use patch::{is_valid_secret_key, Edits, PatchError, SealedFile};
 pub use read::{read_sealed_secrets, read_secrets};
 
 /// `apiVersion` of a SealedSecret.
