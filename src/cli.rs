@@ -129,6 +129,12 @@ pub enum Command {
     /// List the controller's keys in backups: what each opens, which are safe to retire.
     #[command(after_help = KEYS_EXAMPLES)]
     Keys(KeysArgs),
+    /// Re-encrypt SealedSecrets for a new certificate with the old private keys, offline.
+    #[command(after_help = RESEAL_EXAMPLES)]
+    Reseal(ResealArgs),
+    /// Change values of a SealedSecret; unchanged values keep their ciphertext.
+    #[command(after_help = EDIT_EXAMPLES)]
+    Edit(EditArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -889,4 +895,87 @@ pub struct RotateArgs {
     /// Include the new token in the JSON report.
     #[arg(long, requires = "report")]
     pub report_include_token: bool,
+}
+
+const RESEAL_EXAMPLES: &str = "\
+Examples:
+  sealtoken reseal --key old-keys.yaml --cert new.crt --in-place clusters/
+  sealtoken reseal --key old.key --cert new.crt app.sealed.yaml -w app.new.yaml
+  sealtoken reseal --key old.key --cert new.crt app.sealed.yaml > app.new.yaml";
+
+#[derive(Debug, Args)]
+pub struct ResealArgs {
+    /// The old private keys (any form `unseal --key` takes: PEM, key
+    /// backups, folders); repeatable or comma-separated. Every key is tried.
+    #[arg(
+        long = "key",
+        value_name = "FILE",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub keys: Vec<PathBuf>,
+
+    /// The new certificate to seal for.
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// SealedSecret files or directories (directories: their .yaml, .yml and
+    /// .json files, .gitignore honoured).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Rewrite each file in place (atomically).
+    #[arg(short = 'i', long, conflicts_with = "output")]
+    pub in_place: bool,
+
+    /// Write the one input's result to this file instead of stdout.
+    #[arg(short = 'w', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace the -w file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+
+    /// Reseal what opens and keep values no key opens as they are (default:
+    /// such a file is left untouched and the run fails).
+    #[arg(long)]
+    pub skip_undecryptable: bool,
+}
+
+const EDIT_EXAMPLES: &str = "\
+Examples:
+  sealtoken edit app.sealed.yaml --key keys.yaml --cert pub.pem   # in $EDITOR
+  sealtoken edit app.sealed.yaml --cert pub.pem --set LOG_LEVEL=debug --delete OLD
+  sealtoken edit app.sealed.yaml --cert pub.pem --set-file tls.key=server.key";
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The SealedSecret file, rewritten in place (atomically).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Private keys to open the values with, then edit them in $EDITOR
+    /// (then $VISUAL, then vi); repeatable or comma-separated.
+    #[arg(long = "key", value_name = "FILE", value_delimiter = ',')]
+    pub keys: Vec<PathBuf>,
+
+    /// Set KEY to VALUE (sealed; needs only the certificate).
+    #[arg(long = "set", value_name = "KEY=VALUE", conflicts_with = "keys")]
+    pub set: Vec<String>,
+
+    /// Set KEY to the contents of the file PATH (sealed; needs only the certificate).
+    #[arg(long = "set-file", value_name = "KEY=PATH", conflicts_with = "keys")]
+    pub set_file: Vec<String>,
+
+    /// Remove KEY.
+    #[arg(long = "delete", value_name = "KEY", conflicts_with = "keys")]
+    pub delete: Vec<String>,
+
+    /// Which SealedSecret of the file (by metadata.name), when it holds several.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// The certificate new and changed values are sealed for.
+    #[command(flatten)]
+    pub cert: CertArgs,
 }

@@ -9,6 +9,7 @@ use crate::CliResult;
 
 pub(crate) mod check;
 mod doctor;
+mod edit;
 mod fetch_cert;
 mod info;
 mod keys;
@@ -16,6 +17,7 @@ mod man;
 #[cfg(feature = "http")]
 mod receiver_test;
 mod receivers;
+mod reseal;
 mod rotate;
 mod seal;
 mod seal_modes;
@@ -50,6 +52,8 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Rotate(a)) => rotate::run(&a),
         Some(Command::Doctor(a)) => doctor::run(&a),
         Some(Command::Keys(a)) => keys::run(&a),
+        Some(Command::Reseal(a)) => reseal::run(&a),
+        Some(Command::Edit(a)) => edit::run(&a),
         Some(Command::Completions(a)) => completions(&a),
         Some(Command::Man(a)) => man::run(&a),
     }

@@ -24,3 +24,13 @@ pub fn base64_encode(data: &[u8]) -> String {
 pub fn aes_gcm_seal(key: &[u8; 32], buf: &mut [u8]) -> Option<[u8; 16]> {
     crypto::aes_gcm_seal_in_place(key, buf).ok()
 }
+
+/// One RSA-OAEP-SHA256 decryption of `ct` with `label` by `key` (the
+/// private-key half of the floor that resealing and unsealing pay).
+pub fn rsa_oaep_decrypt(key: &crate::PrivateKey, label: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
+    use crate::crypto::RsaPrivateKey as _;
+    key.raw()
+        .oaep_decrypt(label, ct)
+        .ok()
+        .map(|p| p.to_vec())
+}

@@ -29,6 +29,51 @@ impl Secret {
     }
 }
 
+impl Secret {
+    /// Writes the Secret as YAML for a person to edit: values that are
+    /// UTF-8 text under `stringData` (as written), others under `data`
+    /// (base64). This is plaintext; the result and every copy made on the
+    /// way are wiped when dropped. [`read_secrets`](crate::read_secrets)
+    /// reads it back to the same values.
+    pub fn to_editable_yaml(&self) -> zeroize::Zeroizing<String> {
+        let mut text = Vec::new();
+        let mut binary = Vec::new();
+        for (k, v) in &self.data {
+            match std::str::from_utf8(v.expose()) {
+                Ok(s) => text.push((k.clone(), Out::Str(s.to_string()))),
+                Err(_) => binary.push((k.clone(), Out::Str(b64::encode(v.expose())))),
+            }
+        }
+        let mut o = Out::map();
+        o.put("apiVersion", Out::Str("v1".into()));
+        o.put("kind", Out::Str("Secret".into()));
+        o.put("metadata", object_meta(&self.metadata));
+        if let Some(t) = &self.secret_type {
+            o.put("type", Out::Str(t.clone()));
+        }
+        if !text.is_empty() {
+            o.put("stringData", Out::Map(text));
+        }
+        if !binary.is_empty() {
+            o.put("data", Out::Map(binary));
+        }
+        let out = zeroize::Zeroizing::new(emit::to_yaml_as_written(&o));
+        wipe(o);
+        out
+    }
+}
+
+/// Wipes every string of `o` (plaintext copies made for writing).
+fn wipe(o: Out) {
+    use zeroize::Zeroize as _;
+    match o {
+        Out::Str(mut s) | Out::Quoted(mut s) => s.zeroize(),
+        Out::Map(entries) => entries.into_iter().for_each(|(_, v)| wipe(v)),
+        Out::Seq(items) => items.into_iter().for_each(wipe),
+        Out::Bool(_) => {}
+    }
+}
+
 impl SealedSecret {
     /// Writes the SealedSecret exactly as kubeseal does in `format`
     /// (YAML starts with `---`; JSON ends with a newline).
@@ -82,6 +127,18 @@ fn render(o: &Out, format: Format) -> String {
 mod tests {
     use super::*;
     use crate::manifest::{read_sealed_secrets, ObjectRef};
+
+    #[test]
+    fn editable_yaml_reads_back() {
+        let mut s = Secret::new(&ObjectRef::new("ns", "x"));
+        s.insert("text", "multi\nline: yes\n".into());
+        s.insert("yes", "true".into());
+        s.insert("bin", crate::SecretValue::new(vec![0xff, 0, 1]));
+        let y = s.to_editable_yaml();
+        assert!(y.contains("stringData:"), "{}", *y);
+        let back = crate::read_secrets(y.as_bytes()).unwrap();
+        assert_eq!(back[0].data, s.data);
+    }
 
     /// Found by fuzzing (target `manifest`): a key with a line break was
     /// written as a YAML block scalar, which did not read back.
