@@ -21,6 +21,7 @@ seed() { # seed TARGET FILE...
 
 shopt -s nullglob globstar
 seed pem "$root"/fixtures/keys/* "$root"/fixtures/upstream/controller.*
+seed patch "$root"/fixtures/upstream/*.sealed.*
 seed manifest "$root"/fixtures/upstream/*.yaml "$root"/fixtures/upstream/*.json \
     "$root"/tests/check-corpus/**/*.yaml "$root"/tests/check-corpus/**/*.json
 seed check "$root"/tests/check-corpus/** "$root"/fixtures/upstream/*.yaml \

@@ -93,17 +93,19 @@ pub fn reseal(
         &String,
         &String,
     )| {
-        let fail = |error| ValueFailure {
-            origin: *origin,
-            object: object.clone(),
-            key: (*key).clone(),
-            error,
+        let fail = |error| {
+            Box::new(ValueFailure {
+                origin: *origin,
+                object: object.clone(),
+                key: (*key).clone(),
+                error,
+            })
         };
         let (by, plain) = unseal_raw_indexed(keys, *scope, object, value)
             .map_err(|e| fail(ResealError::Open(e)))?;
         let sealed = seal_raw(cert, *scope, object, plain.expose())
             .map_err(|e| fail(ResealError::Seal(e)))?;
-        Ok::<_, ValueFailure>((by, sealed))
+        Ok::<_, Box<ValueFailure>>((by, sealed))
     };
     #[cfg(feature = "parallel")]
     let results: Vec<_> = {
@@ -122,7 +124,7 @@ pub fn reseal(
                 opened_by[by] += 1;
                 edits.set(*index, (*key).clone(), sealed);
             }
-            Err(f) => failures.push(f),
+            Err(f) => failures.push(*f),
         }
     }
     let output = file.apply(&edits)?;

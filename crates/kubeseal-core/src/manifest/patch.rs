@@ -50,6 +50,9 @@ struct EntryAt {
     value_span: Result<Range<usize>, usize>,
 }
 
+/// One object's new entries (key, sealed value) and removed entry indexes.
+type ObjectEdits<'a> = (Vec<(&'a str, &'a str)>, Vec<usize>);
+
 /// Changes to make to a [`SealedFile`]: sealed values to set (replace or add)
 /// and keys to remove, per SealedSecret (by its index in the file).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -214,7 +217,7 @@ impl SealedFile {
     pub fn apply(&self, edits: &Edits) -> Result<Vec<u8>, PatchError> {
         // (byte range, replacement), non-overlapping once sorted.
         let mut splices: Vec<(Range<usize>, String)> = Vec::new();
-        let mut per_object: BTreeMap<usize, (Vec<(&str, &str)>, Vec<usize>)> = BTreeMap::new();
+        let mut per_object: BTreeMap<usize, ObjectEdits<'_>> = BTreeMap::new();
         for ((index, key), change) in &edits.changes {
             let obj = self
                 .objects
@@ -290,11 +293,11 @@ impl SealedFile {
                 let line = self.text[..range.start].matches('\n').count() + 1;
                 return Err(PatchError::Layout { line });
             }
-            out.extend_from_slice(self.text[at..range.start].as_bytes());
+            out.extend_from_slice(&self.text.as_bytes()[at..range.start]);
             out.extend_from_slice(with.as_bytes());
             at = range.end;
         }
-        out.extend_from_slice(self.text[at..].as_bytes());
+        out.extend_from_slice(&self.text.as_bytes()[at..]);
         Ok(out)
     }
 
