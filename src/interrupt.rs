@@ -9,6 +9,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Files to remove if the process is interrupted now.
@@ -16,6 +17,36 @@ static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
     PENDING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Live [`Hold`]s: while any exists, a signal is only recorded.
+static HELD: AtomicUsize = AtomicUsize::new(0);
+/// A signal arrived while held.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Defers interrupts while it lives: a signal is recorded (see
+/// [`Hold::interrupted`]) instead of ending the process, so that the holder
+/// can clean up first (`edit` wipes its plaintext file after the editor).
+#[derive(Debug)]
+pub struct Hold(());
+
+/// Starts deferring interrupts until the returned guard is dropped.
+pub fn hold() -> Hold {
+    HELD.fetch_add(1, Ordering::SeqCst);
+    Hold(())
+}
+
+impl Hold {
+    /// Whether a signal arrived since interrupts were first held.
+    pub fn interrupted(&self) -> bool {
+        INTERRUPTED.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        HELD.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Starts the watcher thread. Called once, first thing in `main`.
@@ -29,7 +60,11 @@ pub fn install() {
         let _ = std::thread::Builder::new()
             .name("interrupt".into())
             .spawn(move || {
-                if let Some(signal) = signals.forever().next() {
+                for signal in signals.forever() {
+                    if HELD.load(Ordering::SeqCst) > 0 {
+                        INTERRUPTED.store(true, Ordering::SeqCst);
+                        continue;
+                    }
                     // The lock is kept until the process ends: no write can
                     // complete (or start) after the files are removed.
                     let mut files = pending();

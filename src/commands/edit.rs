@@ -7,8 +7,6 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use anyhow::Context;
 use kubeseal_core::{
@@ -133,20 +131,13 @@ fn in_editor(
     let before = unseal(&keys, sealed)
         .with_context(|| format!("{what}: SealedSecret {}", sealed.object_ref()))
         .map_err(CliError::failed)?;
-    let interrupted = Arc::new(AtomicBool::new(false));
-    #[cfg(unix)]
-    for sig in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&interrupted))
-            .context("cannot install the signal handler")?;
-    }
+    // Signals while the editor runs are recorded, not fatal: the plaintext
+    // file is wiped and removed first (`hold` outlives `scratch`).
+    let hold = crate::interrupt::hold();
     let scratch = Scratch::new(&before.to_editable_yaml())?;
     loop {
         let status = run_editor(scratch.path());
-        if interrupted.load(Ordering::SeqCst) {
+        if hold.interrupted() {
             eprintln!("sealtoken: interrupted; {what} is unchanged");
             return Ok(None);
         }
@@ -185,7 +176,7 @@ fn in_editor(
                 let _ = std::io::stderr().flush();
                 let mut answer = String::new();
                 std::io::stdin().read_line(&mut answer).ok();
-                if interrupted.load(Ordering::SeqCst) || answer.trim().eq_ignore_ascii_case("n") {
+                if hold.interrupted() || answer.trim().eq_ignore_ascii_case("n") {
                     return Err(CliError::failed(anyhow::anyhow!("{what} is unchanged")));
                 }
             }

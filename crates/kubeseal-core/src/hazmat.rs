@@ -29,8 +29,5 @@ pub fn aes_gcm_seal(key: &[u8; 32], buf: &mut [u8]) -> Option<[u8; 16]> {
 /// private-key half of the floor that resealing and unsealing pay).
 pub fn rsa_oaep_decrypt(key: &crate::PrivateKey, label: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
     use crate::crypto::RsaPrivateKey as _;
-    key.raw()
-        .oaep_decrypt(label, ct)
-        .ok()
-        .map(|p| p.to_vec())
+    key.raw().oaep_decrypt(label, ct).ok().map(|p| p.to_vec())
 }
