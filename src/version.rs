@@ -10,6 +10,7 @@ const FEATURES: &[(&str, bool)] = &[
     ("parallel", cfg!(feature = "parallel")),
     ("http", cfg!(feature = "http")),
     ("cluster", cfg!(feature = "cluster")),
+    ("fast-start", cfg!(feature = "fast-start")),
 ];
 
 /// What `--version` prints after "sealtoken ".

@@ -84,6 +84,16 @@
 //! `rust-crypto` uses the pure-Rust RustCrypto crates. Randomness always comes
 //! from the operating system's CSPRNG. Session keys, tokens and decoded values
 //! are wiped from memory when dropped.
+//!
+//! # Start-up
+//!
+//! AWS-LC seeds its own generator at its first draw with CPU-jitter entropy,
+//! about 20 ms of CPU, unless aws-lc-sys was built with
+//! `AWS_LC_SYS_NO_JITTER_ENTROPY=1`. With feature `fast-start` (default), a
+//! process's first 32 RSA-OAEP encryptions go through RustCrypto's `rsa` with
+//! the OS CSPRNG instead (about 0.4 ms each, public key only), so a run that
+//! seals a few values never pays that seeding; every later encryption, and all
+//! of them once a private-key operation has run, go through AWS-LC.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

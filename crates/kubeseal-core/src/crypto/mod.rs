@@ -17,7 +17,8 @@ mod aws_lc;
 // Also compiled beside aws-lc (`--all-features`), so that the compiler checks it
 // against the same traits and the tests can seal with one backend and open
 // with the other.
-#[cfg(feature = "rust-crypto")]
+// With aws-lc, feature `fast-start` uses its public-key half (aws_lc.rs, "fast_start").
+#[cfg(any(feature = "rust-crypto", feature = "fast-start"))]
 #[cfg_attr(all(feature = "aws-lc", not(test)), allow(dead_code))]
 mod rust_crypto;
 
