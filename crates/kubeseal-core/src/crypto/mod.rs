@@ -19,7 +19,10 @@ mod aws_lc;
 // with the other.
 // With aws-lc, feature `fast-start` uses its public-key half (aws_lc.rs, "fast_start").
 #[cfg(any(feature = "rust-crypto", feature = "fast-start"))]
-#[cfg_attr(all(feature = "aws-lc", not(test)), allow(dead_code))]
+#[cfg_attr(
+    all(feature = "aws-lc", any(not(test), not(feature = "rust-crypto"))),
+    allow(dead_code)
+)]
 mod rust_crypto;
 
 #[cfg(not(any(feature = "aws-lc", feature = "rust-crypto")))]
