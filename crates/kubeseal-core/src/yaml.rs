@@ -24,8 +24,8 @@
 //! 1.2 test suite, has no unsafe code, and reports a line and column for every
 //! event, which we need for `file:line` messages. We build our own small tree
 //! so that alias expansion and nesting depth are bounded (no "billion laughs").
-//! JSON documents are read by `crate::json` (with a JSON parser), into the
-//! same tree.
+//! JSON documents are read with a JSON parser into the same tree
+//! ([`parse_manifests`] chooses, as Kubernetes does).
 //!
 //! ```
 //! use kubeseal_core::yaml::{self, Kind};
@@ -264,8 +264,32 @@ pub enum TextError {
     BadUtf16,
 }
 
-/// Parses every document of a YAML (or JSON) stream, as go-yaml v2 reads it.
-/// Aliases are expanded (at most a million nodes in all) and nesting is
+/// Parses a manifest stream as Kubernetes reads it: JSON when its first
+/// character after spaces, tabs and line breaks is `{` (as `IsJSONBuffer`
+/// decides), read with a JSON parser (so `"\ud83d\udd10"` is one character
+/// and several objects may follow each other); YAML otherwise
+/// ([`parse_stream`]). Every node keeps its line and column either way.
+///
+/// ```
+/// use kubeseal_core::yaml;
+///
+/// let docs = yaml::parse_manifests("{\n  \"kind\": \"Secret\",\n  \"stringData\": {\"k\": \"\\ud83d\\udd10\"}\n}")?;
+/// let root = docs[0].root().expect("an object");
+/// let value = root.get("stringData").and_then(|d| d.get("k")).expect("a value");
+/// assert_eq!(value.as_str(), Some("\u{1f510}"));
+/// assert_eq!(value.pos().line, 3);
+/// # Ok::<(), yaml::YamlError>(())
+/// ```
+pub fn parse_manifests(text: &str) -> Result<Vec<Document>, YamlError> {
+    if crate::json::is_json(text) {
+        crate::json::parse_stream(text)
+    } else {
+        parse_stream(text)
+    }
+}
+
+/// Parses every document of a YAML stream, as go-yaml v2 reads it (JSON
+/// input too, but as YAML; [`parse_manifests`] reads it as JSON). Aliases are expanded (at most a million nodes in all) and nesting is
 /// bounded (128 levels).
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     // go-yaml reads NEL as a line break everywhere, and puts `\n` in its place.

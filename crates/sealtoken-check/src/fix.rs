@@ -173,7 +173,7 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
             .collect();
         return Ok(out);
     }
-    let docs = match yaml::parse_stream(&text) {
+    let docs = match yaml::parse_manifests(&text) {
         Ok(d) => d,
         Err(_) => return Ok(out),
     };
@@ -248,7 +248,7 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
         new_text.replace_range(range, &replacement);
     }
     // Read the result back: same number of documents, the sealed ones clean.
-    let check = yaml::parse_stream(&new_text).map_err(|e| CheckError::FixVerify {
+    let check = yaml::parse_manifests(&new_text).map_err(|e| CheckError::FixVerify {
         line: e.pos().line,
         message: e.message().to_string(),
     })?;
@@ -374,5 +374,14 @@ mod tests {
         );
         let fixed = fix(t.as_bytes(), &cert, &opts.clone().namespace("x")).unwrap();
         assert!(fixed.output.is_some());
+
+        // JSON with a surrogate-pair escape is read as JSON and sealed as JSON.
+        let t = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Secret\",\n  \"metadata\": {\"name\": \"s\", \"namespace\": \"n\"},\n  \"stringData\": {\"k\": \"hunter2 \\ud83d\\udd10\"}\n}\n";
+        let fixed = fix(t.as_bytes(), &cert, &opts).unwrap();
+        assert_eq!(fixed.sealed.len(), 1, "{:?}", fixed.unfixed);
+        assert_eq!(fixed.sealed[0].line, 3);
+        let out = String::from_utf8(fixed.output.unwrap()).unwrap();
+        assert!(out.starts_with("{\n  \"kind\": \"SealedSecret\""), "{out}");
+        assert!(!out.contains("hunter2"));
     }
 }

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use kubeseal_core::yaml::{self, Kind, Node, Scalar, TextError};
-use kubeseal_core::{Pos, SecretValue};
+use kubeseal_core::{Format, Pos, SecretValue};
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report};
 use crate::kustomize::{scan_generators, Reader};
@@ -36,7 +36,8 @@ pub(crate) fn scan_text(text: &str, read: Option<&mut Reader<'_>>) -> Report {
     if !text.contains("Secret") && !text.contains("secretGenerator") && !text.contains('\\') {
         return report;
     }
-    match yaml::parse_stream(text) {
+    // JSON is read as JSON (as Kubernetes reads it), YAML as YAML.
+    match yaml::parse_manifests(text) {
         Ok(docs) => {
             let lines = Lines::new(text);
             let mut read = read;
@@ -52,7 +53,14 @@ pub(crate) fn scan_text(text: &str, read: Option<&mut Reader<'_>>) -> Report {
             report.line_based = true;
             report.notes.push(Note {
                 pos: Some(e.pos()),
-                message: format!("not valid YAML ({e}); scanned line by line"),
+                message: format!(
+                    "not valid {} ({e}); scanned line by line",
+                    if Format::detect(text.as_bytes()) == Format::Json {
+                        "JSON"
+                    } else {
+                        "YAML"
+                    }
+                ),
             });
             line_scan::scan(text, &mut report);
         }
@@ -335,6 +343,58 @@ mod tests {
         let s = f.to_string();
         assert_eq!(s, "plain Secret \"apps/db\" (keys: user, password)");
         assert!(!format!("{r:?}").contains("hunter2"));
+    }
+
+    /// Kubernetes reads JSON with encoding/json: a surrogate-pair escape is
+    /// one character, `\u0024{X}` is the placeholder `${X}`, positions are lines of the file.
+    #[test]
+    fn json_is_read_as_json() {
+        let input = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Secret\",\n  \"metadata\": {\"name\": \"lock-\\ud83d\\udd10\", \"namespace\": \"apps\"},\n  \"stringData\": {\n    \"p\\u0061ss\": \"x-\\ud83d\\udd10\",\n    \"env\": \"\\u0024{UNSET}\"\n  }\n}\n";
+        let r = scan(input.as_bytes()).unwrap();
+        assert!(!r.is_line_based(), "{:?}", r.notes);
+        assert_eq!(r.findings.len(), 1);
+        let f = &r.findings[0];
+        assert_eq!(f.pos, Pos { line: 3, col: 11 });
+        assert_eq!(f.name.as_deref(), Some("lock-\u{1f510}"));
+        // The escaped placeholder is a placeholder; the escaped key is decoded.
+        assert_eq!(f.keys, ["pass"]);
+
+        // Escapes alone: nothing plain.
+        let only_placeholder = "{\"kind\": \"Secret\", \"stringData\": {\"k\": \"\\u0024{X}\"}}";
+        assert!(scan(only_placeholder.as_bytes())
+            .unwrap()
+            .findings
+            .is_empty());
+
+        // A List: each Secret item at its own line; a stream of two objects.
+        let list = "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n  {\"kind\": \"ConfigMap\", \"data\": {\"k\": \"v\"}},\n  {\"kind\": \"Secret\",\n   \"stringData\": {\"k\": \"\\ud83d\\udd10\"}},\n  {\"kind\": \"Secret\", \"data\": {\"k\": \"aGk=\"}}\n]}\n{\"kind\": \"Secret\", \"stringData\": {\"k\": \"v\"}}\n";
+        let r = scan(list.as_bytes()).unwrap();
+        assert!(!r.is_line_based(), "{:?}", r.notes);
+        let at: Vec<_> = r
+            .findings
+            .iter()
+            .map(|f| (f.pos.line, f.location))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (3, Location::ListItem(1)),
+                (5, Location::ListItem(1)),
+                (7, Location::Document(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_named_json() {
+        let r = scan(b"{\"kind\": \"Secret\",\n \"stringData\": {\"k\": \"v\"},}\n").unwrap();
+        assert!(r.is_line_based());
+        assert_eq!(r.notes[0].pos.map(|p| p.line), Some(2));
+        assert!(
+            r.notes[0].message.starts_with("not valid JSON ("),
+            "{:?}",
+            r.notes
+        );
     }
 
     #[test]

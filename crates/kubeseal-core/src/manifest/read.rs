@@ -45,12 +45,7 @@ pub(crate) fn parse_input(input: &[u8]) -> Result<Vec<yaml::Document>, ManifestE
         TextError::NotUtf8 { offset } => ManifestError::NotUtf8 { offset },
         TextError::BadUtf16 => ManifestError::BadUtf16,
     })?;
-    let docs = if crate::json::is_json(&text) {
-        crate::json::parse_stream(&text)
-    } else {
-        yaml::parse_stream(&text)
-    };
-    docs.map_err(|e| ManifestError::Syntax {
+    yaml::parse_manifests(&text).map_err(|e| ManifestError::Syntax {
         line: e.pos.line,
         col: e.pos.col,
         message: e.message,
