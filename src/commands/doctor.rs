@@ -23,6 +23,7 @@ use crate::{io, key_files, CliResult};
 /// One file looked at.
 pub(super) struct Scanned {
     pub display: String,
+    /// The diagnosis, or the error message (naming the file).
     pub result: Result<Diagnosis, String>,
 }
 
@@ -84,7 +85,7 @@ pub(super) fn scan(paths: &[PathBuf], jobs: Option<usize>, doctor: &Doctor<'_>) 
                 match entry {
                     Err(e) => push(Scanned {
                         display: ".".to_string(),
-                        result: Err(e.to_string()),
+                        result: Err(format!("cannot walk the tree: {e}")),
                     }),
                     Ok(entry) => {
                         let path = entry.path();
@@ -134,7 +135,7 @@ fn scan_file(path: &Path, display: String, walked: bool, doctor: &Doctor<'_>) ->
         Ok(d) if walked && d.sealed_secrets() == 0 => return None,
         Ok(d) => Ok(d),
         Err(_) if walked && !mentions_sealed_secret(&bytes) => return None,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(format!("{display}: {e}")),
     };
     Some(Scanned { display, result })
 }
@@ -175,7 +176,7 @@ fn report(scanned: &[Scanned], format: DoctorFormat, with_keys: bool) -> CliResu
             Ok(d) => d,
             Err(e) => {
                 errors += 1;
-                err.push_str(&format!("{path}: {e}\n"));
+                err.push_str(&format!("{e}\n"));
                 continue;
             }
         };

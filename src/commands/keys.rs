@@ -74,7 +74,7 @@ pub fn run(args: &KeysArgs) -> CliResult {
         let d = match &s.result {
             Ok(d) => d,
             Err(e) => {
-                errors.push_str(&format!("{}: {e}\n", s.display));
+                errors.push_str(&format!("{e}\n"));
                 continue;
             }
         };

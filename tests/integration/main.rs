@@ -7,6 +7,7 @@ mod cli;
 mod clusters;
 mod common;
 mod controller;
+mod doctor;
 mod edit;
 mod flux_report;
 mod golden;

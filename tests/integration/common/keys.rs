@@ -45,7 +45,14 @@ pub fn controller_keys() -> &'static [ControllerKey; KEY_COUNT] {
         std::thread::scope(|s| {
             let handles: Vec<_> = ["k7xq4m", "kb9k2t", "kz3p8w"]
                 .iter()
-                .map(|suffix| s.spawn(move || generate(&format!("sealed-secrets-{suffix}"))))
+                .map(|suffix| {
+                    s.spawn(move || {
+                        generate(
+                            &format!("sealed-secrets-{suffix}"),
+                            aws_lc_rs::rsa::KeySize::Rsa2048,
+                        )
+                    })
+                })
                 .collect();
             let mut keys = handles.into_iter().map(|h| h.join().unwrap());
             [
@@ -57,10 +64,18 @@ pub fn controller_keys() -> &'static [ControllerKey; KEY_COUNT] {
     })
 }
 
-fn generate(secret_name: &str) -> ControllerKey {
+/// One more controller-like key pair, RSA-3072: values sealed with it have
+/// another RSA ciphertext length than those of [`controller_keys`] (for
+/// "sealed for another key size" cases). Made once per test run.
+pub fn other_size_key() -> &'static ControllerKey {
+    static KEY: OnceLock<ControllerKey> = OnceLock::new();
+    KEY.get_or_init(|| generate("sealed-secrets-k3072x", aws_lc_rs::rsa::KeySize::Rsa3072))
+}
+
+fn generate(secret_name: &str, size: aws_lc_rs::rsa::KeySize) -> ControllerKey {
     use aws_lc_rs::encoding::AsDer as _;
-    use aws_lc_rs::rsa::{KeyPair, KeySize};
-    let pair = KeyPair::generate(KeySize::Rsa2048).unwrap();
+    use aws_lc_rs::rsa::KeyPair;
+    let pair = KeyPair::generate(size).unwrap();
     let der = pair.as_der().unwrap();
     let key_pem = pem("PRIVATE KEY", der.as_ref());
     let signer =
