@@ -352,7 +352,8 @@ fn values_of_one_object_sealed_with_keys_of_different_sizes() {
 #[test]
 fn typed_secrets_missing_their_required_keys() {
     let v = |tag: &str| value(key_a(), Scope::Strict, "prod", "web", tag);
-    let cases: [(&str, Vec<(&str, String)>, &str); 4] = [
+    type Case<'a> = (&'a str, Vec<(&'a str, String)>, &'a str);
+    let cases: [Case; 4] = [
         (
             "kubernetes.io/tls",
             vec![("tls.crt", v("crt"))],
