@@ -579,7 +579,10 @@ Examples:
   kubectl get secret -n kube-system -o yaml \\
       -l sealedsecrets.bitnami.com/sealed-secrets-key > main.key
   sealtoken keys --key main.key deploy/
-  sealtoken keys --key main.key --key old.key --format json .";
+  sealtoken keys --key main.key --key old.key --format json .
+
+Exit status: 0 every value opens with some key, 1 some value opens with
+none (listed; `sealtoken doctor --key …` says why), 2 usage or input error.";
 
 #[derive(Debug, Args)]
 pub struct KeysArgs {
@@ -900,6 +903,7 @@ pub struct RotateArgs {
 const RESEAL_EXAMPLES: &str = "\
 Examples:
   sealtoken reseal --key old-keys.yaml --cert new.crt --in-place clusters/
+  sealtoken reseal --key old-keys.yaml --cert new.crt   # the whole tree, in place
   sealtoken reseal --key old.key --cert new.crt app.sealed.yaml -w app.new.yaml
   sealtoken reseal --key old.key --cert new.crt app.sealed.yaml > app.new.yaml";
 
@@ -919,9 +923,10 @@ pub struct ResealArgs {
     #[command(flatten)]
     pub cert: CertArgs,
 
-    /// SealedSecret files or directories (directories: their .yaml, .yml and
-    /// .json files, .gitignore honoured).
-    #[arg(value_name = "PATH", required = true)]
+    /// SealedSecret files or directories (directories: the files `check`
+    /// reads that hold SealedSecrets, .gitignore honoured). Default: the
+    /// tree under the current directory, rewritten in place.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Rewrite each file in place (atomically).

@@ -2,7 +2,9 @@
 //! ones: what each key opens and where, the keys that open nothing, and the
 //! values no key opens.
 //!
-//! Exit 0 (whatever the inventory says), 2 a usage or input error.
+//! Exit 0 when every value opens with some key, 1 when some value opens with
+//! none (like `doctor`'s findings: those values need a key the backups do
+//! not hold, or `doctor` to say why), 2 a usage or input error.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -124,7 +126,11 @@ pub fn run(args: &KeysArgs) -> CliResult {
         eprint!("{errors}");
         return Ok(ExitCode::from(2));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if inventory.unopened.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn json_key<'a>(

@@ -4,8 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
+use std::sync::Mutex;
+
 use kubeseal_core::{reseal, Certificate, PrivateKey};
+
+use super::check::is_manifest_name;
 
 use crate::cli::ResealArgs;
 use crate::io::{self, Overwrite};
@@ -30,11 +33,16 @@ pub fn run(args: &ResealArgs) -> CliResult {
     let keys = key_files::load(&args.keys)?;
     let files = input_files(&args.paths)?;
     let single = args.paths.len() == 1 && files.len() == 1 && !args.paths[0].is_dir();
-    if !args.in_place && !single {
+    // No PATH: the tree under the current directory, rewritten in place.
+    let in_place = args.in_place || args.paths.is_empty();
+    if args.paths.is_empty() && args.output.is_some() {
+        bail!("-w writes one file: name it (reseal --key … --cert … FILE -w OUT)");
+    }
+    if !in_place && !single {
         bail!("several files to reseal: pass --in-place (or one file, with -w FILE or to stdout)");
     }
     let cert = cert_source::load_cert(&args.cert)?;
-    let work = |path: &PathBuf| one_file(&keys, &cert, path, args);
+    let work = |path: &PathBuf| one_file(&keys, &cert, path, in_place, args);
     #[cfg(feature = "parallel")]
     let outcomes: Vec<Outcome> = {
         use rayon::prelude::*;
@@ -107,7 +115,13 @@ fn short_fingerprint(key: &PrivateKey) -> String {
     format!("SHA256:{}… ({} bits)", &hex[..16], key.bits())
 }
 
-fn one_file(keys: &[PrivateKey], cert: &Certificate, path: &Path, args: &ResealArgs) -> Outcome {
+fn one_file(
+    keys: &[PrivateKey],
+    cert: &Certificate,
+    path: &Path,
+    in_place: bool,
+    args: &ResealArgs,
+) -> Outcome {
     let what = path.display().to_string();
     let input = match io::read_input(path) {
         Ok(b) => b,
@@ -128,10 +142,10 @@ fn one_file(keys: &[PrivateKey], cert: &Certificate, path: &Path, args: &ResealA
     for f in &failures {
         eprintln!("sealtoken: warning: {f} (kept as it was)");
     }
-    if done.values == 0 && args.in_place {
+    if done.values == 0 && in_place {
         return Outcome::Nothing;
     }
-    let written = if args.in_place {
+    let written = if in_place {
         io::write_atomic(path, &done.output, Overwrite::Replace, None)
     } else if let Some(out) = &args.output {
         let overwrite = if args.force {
@@ -152,42 +166,59 @@ fn one_file(keys: &[PrivateKey], cert: &Certificate, path: &Path, args: &ResealA
     }
 }
 
-/// The files to reseal: files as given; in directories, `.yaml`, `.yml` and
-/// `.json` files mentioning `SealedSecret` (.gitignore honoured), in name order.
+/// The files to reseal: files as given; in directories (the current one
+/// when none is given), the files `check` reads (`.yaml`, `.yml`, `.json`,
+/// kustomization files; `.gitignore` honoured, `.git` skipped) that mention
+/// `SealedSecret`, in name order.
 fn input_files(paths: &[PathBuf]) -> CliResult<Vec<PathBuf>> {
     let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    if paths.is_empty() {
+        dirs.push(PathBuf::from("."));
+    }
     for p in paths {
-        if !p.is_dir() {
-            if !p.exists() {
-                bail!("{}: no such file or directory", p.display());
-            }
+        if p.is_dir() {
+            dirs.push(p.clone());
+        } else if p.exists() {
             files.push(p.clone());
-            continue;
+        } else {
+            bail!("{}: no such file or directory", p.display());
         }
-        let walk = ignore::WalkBuilder::new(p)
-            .hidden(false)
-            .require_git(false)
-            .filter_entry(|e| e.file_name() != ".git")
-            .build();
-        let mut found = Vec::new();
-        for entry in walk {
-            let entry = entry.with_context(|| format!("cannot walk {}", p.display()))?;
-            let path = entry.path();
-            let manifest = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
-            if manifest && entry.file_type().is_some_and(|t| t.is_file()) {
-                let text = io::read_limited(path).map_err(|e| {
-                    CliError::from(anyhow::anyhow!("cannot read {}: {e}", path.display()))
-                })?;
-                if text.windows(12).any(|w| w == b"SealedSecret") {
-                    found.push(path.to_path_buf());
+    }
+    if dirs.is_empty() {
+        return Ok(files);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let found: Mutex<Vec<Result<PathBuf, String>>> = Mutex::new(Vec::new());
+    let push = |r| found.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+    io::walker(&dirs, threads).run(|| {
+        Box::new(|entry| {
+            match entry {
+                Err(e) => push(Err(format!("cannot walk the tree: {e}"))),
+                Ok(entry) => {
+                    let path = entry.path();
+                    if entry.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(path) {
+                        match io::read_limited(path) {
+                            Ok(text) if text.windows(12).any(|w| w == b"SealedSecret") => {
+                                let shown = path.strip_prefix(".").unwrap_or(path);
+                                push(Ok(shown.to_path_buf()));
+                            }
+                            Ok(_) => {}
+                            Err(e) => push(Err(format!("cannot read {}: {e}", path.display()))),
+                        }
+                    }
                 }
             }
-        }
-        found.sort();
-        files.extend(found);
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut found: Vec<PathBuf> = found
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .collect::<Result<_, String>>()
+        .map_err(|e| CliError::from(anyhow::anyhow!(e)))?;
+    found.sort();
+    files.extend(found);
     Ok(files)
 }

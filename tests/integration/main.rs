@@ -12,6 +12,7 @@ mod edit;
 mod flux_report;
 mod golden;
 mod interop;
+mod keys;
 mod man;
 mod no_leak;
 mod precommit;

@@ -333,3 +333,98 @@ fn reseal_one_file_to_stdout_or_w() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--in-place"));
 }
+
+/// Without PATH: the tree under the current directory, in place, walked as
+/// `check` walks it (`.gitignore` honoured); other files are not touched.
+#[test]
+fn reseal_without_a_path_rewrites_the_current_tree_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tree(dir.path());
+    // Ignored by .gitignore: left as it was, though it holds a SealedSecret.
+    let ignored = dir.path().join("vendor/ignored.sealed.yaml");
+    std::fs::create_dir_all(ignored.parent().unwrap()).unwrap();
+    let ignored_text = sealed_text(
+        &demo_cert(),
+        Scope::Strict,
+        "prod",
+        "vendored",
+        &[("k", "v")],
+        Format::Yaml,
+    );
+    std::fs::write(&ignored, &ignored_text).unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "vendor/\n").unwrap();
+    let plain_mtime = std::fs::metadata(dir.path().join("plain.yaml"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let old_keys = format!(
+        "{},{}",
+        demo_key().display(),
+        fixture("keys/rsa3072.pkcs1.key").display()
+    );
+    let out = sealtoken()
+        .current_dir(dir.path())
+        .args(["reseal", "--key", &old_keys, "--cert"])
+        .arg(new_cert())
+        .succeeds();
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("resealed 5 value(s) in 3 file(s)"),
+        "{stderr}"
+    );
+    for (path, before) in &files[..3] {
+        let after = std::fs::read_to_string(path).unwrap();
+        assert_ne!(&after, before, "{}", path.display());
+        for s in sealed_in(&after) {
+            assert!(!open_elsewhere(&new_key(), &s).is_empty());
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&ignored).unwrap(), ignored_text);
+    let (plain, plain_text) = &files[3];
+    assert_eq!(&std::fs::read_to_string(plain).unwrap(), plain_text);
+    assert_eq!(
+        std::fs::metadata(plain).unwrap().modified().unwrap(),
+        plain_mtime
+    );
+    // A value that does not open: its file is named relative to the tree.
+    let stranger = dir.path().join("stranger.yaml");
+    std::fs::write(
+        &stranger,
+        sealed_text(
+            &fixture("keys/rsa3072.crt"),
+            Scope::Strict,
+            "prod",
+            "x",
+            &[("k", "v")],
+            Format::Yaml,
+        ),
+    )
+    .unwrap();
+    let o = sealtoken()
+        .current_dir(dir.path())
+        .args(["reseal", "--key"])
+        .arg(new_key())
+        .arg("--cert")
+        .arg(new_cert())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("sealtoken: stranger.yaml: left untouched"),
+        "{err}"
+    );
+    // -w names one file: without PATH it is refused.
+    let o = sealtoken()
+        .current_dir(dir.path())
+        .args(["reseal", "--key"])
+        .arg(new_key())
+        .arg("--cert")
+        .arg(new_cert())
+        .args(["-w", "out.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.path().join("out.yaml").exists());
+}
