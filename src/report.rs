@@ -16,6 +16,10 @@ pub struct Report<'a> {
     /// The sealing certificate (absent when nothing was sealed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<CertInfo>,
+    /// With several `--cert` (the main job): each cluster's certificate and
+    /// sealed file, in order (`certificate` is then absent).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<ClusterInfo>,
     pub receivers: Vec<ReceiverInfo>,
     /// Files written, in order.
     pub files: Vec<FileInfo>,
@@ -42,6 +46,18 @@ pub struct CertInfo {
     pub sha256: String,
     /// Where it came from (file, URL or cluster).
     pub source: String,
+}
+
+/// One cluster of several: its name, certificate and sealed file.
+#[derive(Debug, Serialize)]
+pub struct ClusterInfo {
+    pub name: String,
+    /// Lowercase hex SHA-256 of the certificate's DER.
+    pub sha256: String,
+    /// Where the certificate came from.
+    pub source: String,
+    /// The SealedSecret written for this cluster.
+    pub file: String,
 }
 
 #[derive(Debug, Default, Serialize)]

@@ -185,6 +185,7 @@ pub fn run(args: &RotateArgs) -> CliResult {
                     .cloned()
                     .collect(),
             }),
+            clusters: Vec::new(),
             certificate: Some(CertInfo {
                 sha256: cert.fingerprint_hex(),
                 source: fetched.source.clone(),

@@ -12,9 +12,10 @@ use kubeseal_core::{
 };
 use zeroize::Zeroizing;
 
+use crate::cert_source::clusters;
 use crate::cli::{ReportFormat, TokenArgs};
 use crate::io::{self, Overwrite};
-use crate::report::{CertInfo, FileInfo, ReceiverInfo, Report, SecretInfo};
+use crate::report::{CertInfo, ClusterInfo, FileInfo, ReceiverInfo, Report, SecretInfo};
 use crate::{cert_source, CliError, CliResult};
 
 /// The fewest random bytes a webhook token may have: 128 bits, what
@@ -171,7 +172,8 @@ pub fn run(args: &TokenArgs) -> CliResult {
         return finish(args, None, None, &receivers, &urls, &repos, files);
     }
 
-    let fetched = cert_source::load(&args.cert)?;
+    // Every certificate loaded and pinned before a token exists or a file is written.
+    let targets = sealing_targets(args)?;
     let reused = args.token_stdin || args.token_file_in.is_some();
     let token = read_or_generate_token(args)?;
 
@@ -217,9 +219,17 @@ pub fn run(args: &TokenArgs) -> CliResult {
     let opts = SealOptions::new()
         .scope(args.scope.into())
         .allow_expired_certificate(args.cert.allow_expired_cert);
-    let sealed = seal_secret(&fetched.cert, &secret, &opts).map_err(CliError::failed)?;
+    let mut manifests = Vec::with_capacity(targets.len());
+    for t in &targets {
+        let sealed = seal_secret(&t.fetched.cert, &secret, &opts).map_err(|e| {
+            CliError::failed(match &t.cluster {
+                Some(c) => anyhow::Error::new(e).context(format!("cluster {c}")),
+                None => anyhow::Error::new(e),
+            })
+        })?;
+        manifests.push(sealed.to_string(args.format.into()));
+    }
     drop(secret);
-    let manifest = sealed.to_string(args.format.into());
 
     // Token file first: if the manifest cannot be written, remove it again,
     // so that no token exists without its sealed Secret or the other way round.
@@ -230,21 +240,37 @@ pub fn run(args: &TokenArgs) -> CliResult {
             kind: "token",
         });
     }
-    let written = match &args.output {
-        Some(p) => io::write_atomic(p, manifest.as_bytes(), overwrite, None).map(|()| true),
-        None => io::write_stdout(manifest.as_bytes()).map(|()| false),
-    };
-    if let Err(e) = written {
-        if let Some(p) = &args.token_file {
-            let _ = std::fs::remove_file(p);
+    let mut created: Vec<&Path> = Vec::new();
+    for (t, manifest) in targets.iter().zip(&manifests) {
+        let written = match &t.output {
+            Some(p) => {
+                let existed = p.exists();
+                create_parent(p)
+                    .and_then(|()| io::write_atomic(p, manifest.as_bytes(), overwrite, None))
+                    .map(|()| {
+                        if !existed {
+                            created.push(p);
+                        }
+                    })
+            }
+            None => io::write_stdout(manifest.as_bytes()),
+        };
+        if let Err(e) = written {
+            // No token without all its sealed Secrets: undo what this run created.
+            if let Some(p) = &args.token_file {
+                let _ = std::fs::remove_file(p);
+            }
+            for p in &created {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(CliError::failed(e));
         }
-        return Err(CliError::failed(e));
-    }
-    if let Some(p) = &args.output {
-        files.push(FileInfo {
-            path: p.display().to_string(),
-            kind: "sealed-secret",
-        });
+        if let Some(p) = &t.output {
+            files.push(FileInfo {
+                path: p.display().to_string(),
+                kind: "sealed-secret",
+            });
+        }
     }
     if let Some(dir) = &args.receiver_manifests {
         write_receiver_files(args, dir, &receivers, &repos, overwrite, &mut files)
@@ -253,7 +279,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
     let sealed_info = Sealed {
         token: &token,
         reused,
-        fetched: &fetched,
+        targets: &targets,
         extra_keys,
     };
     finish(
@@ -271,8 +297,79 @@ pub fn run(args: &TokenArgs) -> CliResult {
 struct Sealed<'a> {
     token: &'a Token,
     reused: bool,
-    fetched: &'a cert_source::Fetched,
+    targets: &'a [Target],
     extra_keys: Vec<String>,
+}
+
+/// Where one sealed copy of the token Secret goes: one without a cluster
+/// name (one `--cert`, or the cluster's), or one per cluster.
+struct Target {
+    /// The cluster's name, with several `--cert`.
+    cluster: Option<String>,
+    /// The certificate, loaded and pinned.
+    fetched: cert_source::Fetched,
+    /// The file to write (`-w` with `{cluster}` replaced); stdout when `None`.
+    output: Option<PathBuf>,
+}
+
+/// One target per certificate: with several `--cert` (or `{cluster}` in
+/// `-w`), one per cluster as `seal` names them; every certificate loaded and
+/// pinned, and no target file in the way (unless `--force`).
+fn sealing_targets(args: &TokenArgs) -> CliResult<Vec<Target>> {
+    let placeholder = args
+        .output
+        .as_ref()
+        .is_some_and(|p| p.to_string_lossy().contains(clusters::PLACEHOLDER));
+    if args.cert.cert.len() < 2 && !placeholder {
+        return Ok(vec![Target {
+            cluster: None,
+            fetched: cert_source::load(&args.cert)?,
+            output: args.output.clone(),
+        }]);
+    }
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let list = clusters::from_args(&args.cert, &cwd)?;
+    if list.is_empty() {
+        bail!(
+            "{} in -w needs a --cert per cluster (NAME=PATH, a path, or a name from .sealtoken.toml)",
+            clusters::PLACEHOLDER
+        );
+    }
+    clusters::check_template(args.output.as_deref(), &list)?;
+    let template = args
+        .output
+        .as_deref()
+        .ok_or_else(|| anyhow!("-w with {} is needed", clusters::PLACEHOLDER))?;
+    let mut out = Vec::with_capacity(list.len());
+    for c in list {
+        let output = clusters::output_path(template, &c.name);
+        if !args.force && output.exists() {
+            bail!(
+                "{} already exists; pass --force to replace it",
+                output.display()
+            );
+        }
+        let fetched = c
+            .source
+            .load()
+            .with_context(|| format!("cluster {}", c.name))?;
+        out.push(Target {
+            cluster: Some(c.name),
+            fetched,
+            output: Some(output),
+        });
+    }
+    Ok(out)
+}
+
+/// Creates the folder `path` goes into (a `{cluster}` folder, say).
+fn create_parent(path: &Path) -> anyhow::Result<()> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
+        }
+        None => Ok(()),
+    }
 }
 
 /// The resources Receivers reconcile: a GitRepository for Git hosts and the
@@ -336,10 +433,30 @@ fn finish(
                 watch_label: !args.no_watch_label,
                 extra_keys: s.extra_keys.clone(),
             }),
-            certificate: sealed.map(|s| CertInfo {
-                sha256: s.fetched.cert.fingerprint_hex(),
-                source: s.fetched.source.clone(),
-            }),
+            certificate: sealed
+                .and_then(|s| match s.targets {
+                    [one] if one.cluster.is_none() => Some(one),
+                    _ => None,
+                })
+                .map(|t| CertInfo {
+                    sha256: t.fetched.cert.fingerprint_hex(),
+                    source: t.fetched.source.clone(),
+                }),
+            clusters: sealed
+                .map(|s| {
+                    s.targets
+                        .iter()
+                        .filter_map(|t| {
+                            Some(ClusterInfo {
+                                name: t.cluster.clone()?,
+                                sha256: t.fetched.cert.fingerprint_hex(),
+                                source: t.fetched.source.clone(),
+                                file: t.output.as_ref()?.display().to_string(),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             receivers: receivers
                 .iter()
                 .zip(urls)
@@ -571,10 +688,12 @@ fn report(
     repo: Option<&ObjectRef>,
 ) -> Zeroizing<String> {
     let mut s = Zeroizing::new(String::new());
-    let dest = args
-        .output
-        .as_ref()
-        .map_or("stdout".to_string(), |p| p.display().to_string());
+    let per_cluster = sealed.is_some_and(|s| s.targets.iter().any(|t| t.cluster.is_some()));
+    let dest = match &args.output {
+        _ if per_cluster => "one file per cluster".to_string(),
+        Some(p) => p.display().to_string(),
+        None => "stdout".to_string(),
+    };
     match sealed {
         None => {
             let _ = writeln!(
@@ -596,6 +715,17 @@ fn report(
                 args.key,
                 kubeseal_core::Scope::from(args.scope)
             );
+            for t in sealed.targets {
+                if let (Some(c), Some(p)) = (&t.cluster, &t.output) {
+                    let _ = writeln!(
+                        s,
+                        "  {c}: {} (certificate sha256 {}, {})",
+                        p.display(),
+                        t.fetched.cert.fingerprint_hex(),
+                        t.fetched.source
+                    );
+                }
+            }
             if let Some(p) = &args.token_file {
                 let _ = writeln!(s, "Webhook token written to {} (mode 0600).", p.display());
             } else if !sealed.reused {

@@ -2,14 +2,14 @@
 //! Each cluster's file is opened by the independent implementation
 //! (tests/interop/hybrid.py) with that cluster's key only.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::Value;
 
+use crate::common::hybrid::try_hybrid_py;
 use crate::common::keys::{controller_keys, ControllerKey};
 use crate::common::{sealtoken, Run};
 use crate::tools;
@@ -18,42 +18,26 @@ const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  nam
 
 /// hybrid.py open-sealed with `key`: the values, or `None` when it cannot open them.
 fn try_open(key: &ControllerKey, dir: &Path, sealed: &Value) -> Option<Value> {
-    let key_path = key.write_key(dir);
-    let script =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/hybrid.py");
-    let mut child = Command::new(tools::python())
-        .arg(script)
-        .arg("open-sealed")
-        .arg(&key_path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(sealed.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    out.status
-        .success()
-        .then(|| serde_json::from_slice(&out.stdout).unwrap())
+    try_hybrid_py(&["open-sealed"], &key.write_key(dir), sealed)
 }
 
 /// Each file opens with its own cluster's key, and with no other key.
 fn assert_opens_only_with(file: &Path, own: usize, dir: &Path) {
-    let sealed: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
-    for (i, key) in controller_keys().iter().enumerate() {
-        let opened = try_open(key, dir, &sealed);
+    assert_opens_only_with_value(file, own, dir, "password", b"s3cr3t-for-every-cluster");
+}
+
+/// Each file opens with its own cluster's key only, to `key: value`.
+fn assert_opens_only_with_value(file: &Path, own: usize, dir: &Path, key: &str, value: &[u8]) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let sealed: Value = serde_json::from_str(&text)
+        .or_else(|_| serde_yaml::from_str(&text))
+        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    for (i, k) in controller_keys().iter().enumerate() {
+        let opened = try_open(k, dir, &sealed);
         if i == own {
             let v = opened
                 .unwrap_or_else(|| panic!("{}: its own key does not open it", file.display()));
-            assert_eq!(
-                STANDARD.decode(v["password"].as_str().unwrap()).unwrap(),
-                b"s3cr3t-for-every-cluster"
-            );
+            assert_eq!(STANDARD.decode(v[key].as_str().unwrap()).unwrap(), value);
         } else {
             assert!(opened.is_none(), "{} opens with key {i}", file.display());
         }
@@ -234,4 +218,109 @@ fn sealtoken_toml_maps_cluster_names_to_pinned_certificates() {
         "{err}"
     );
     assert!(!sub.join("new.us.json").exists() && !sub.join("new.eu.json").exists());
+}
+
+/// The main job with `--cert` once per cluster: one token, sealed into one
+/// file per cluster, each opening with its own key only (hybrid.py).
+#[test]
+fn main_job_seals_one_token_for_every_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = controller_keys();
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let prod = keys[0].write_cert(&certs);
+    let staging = certs.join("staging.pem");
+    std::fs::copy(keys[2].write_cert(&certs), &staging).unwrap();
+    let out = sealtoken()
+        .current_dir(dir.path())
+        .arg("--cert")
+        .arg(format!("prod={}", prod.display()))
+        .arg("--cert")
+        .arg(&staging)
+        .args(["--namespace", "flux-system", "--receiver", "apps"])
+        .args(["-w", "clusters/{cluster}/webhook-token.sealed.yaml"])
+        .args(["--token-file", "token.txt", "--report", "json"])
+        .succeeds();
+    let token = std::fs::read(dir.path().join("token.txt")).unwrap();
+    assert_eq!(token.len(), 32);
+    for (name, own) in [("prod", 0), ("staging", 2)] {
+        let file = dir
+            .path()
+            .join(format!("clusters/{name}/webhook-token.sealed.yaml"));
+        assert_opens_only_with_value(&file, own, dir.path(), "token", &token);
+    }
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report.get("certificate").is_none(), "{report}");
+    let clusters: Vec<(&str, &str)> = report["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        clusters,
+        [
+            ("prod", "clusters/prod/webhook-token.sealed.yaml"),
+            ("staging", "clusters/staging/webhook-token.sealed.yaml")
+        ]
+    );
+    assert_eq!(report["clusters"][0]["sha256"], py_fingerprint(&prod));
+    assert_eq!(report["clusters"][1]["sha256"], py_fingerprint(&staging));
+    // One webhook path: the one token's.
+    let path = report["receivers"][0]["path"].as_str().unwrap();
+    let want = Command::new(tools::python())
+        .args([
+            "-c",
+            "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())",
+        ])
+        .arg(format!(
+            "{}appsflux-system",
+            String::from_utf8(token).unwrap()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        path,
+        format!("/hook/{}", String::from_utf8(want.stdout).unwrap().trim())
+    );
+}
+
+/// Every certificate is loaded before a token exists: a bad one (here the
+/// second) means no token file and no cluster's file.
+#[test]
+fn main_job_with_a_bad_certificate_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = controller_keys()[0].write_cert(dir.path());
+    std::fs::write(dir.path().join("bad.pem"), "not a certificate\n").unwrap();
+    for (second, what) in [
+        ("bad.pem", "cluster bad"),
+        ("missing.pem", "cluster missing"),
+    ] {
+        let o = sealtoken()
+            .current_dir(dir.path())
+            .arg("--cert")
+            .arg(&good)
+            .args(["--cert", second, "--namespace", "flux-system"])
+            .args(["-w", "out/{cluster}.yaml", "--token-file", "token.txt"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{second}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(what), "{err}");
+        assert!(!dir.path().join("out").exists());
+        assert!(!dir.path().join("token.txt").exists());
+    }
+    // Several certificates and no {cluster}: refused before anything happens.
+    let o = sealtoken()
+        .current_dir(dir.path())
+        .arg("--cert")
+        .arg(format!("a={}", good.display()))
+        .arg("--cert")
+        .arg(format!("b={}", good.display()))
+        .args(["--namespace", "flux-system", "-w", "token.sealed.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("{cluster}"));
+    assert!(!dir.path().join("token.sealed.yaml").exists());
 }

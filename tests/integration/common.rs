@@ -10,6 +10,7 @@
 
 pub mod api_server;
 pub mod fake_controller;
+pub mod hybrid;
 pub mod keys;
 
 use std::path::{Path, PathBuf};

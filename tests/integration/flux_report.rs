@@ -9,8 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::Value;
 
+use crate::common::hybrid::hybrid_py;
 use crate::common::{demo_cert, demo_key, sealtoken, Run};
-use crate::interop::hybrid_py;
 use crate::tools;
 
 /// `/hook/` + hex SHA-256 of `token || name || namespace`, by Python's hashlib.

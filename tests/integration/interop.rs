@@ -1,43 +1,16 @@
 //! Interoperability with an independent implementation of the scheme
 //! (pyca/cryptography, tests/interop/hybrid.py), in both directions.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use kubeseal_core::{seal_raw, unseal_raw, Certificate, ObjectRef, PrivateKey, Scope};
 use serde_json::{json, Value};
 
+use crate::common::hybrid::hybrid_py;
 use crate::common::{demo_cert, demo_key, fixture, read_fixture, sealtoken, Run};
 use crate::tools;
-
-pub(crate) fn hybrid_py(args: &[&str], path: &std::path::Path, input: &Value) -> Value {
-    let script =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/hybrid.py");
-    let mut child = Command::new(tools::python())
-        .arg(script)
-        .args(args)
-        .arg(path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "hybrid.py {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn plaintexts() -> Vec<Vec<u8>> {
     vec![

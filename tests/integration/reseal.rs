@@ -10,8 +10,8 @@ use kubeseal_core::{
 };
 use serde_json::{json, Value};
 
+use crate::common::hybrid::hybrid_py;
 use crate::common::{demo_cert, demo_key, fixture, sealtoken, Run};
-use crate::interop::hybrid_py;
 
 pub fn new_cert() -> PathBuf {
     fixture("keys/rsa2048.crt")
