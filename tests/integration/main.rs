@@ -24,4 +24,5 @@ mod sarif;
 mod static_binary;
 mod tools;
 mod vectors;
+mod wasm;
 mod yaml_interop;

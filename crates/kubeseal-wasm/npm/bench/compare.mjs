@@ -1,0 +1,47 @@
+// Per-value and per-MiB seal time of this package beside @linode/kubeseal-encrypt,
+// in the same process, on the same key (namespace-wide: the only scope the peer has).
+// Optionally beside the native CLI (SEALTOKEN_BIN): one process per value, so its
+// figure includes process start-up. Prints a Markdown table.
+//
+//   node bench/compare.mjs            (after ../build.sh --npm)
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encryptSecretItem } from '@linode/kubeseal-encrypt';
+import { sealRaw } from '../index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const certPath = join(root, 'fixtures/upstream/controller.crt');
+const CERT = readFileSync(certPath, 'utf8');
+const PUBLIC_KEY = createPublicKey(CERT).export({ type: 'spki', format: 'pem' });
+const token = randomBytes(16).toString('hex');
+const mib = randomBytes(1 << 20).toString('base64').slice(0, 1 << 20);
+
+async function time(n, f) {
+  for (let i = 0; i < Math.min(n, 5); i++) await f(); // warm-up
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await f();
+  return Number(process.hrtime.bigint() - t0) / 1e3 / n; // µs
+}
+
+const rows = [];
+const ours = (v) => () => sealRaw(CERT, v, { scope: 'namespace-wide', namespace: 'apps' });
+const peer = (v) => () => encryptSecretItem(PUBLIC_KEY, 'apps', v);
+rows.push(['@sealtoken/kubeseal (wasm)', await time(200, ours(token)), await time(10, ours(mib))]);
+rows.push(['@linode/kubeseal-encrypt (WebCrypto)', await time(200, peer(token)), await time(10, peer(mib))]);
+if (process.env.SEALTOKEN_BIN) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const f = join(dir, 'mib');
+  writeFileSync(f, mib);
+  const cli = (input) => () =>
+    execFileSync(process.env.SEALTOKEN_BIN, ['seal', '--raw', '--cert', certPath, '--scope', 'namespace-wide', '-n', 'apps', '--from-file', input], { maxBuffer: 64 << 20 });
+  const t = join(dir, 'token');
+  writeFileSync(t, token);
+  rows.push(['sealtoken CLI (native, one process per value)', await time(20, cli(t)), await time(5, cli(f))]);
+}
+console.log('| Implementation | per value (32 B token) | per MiB |');
+console.log('|---|---:|---:|');
+for (const [name, v, m] of rows) console.log(`| ${name} | ${v.toFixed(0)} µs | ${(m / 1000).toFixed(1)} ms |`);

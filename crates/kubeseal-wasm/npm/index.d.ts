@@ -1,0 +1,62 @@
+/** The controller's certificate (PEM) or a bare RSA public key (PEM "PUBLIC KEY"). */
+export type Cert = string | Uint8Array;
+
+/** Sealing scope: which namespace and name the value is bound to. */
+export type Scope = 'strict' | 'namespace-wide' | 'cluster-wide';
+
+export interface SealSecretOptions {
+  /** kubeseal's --scope: replaces the Secret's scope annotations (strict leaves them). */
+  scope?: Scope;
+  /** kubeseal's --name: replaces metadata.name. */
+  name?: string;
+  /** kubeseal's --namespace: used when the Secret has none; another one is refused. */
+  namespace?: string;
+  /** Output format, "json" (kubeseal's default) or "yaml". */
+  format?: 'json' | 'yaml';
+  /** kubeseal's --allow-empty-data. */
+  allowEmptyData?: boolean;
+  /** Seal even when the certificate has expired. */
+  allowExpiredCertificate?: boolean;
+}
+
+export interface SealRawOptions {
+  scope?: Scope;
+  /** Required unless the scope is cluster-wide. */
+  namespace?: string;
+  /** Required for the strict scope. */
+  name?: string;
+}
+
+export interface CertInfo {
+  subject: string;
+  barePublicKey: boolean;
+  keyBits: number;
+  /** SHA-256 of the DER certificate (or public key), lowercase hex. */
+  fingerprintSha256: string;
+  /** RFC 3339, or null for a bare public key. */
+  notBefore: string | null;
+  notAfter: string | null;
+  expired: boolean;
+  notYetValid: boolean;
+}
+
+/**
+ * Seals every Secret of a manifest (YAML or JSON text, several documents or a
+ * List, or a Secret object) into SealedSecrets. Throws an Error whose message is
+ * the CLI's; it never contains a value.
+ */
+export function sealSecret(cert: Cert, manifest: string | Uint8Array | object, options?: SealSecretOptions): string;
+
+/** Seals one value as `kubeseal --raw` (base64 ciphertext). */
+export function sealRaw(cert: Cert, value: string | Uint8Array, options?: SealRawOptions): string;
+
+export function certInfo(cert: Cert): CertInfo;
+
+/** A fresh random token: hex of `bytes` random bytes (default 16). */
+export function generateToken(bytes?: number): string;
+
+/** "/hook/<sha256 hex>" for the Receiver namespace/receiver (namespace default flux-system). */
+export function webhookPath(token: string, receiver: string, namespace?: string): string;
+
+/** The crypto backend compiled into the module: "rust-crypto". */
+export const backend: string;

@@ -1,0 +1,199 @@
+// The npm package against the CLI's `unseal`, the independent pyca/cryptography
+// implementation (tests/interop/hybrid.py) and upstream's vectors.
+//
+// Environment (set by tests/integration/wasm.rs): SEALTOKEN_BIN, the CLI;
+// SEALTOKEN_PYTHON, a python with pyca/cryptography.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPublicKey } from 'node:crypto';
+
+import { sealSecret, sealRaw, certInfo, generateToken, webhookPath, backend } from '../index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const upstream = join(root, 'fixtures/upstream');
+const CERT = readFileSync(join(upstream, 'controller.crt'), 'utf8');
+const KEY = join(upstream, 'controller.key');
+const PUBLIC_KEY = createPublicKey(CERT).export({ type: 'spki', format: 'pem' });
+const BIN = process.env.SEALTOKEN_BIN ?? join(root, 'target/debug/sealtoken');
+const PYTHON = process.env.SEALTOKEN_PYTHON ?? 'python3';
+const dir = mkdtempSync(join(tmpdir(), 'kubeseal-wasm-'));
+
+const SCOPES = ['strict', 'namespace-wide', 'cluster-wide'];
+const VALUE = 'p4ss w0rd\n\u00e9';
+const secret = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db', namespace: 'apps' },
+  stringData: { password: VALUE },
+  data: { bin: Buffer.from([0, 1, 2, 255]).toString('base64') },
+};
+
+function cliUnseal(sealedJson) {
+  const f = join(dir, `sealed-${Math.random().toString(16).slice(2)}.json`);
+  writeFileSync(f, sealedJson);
+  const out = execFileSync(BIN, ['unseal', '--key', KEY, '-f', f, '-o', 'json'], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+function pyOpenSealed(sealedJson) {
+  const out = execFileSync(PYTHON, [join(root, 'tests/interop/hybrid.py'), 'open-sealed', KEY], {
+    input: sealedJson,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
+}
+
+function pyOpen(label, sealed) {
+  const input = JSON.stringify([{ label: Buffer.from(label).toString('base64'), sealed }]);
+  const out = execFileSync(PYTHON, [join(root, 'tests/interop/hybrid.py'), 'open', KEY], { input, encoding: 'utf8' });
+  return Buffer.from(JSON.parse(out)[0], 'base64');
+}
+
+test('backend is the pure-Rust one', () => {
+  assert.equal(backend, 'rustcrypto');
+});
+
+for (const scope of SCOPES) {
+  for (const [certKind, cert] of [['certificate', CERT], ['bare public key', PUBLIC_KEY]]) {
+    test(`sealSecret ${scope} (${certKind}) opens with the CLI and with pyca/cryptography`, () => {
+      const sealed = sealSecret(cert, secret, { scope, format: 'json' });
+      assert.ok(!sealed.includes(VALUE));
+      const doc = JSON.parse(sealed);
+      assert.equal(doc.kind, 'SealedSecret');
+      const opened = cliUnseal(sealed);
+      assert.equal(Buffer.from(opened.data.password, 'base64').toString(), VALUE);
+      assert.deepEqual([...Buffer.from(opened.data.bin, 'base64')], [0, 1, 2, 255]);
+      const py = pyOpenSealed(sealed);
+      assert.equal(Buffer.from(py.password, 'base64').toString(), VALUE);
+      assert.deepEqual([...Buffer.from(py.bin, 'base64')], [0, 1, 2, 255]);
+    });
+  }
+
+  test(`sealRaw ${scope} opens with pyca/cryptography under its label only`, () => {
+    const sealed = sealRaw(CERT, VALUE, { scope, namespace: 'apps', name: 'db' });
+    const label = { strict: 'apps/db', 'namespace-wide': 'apps', 'cluster-wide': '' }[scope];
+    assert.equal(pyOpen(label, sealed).toString(), VALUE);
+    assert.throws(() => pyOpen('other/label', sealed));
+  });
+}
+
+test('YAML in and out, several documents, name and namespace options', () => {
+  const yaml = `apiVersion: v1
+kind: Secret
+metadata:
+  name: a
+stringData:
+  k: one
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: b
+stringData:
+  k: two
+`;
+  const out = sealSecret(CERT, yaml, { namespace: 'team', format: 'yaml' });
+  assert.match(out, /^---\napiVersion: bitnami.com\/v1alpha1\nkind: SealedSecret\n/);
+  assert.equal(out.split('kind: SealedSecret').length, 3);
+  const f = join(dir, 'multi.yaml');
+  writeFileSync(f, out);
+  const opened = execFileSync(BIN, ['unseal', '--key', KEY, '-f', f, '-o', 'yaml'], { encoding: 'utf8' });
+  assert.match(opened, /name: a\n  namespace: team/);
+  assert.match(opened, /name: b\n  namespace: team/);
+  const renamed = JSON.parse(sealSecret(CERT, secret, { name: 'other' }));
+  assert.equal(renamed.metadata.name, 'other');
+  assert.equal(cliUnseal(JSON.stringify(renamed)).metadata.name, 'other');
+});
+
+test('upstream vectors: same shape as upstream for every case', () => {
+  const vectors = JSON.parse(readFileSync(join(upstream, 'vectors.json'), 'utf8'));
+  assert.ok(vectors.cases.length >= 3);
+  const seen = new Set();
+  for (const c of vectors.cases) {
+    seen.add(c.scope);
+    const plaintext = Buffer.from(c.plaintext_base64, 'base64');
+    const ours = Buffer.from(sealRaw(CERT, plaintext, { scope: c.scope, namespace: c.namespace, name: c.name }), 'base64');
+    const theirs = Buffer.from(c.sealed_base64, 'base64');
+    assert.equal(ours.length, theirs.length, c.plaintext_name);
+    assert.deepEqual([...ours.subarray(0, 2)], [...theirs.subarray(0, 2)]);
+    assert.notDeepEqual(ours, theirs);
+    assert.equal(pyOpen(c.label, ours.toString('base64')).toString('base64'), c.plaintext_base64);
+  }
+  assert.deepEqual([...seen].sort(), [...SCOPES].sort());
+});
+
+test('upstream SealedSecret: same document as kubeseal wrote, but the ciphertext', () => {
+  const strip = (doc) => {
+    const walk = (o) => {
+      if (o && typeof o === 'object') {
+        delete o.creationTimestamp; // kubeseal before v0.32 wrote null
+        for (const v of Object.values(o)) walk(v);
+      }
+      return o;
+    };
+    walk(doc);
+    doc.spec.encryptedData = Object.fromEntries(
+      Object.entries(doc.spec.encryptedData).map(([k, v]) => [k, Buffer.from(v, 'base64').length]),
+    );
+    return doc;
+  };
+  const manifest = readFileSync(join(upstream, 'secret.yaml'), 'utf8');
+  const ours = strip(JSON.parse(sealSecret(CERT, manifest, { format: 'json' })));
+  const theirs = strip(JSON.parse(readFileSync(join(upstream, 'flux-webhook-token.sealed.json'), 'utf8')));
+  assert.deepEqual(ours, theirs);
+});
+
+test('errors: the CLI messages, never a value', () => {
+  const bad = { ...secret, data: { password: 'n0t-base64-s3cr3t!' }, stringData: undefined };
+  assert.throws(() => sealSecret(CERT, bad), (e) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /password/);
+    assert.ok(!e.message.includes('s3cr3t'), e.message);
+    return true;
+  });
+  // The same input through the CLI fails with the same message.
+  const f = join(dir, 'bad.json');
+  writeFileSync(f, JSON.stringify(bad));
+  let cliMessage;
+  try {
+    execFileSync(BIN, ['seal', '--cert', join(upstream, 'controller.crt'), '-f', f], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    cliMessage = e.stderr;
+  }
+  assert.ok(cliMessage, 'the CLI refuses it too');
+  let jsMessage;
+  try { sealSecret(CERT, bad); } catch (e) { jsMessage = e.message; }
+  assert.ok(cliMessage.includes(jsMessage.replace(/^.*?: /, '')), `${cliMessage} vs ${jsMessage}`);
+
+  assert.throws(() => sealSecret('not a cert', secret), /^Error: certificate: no PEM certificate found/);
+  assert.throws(() => sealSecret(CERT, secret, { scope: 'global' }), /unknown scope "global"/);
+  assert.throws(() => sealRaw(CERT, 'v', { scope: 'strict', namespace: 'apps' }), /must provide the name option/);
+  assert.throws(() => generateToken(0), /token size must be between 1 and/);
+  assert.throws(() => webhookPath('has space', 'github'), (e) => !e.message.includes('has space'));
+});
+
+test('certInfo: certificate and bare public key', () => {
+  const info = certInfo(CERT);
+  assert.equal(info.keyBits, 4096);
+  assert.equal(info.barePublicKey, false);
+  const fp = execFileSync(BIN, ['cert-info', '--cert', join(upstream, 'controller.crt')], { encoding: 'utf8' });
+  assert.ok(fp.includes(info.fingerprintSha256) || fp.includes(info.fingerprintSha256.toUpperCase()), fp);
+  assert.ok(fp.includes(info.notAfter), fp);
+  const bare = certInfo(PUBLIC_KEY);
+  assert.equal(bare.barePublicKey, true);
+  assert.equal(bare.notAfter, null);
+});
+
+test('generateToken and webhookPath match the CLI', () => {
+  const token = generateToken();
+  assert.match(token, /^[0-9a-f]{32}$/);
+  assert.notEqual(token, generateToken());
+  assert.match(generateToken(32), /^[0-9a-f]{64}$/);
+  const cli = execFileSync(BIN, ['webhook-path', '-n', 'flux-system', '--receiver', 'github', '--receiver', 'gitlab'], { input: token, encoding: 'utf8' });
+  assert.equal(cli, `${webhookPath(token, 'github')}\n${webhookPath(token, 'gitlab', 'flux-system')}\n`);
+});
