@@ -1,4 +1,8 @@
-/** The controller's certificate (PEM) or a bare RSA public key (PEM "PUBLIC KEY"). */
+/**
+ * The controller's certificate (PEM) or a bare RSA public key (PEM "PUBLIC KEY").
+ * The functions keep the last one they parsed, so repeated calls with the same
+ * PEM parse it once; `loadCertificate` makes that explicit.
+ */
 export type Cert = string | Uint8Array;
 
 /** Sealing scope: which namespace and name the value is bound to. */
@@ -41,16 +45,33 @@ export interface CertInfo {
 }
 
 /**
+ * A certificate parsed once (see `loadCertificate`): sealing many values with it
+ * skips parsing the PEM and preparing the RSA key on every call. Public data only.
+ */
+export class Certificate {
+  /** Parses a PEM certificate or bare public key; throws the CLI's message if it is not one. */
+  constructor(cert: string | Uint8Array | ArrayBuffer);
+  sealSecret(manifest: string | Uint8Array | object, options?: SealSecretOptions): string;
+  sealRaw(value: string | Uint8Array, options?: SealRawOptions): string;
+  info(): CertInfo;
+  /** Releases it now (otherwise the garbage collector does); unusable afterwards. */
+  free(): void;
+}
+
+/** Parses a PEM certificate or bare public key once, for many seals (a `Certificate` is returned as is). */
+export function loadCertificate(cert: Cert | ArrayBuffer | Certificate): Certificate;
+
+/**
  * Seals every Secret of a manifest (YAML or JSON text, several documents or a
  * List, or a Secret object) into SealedSecrets. Throws an Error whose message is
  * the CLI's; it never contains a value.
  */
-export function sealSecret(cert: Cert, manifest: string | Uint8Array | object, options?: SealSecretOptions): string;
+export function sealSecret(cert: Cert | Certificate, manifest: string | Uint8Array | object, options?: SealSecretOptions): string;
 
 /** Seals one value as `kubeseal --raw` (base64 ciphertext). */
-export function sealRaw(cert: Cert, value: string | Uint8Array, options?: SealRawOptions): string;
+export function sealRaw(cert: Cert | Certificate, value: string | Uint8Array, options?: SealRawOptions): string;
 
-export function certInfo(cert: Cert): CertInfo;
+export function certInfo(cert: Cert | Certificate): CertInfo;
 
 /** A fresh random token: hex of `bytes` random bytes (default 16). */
 export function generateToken(bytes?: number): string;

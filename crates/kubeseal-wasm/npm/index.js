@@ -21,14 +21,74 @@ function opt(what, v) {
   return v;
 }
 
-/** Seals every Secret of a manifest (YAML or JSON text, or an object). */
-export function sealSecret(cert, manifest, options = {}) {
+function manifestBytes(manifest) {
   const text = typeof manifest === 'object' && !(manifest instanceof Uint8Array) && !(manifest instanceof ArrayBuffer)
     ? JSON.stringify(manifest)
     : manifest;
+  return bytes('manifest', text);
+}
+
+/**
+ * A controller certificate (or bare public key) parsed once: sealing many values
+ * with it skips parsing the PEM and preparing the RSA key on every call. It holds
+ * public data only. `free()` releases it at once (otherwise the garbage collector does).
+ */
+export class Certificate {
+  #inner;
+
+  /** @param {string | Uint8Array | ArrayBuffer} cert */
+  constructor(cert) {
+    this.#inner = new wasm.ParsedCertificate(bytes('cert', cert));
+  }
+
+  /** Seals every Secret of a manifest (YAML or JSON text, or an object). */
+  sealSecret(manifest, options = {}) {
+    return this.#inner.sealSecret(
+      manifestBytes(manifest),
+      opt('scope', options.scope),
+      opt('name', options.name),
+      opt('namespace', options.namespace),
+      opt('format', options.format),
+      Boolean(options.allowEmptyData),
+      Boolean(options.allowExpiredCertificate),
+    );
+  }
+
+  /** Seals one value as `kubeseal --raw`. */
+  sealRaw(value, options = {}) {
+    return this.#inner.sealRaw(
+      bytes('value', value),
+      opt('scope', options.scope),
+      opt('namespace', options.namespace) ?? '',
+      opt('name', options.name) ?? '',
+    );
+  }
+
+  /** The certificate's subject, key size, SHA-256 fingerprint and validity. */
+  info() {
+    return JSON.parse(this.#inner.info());
+  }
+
+  /** Releases the parsed certificate now; the object is unusable afterwards. */
+  free() {
+    this.#inner.free();
+  }
+}
+
+/** Parses a PEM certificate or bare public key once, for many seals. */
+export function loadCertificate(cert) {
+  return cert instanceof Certificate ? cert : new Certificate(cert);
+}
+
+/**
+ * Seals every Secret of a manifest (YAML or JSON text, or an object). `cert` is a
+ * PEM (the last one parsed is kept) or a `Certificate` from `loadCertificate`.
+ */
+export function sealSecret(cert, manifest, options = {}) {
+  if (cert instanceof Certificate) return cert.sealSecret(manifest, options);
   return wasm.sealSecret(
     bytes('cert', cert),
-    bytes('manifest', text),
+    manifestBytes(manifest),
     opt('scope', options.scope),
     opt('name', options.name),
     opt('namespace', options.namespace),
@@ -38,8 +98,9 @@ export function sealSecret(cert, manifest, options = {}) {
   );
 }
 
-/** Seals one value as `kubeseal --raw`. */
+/** Seals one value as `kubeseal --raw`; `cert` as for `sealSecret`. */
 export function sealRaw(cert, value, options = {}) {
+  if (cert instanceof Certificate) return cert.sealRaw(value, options);
   return wasm.sealRaw(
     bytes('cert', cert),
     bytes('value', value),
@@ -51,6 +112,7 @@ export function sealRaw(cert, value, options = {}) {
 
 /** The certificate's subject, key size, SHA-256 fingerprint and validity. */
 export function certInfo(cert) {
+  if (cert instanceof Certificate) return cert.info();
   return JSON.parse(wasm.certInfo(bytes('cert', cert)));
 }
 

@@ -16,6 +16,9 @@
     allow(dead_code)
 )]
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use kubeseal_core::{
     flux, read_secrets, seal_raw, seal_secrets, Certificate, Format, ObjectRef, Scope, SealOptions,
     Timestamp, Token,
@@ -38,6 +41,29 @@ fn message(e: &dyn std::error::Error) -> String {
 
 fn parse_cert(cert: &[u8]) -> Result<Certificate, String> {
     Certificate::from_pem(cert).map_err(|e| format!("certificate: {}", message(&e)))
+}
+
+thread_local! {
+    /// The last certificate parsed from bytes, with those bytes: a certificate
+    /// is public data, and parsing it (and the RSA key's Montgomery parameters)
+    /// costs a sizeable part of one seal, so repeated calls with the same PEM
+    /// reuse it. One entry: a caller switching between certificates parses each
+    /// time, as before.
+    static LAST_CERT: RefCell<Option<(Vec<u8>, Rc<Certificate>)>> = const { RefCell::new(None) };
+}
+
+/// `cert` parsed, or the last parse of the same bytes.
+fn cached_cert(cert: &[u8]) -> Result<Rc<Certificate>, String> {
+    if let Some(hit) = LAST_CERT.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(bytes, _)| bytes.as_slice() == cert)
+            .map(|(_, c)| Rc::clone(c))
+    }) {
+        return Ok(hit);
+    }
+    let parsed = Rc::new(parse_cert(cert)?);
+    LAST_CERT.set(Some((cert.to_vec(), Rc::clone(&parsed))));
+    Ok(parsed)
 }
 
 fn parse_scope(scope: Option<&str>) -> Result<Option<Scope>, String> {
@@ -76,11 +102,10 @@ struct SecretOptions {
 /// Seals every Secret of a YAML or JSON manifest (several documents, `kind:
 /// List`) into SealedSecrets, rendered one after the other as the CLI does.
 fn seal_secret_impl(
-    cert: &[u8],
+    cert: &Certificate,
     manifest: &[u8],
     options: &SecretOptions,
 ) -> Result<String, String> {
-    let cert = parse_cert(cert)?;
     let format = parse_format(options.format.as_deref())?;
     let mut opts = SealOptions::new()
         .allow_empty_data(options.allow_empty_data)
@@ -98,19 +123,18 @@ fn seal_secret_impl(
     if secrets.is_empty() {
         return Err("no Secret found in the input".into());
     }
-    let sealed = seal_secrets(&cert, &secrets, &opts).map_err(|e| message(&e))?;
+    let sealed = seal_secrets(cert, &secrets, &opts).map_err(|e| message(&e))?;
     Ok(sealed.iter().map(|s| s.to_string(format)).collect())
 }
 
 /// Seals one value as `kubeseal --raw`: base64 of upstream's hybrid ciphertext.
 fn seal_raw_impl(
-    cert: &[u8],
+    cert: &Certificate,
     value: &[u8],
     scope: Option<&str>,
     namespace: &str,
     name: &str,
 ) -> Result<String, String> {
-    let cert = parse_cert(cert)?;
     let scope = parse_scope(scope)?.unwrap_or_default();
     if scope != Scope::ClusterWide && namespace.is_empty() {
         return Err(format!(
@@ -124,16 +148,15 @@ fn seal_raw_impl(
     }
     cert.check_validity_at(Timestamp::now(), false)
         .map_err(|e| message(&e))?;
-    seal_raw(&cert, scope, &ObjectRef::new(namespace, name), value).map_err(|e| message(&e))
+    seal_raw(cert, scope, &ObjectRef::new(namespace, name), value).map_err(|e| message(&e))
 }
 
 /// The certificate's facts as a JSON object (what `sealtoken cert-info` shows).
-fn cert_info_impl(cert: &[u8], now: Timestamp) -> Result<String, String> {
-    let cert = parse_cert(cert)?;
+fn cert_info_impl(cert: &Certificate, now: Timestamp) -> String {
     let ts = |t: Option<Timestamp>| t.map_or("null".to_string(), |t| format!("\"{t}\""));
     let expired = cert.is_expired_at(now);
     let not_yet_valid = cert.is_not_yet_valid_at(now);
-    Ok(format!(
+    format!(
         "{{\"subject\":{subject},\"barePublicKey\":{bare},\"keyBits\":{bits},\
          \"fingerprintSha256\":\"{fp}\",\"notBefore\":{nb},\"notAfter\":{na},\
          \"expired\":{expired},\"notYetValid\":{not_yet_valid}}}",
@@ -143,7 +166,7 @@ fn cert_info_impl(cert: &[u8], now: Timestamp) -> Result<String, String> {
         fp = cert.fingerprint_hex(),
         nb = ts(cert.not_before()),
         na = ts(cert.not_after()),
-    ))
+    )
 }
 
 /// A JSON string literal.
@@ -196,6 +219,66 @@ mod js {
         r.map_err(|m| JsError::new(&m))
     }
 
+    /// A certificate parsed once (`loadCertificate` in the wrapper): sealing
+    /// with it skips parsing the PEM and preparing the RSA key on every call.
+    /// It holds public data only.
+    #[wasm_bindgen]
+    pub struct ParsedCertificate(Rc<Certificate>);
+
+    #[wasm_bindgen]
+    impl ParsedCertificate {
+        /// Parses a PEM certificate or bare public key (or reuses the last parse
+        /// of the same bytes).
+        #[wasm_bindgen(constructor)]
+        pub fn new(cert: &[u8]) -> Result<ParsedCertificate, JsError> {
+            js(cached_cert(cert)).map(ParsedCertificate)
+        }
+
+        /// `sealSecret` with this certificate.
+        #[wasm_bindgen(js_name = sealSecret)]
+        #[allow(clippy::too_many_arguments)]
+        pub fn seal_secret(
+            &self,
+            manifest: Vec<u8>,
+            scope: Option<String>,
+            name: Option<String>,
+            namespace: Option<String>,
+            format: Option<String>,
+            allow_empty_data: bool,
+            allow_expired_certificate: bool,
+        ) -> Result<String, JsError> {
+            let manifest = Zeroizing::new(manifest);
+            let options = SecretOptions {
+                scope,
+                name,
+                namespace,
+                format,
+                allow_empty_data,
+                allow_expired_certificate,
+            };
+            js(seal_secret_impl(&self.0, &manifest, &options))
+        }
+
+        /// `sealRaw` with this certificate. The value buffer is zeroized.
+        #[wasm_bindgen(js_name = sealRaw)]
+        pub fn seal_raw(
+            &self,
+            mut value: Vec<u8>,
+            scope: Option<String>,
+            namespace: &str,
+            name: &str,
+        ) -> Result<String, JsError> {
+            let r = seal_raw_impl(&self.0, &value, scope.as_deref(), namespace, name);
+            value.zeroize();
+            js(r)
+        }
+
+        /// `certInfo` of this certificate (a JSON string; the wrapper parses it).
+        pub fn info(&self) -> String {
+            cert_info_impl(&self.0, Timestamp::now())
+        }
+    }
+
     /// `sealSecret`: see `seal_secret_impl`. The manifest buffer is zeroized.
     #[wasm_bindgen(js_name = sealSecret)]
     #[allow(clippy::too_many_arguments)]
@@ -210,6 +293,7 @@ mod js {
         allow_expired_certificate: bool,
     ) -> Result<String, JsError> {
         let manifest = Zeroizing::new(manifest);
+        let cert = js(cached_cert(cert))?;
         let options = SecretOptions {
             scope,
             name,
@@ -218,7 +302,7 @@ mod js {
             allow_empty_data,
             allow_expired_certificate,
         };
-        js(seal_secret_impl(cert, &manifest, &options))
+        js(seal_secret_impl(&cert, &manifest, &options))
     }
 
     /// `sealRaw`: see `seal_raw_impl`. The value buffer is zeroized.
@@ -230,7 +314,8 @@ mod js {
         namespace: &str,
         name: &str,
     ) -> Result<String, JsError> {
-        let r = seal_raw_impl(cert, &value, scope.as_deref(), namespace, name);
+        let r = cached_cert(cert)
+            .and_then(|cert| seal_raw_impl(&cert, &value, scope.as_deref(), namespace, name));
         value.zeroize();
         js(r)
     }
@@ -238,7 +323,7 @@ mod js {
     /// `certInfo`: see `cert_info_impl` (a JSON string; the wrapper parses it).
     #[wasm_bindgen(js_name = certInfo)]
     pub fn cert_info_js(cert: &[u8]) -> Result<String, JsError> {
-        js(cert_info_impl(cert, Timestamp::now()))
+        js(cached_cert(cert).map(|c| cert_info_impl(&c, Timestamp::now())))
     }
 
     /// `generateToken`: see `generate_token_impl`.
@@ -273,7 +358,8 @@ mod tests {
     #[test]
     fn errors_name_no_value() {
         let secret = b"apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: ns}\ndata: {password: 'not base64 s3cr3t!'}\n";
-        let e = seal_secret_impl(CERT, secret, &SecretOptions::default()).unwrap_err();
+        let cert = cached_cert(CERT).unwrap();
+        let e = seal_secret_impl(&cert, secret, &SecretOptions::default()).unwrap_err();
         assert!(!e.contains("s3cr3t"), "{e}");
         assert!(e.contains("password"), "{e}");
     }
@@ -281,28 +367,44 @@ mod tests {
     #[test]
     fn bad_options_refused() {
         let secret = b"apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: ns}\nstringData: {a: b}\n";
+        let cert = cached_cert(CERT).unwrap();
         let opts = SecretOptions {
             scope: Some("global".into()),
             ..SecretOptions::default()
         };
-        let e = seal_secret_impl(CERT, secret, &opts).unwrap_err();
+        let e = seal_secret_impl(&cert, secret, &opts).unwrap_err();
         assert!(e.starts_with("unknown scope \"global\""), "{e}");
         let opts = SecretOptions {
             format: Some("toml".into()),
             ..SecretOptions::default()
         };
-        assert!(seal_secret_impl(CERT, secret, &opts).is_err());
-        assert!(seal_raw_impl(CERT, b"v", Some("strict"), "ns", "").is_err());
-        assert!(seal_raw_impl(CERT, b"v", Some("namespace-wide"), "", "").is_err());
-        assert!(seal_raw_impl(CERT, b"v", Some("cluster-wide"), "", "").is_ok());
-        assert!(seal_raw_impl(b"junk", b"v", None, "ns", "n")
+        assert!(seal_secret_impl(&cert, secret, &opts).is_err());
+        assert!(seal_raw_impl(&cert, b"v", Some("strict"), "ns", "").is_err());
+        assert!(seal_raw_impl(&cert, b"v", Some("namespace-wide"), "", "").is_err());
+        assert!(seal_raw_impl(&cert, b"v", Some("cluster-wide"), "", "").is_ok());
+        assert!(cached_cert(b"junk")
             .unwrap_err()
             .starts_with("certificate: no PEM certificate found"));
     }
 
     #[test]
+    fn last_certificate_is_reused() {
+        let a = cached_cert(CERT).unwrap();
+        let b = cached_cert(CERT).unwrap();
+        assert!(Rc::ptr_eq(&a, &b));
+        // A failed parse leaves the entry; other bytes replace it.
+        assert!(cached_cert(b"junk").is_err());
+        assert!(Rc::ptr_eq(&a, &cached_cert(CERT).unwrap()));
+        let other = [CERT, b"\n"].concat();
+        let c = cached_cert(&other).unwrap();
+        assert!(!Rc::ptr_eq(&a, &c));
+        assert_eq!(c.fingerprint_hex(), a.fingerprint_hex());
+        assert!(!Rc::ptr_eq(&a, &cached_cert(CERT).unwrap()));
+    }
+
+    #[test]
     fn cert_info_is_json() {
-        let info = cert_info_impl(CERT, Timestamp::from_unix(0)).unwrap();
+        let info = cert_info_impl(&cached_cert(CERT).unwrap(), Timestamp::from_unix(0));
         let v: serde_json::Value = serde_json::from_str(&info).unwrap();
         assert_eq!(v["keyBits"], 4096);
         assert_eq!(v["barePublicKey"], false);

@@ -12,7 +12,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicKey } from 'node:crypto';
 
-import { sealSecret, sealRaw, certInfo, generateToken, webhookPath, backend } from '../index.js';
+import { sealSecret, sealRaw, certInfo, generateToken, webhookPath, backend, loadCertificate, Certificate } from '../index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const upstream = join(root, 'fixtures/upstream');
@@ -187,6 +187,53 @@ test('certInfo: certificate and bare public key', () => {
   const bare = certInfo(PUBLIC_KEY);
   assert.equal(bare.barePublicKey, true);
   assert.equal(bare.notAfter, null);
+});
+
+test('loadCertificate: a parsed handle seals every scope, as the functions do', () => {
+  for (const source of [CERT, PUBLIC_KEY, new TextEncoder().encode(CERT)]) {
+    const cert = loadCertificate(source);
+    assert.ok(cert instanceof Certificate);
+    assert.equal(loadCertificate(cert), cert);
+    assert.deepEqual(cert.info(), certInfo(source));
+    assert.deepEqual(certInfo(cert), certInfo(source));
+    // Every scope for the certificate; one for the other sources (same code path).
+    for (const scope of source === CERT ? SCOPES : ['strict']) {
+      const sealed = cert.sealSecret(secret, { scope });
+      assert.ok(!sealed.includes(VALUE));
+      assert.equal(Buffer.from(cliUnseal(sealed).data.password, 'base64').toString(), VALUE);
+      const viaFunction = sealSecret(cert, secret, { scope, format: 'yaml' });
+      assert.match(viaFunction, /^---\napiVersion: bitnami.com\/v1alpha1\nkind: SealedSecret\n/);
+      const label = { strict: 'apps/db', 'namespace-wide': 'apps', 'cluster-wide': '' }[scope];
+      assert.equal(pyOpen(label, cert.sealRaw(VALUE, { scope, namespace: 'apps', name: 'db' })).toString(), VALUE);
+      assert.equal(pyOpen(label, sealRaw(cert, VALUE, { scope, namespace: 'apps', name: 'db' })).toString(), VALUE);
+    }
+    cert.free();
+  }
+  // Alternating certificates through the one-entry cache still seals with the right key each time.
+  const other = CERT + '\n';
+  for (const c of [CERT, other, CERT]) {
+    assert.equal(pyOpen('apps', sealRaw(c, VALUE, { scope: 'namespace-wide', namespace: 'apps' })).toString(), VALUE);
+  }
+});
+
+test('loadCertificate: errors are the CLI messages, never a value', () => {
+  assert.throws(() => loadCertificate('not a cert'), /^Error: certificate: no PEM certificate found/);
+  assert.throws(() => new Certificate(42), TypeError);
+  const cert = loadCertificate(CERT);
+  const bad = { ...secret, data: { password: 'n0t-base64-s3cr3t!' }, stringData: undefined };
+  let handleMessage;
+  try { cert.sealSecret(bad); } catch (e) { handleMessage = e.message; }
+  let pemMessage;
+  try { sealSecret(CERT, bad); } catch (e) { pemMessage = e.message; }
+  assert.ok(handleMessage, 'refused');
+  assert.equal(handleMessage, pemMessage);
+  assert.match(handleMessage, /password/);
+  assert.ok(!handleMessage.includes('s3cr3t'), handleMessage);
+  assert.throws(() => cert.sealSecret(secret, { scope: 'global' }), /unknown scope "global"/);
+  assert.throws(() => cert.sealRaw('s3cr3t', { scope: 'strict', namespace: 'apps' }), (e) =>
+    /must provide the name option/.test(e.message) && !e.message.includes('s3cr3t'));
+  assert.throws(() => cert.sealRaw('s3cr3t'), (e) =>
+    /must provide the namespace option/.test(e.message) && !e.message.includes('s3cr3t'));
 });
 
 test('generateToken and webhookPath match the CLI', () => {
