@@ -2,7 +2,8 @@
 //!
 //! JSON is Go's `json.MarshalIndent(obj, "", "  ")` in struct-field order with
 //! HTML-safe escaping, followed by a newline. YAML is what `sigs.k8s.io/yaml`
-//! produces (go-yaml v2): every mapping's keys sorted, two-space indent,
+//! produces (go-yaml v2): every mapping's keys sorted in go-yaml v2's order
+//! (`crate::key_order`: `a2` before `a10`), two-space indent,
 //! strings quoted only when they would otherwise read as another type.
 //! [`to_yaml_as_written`] keeps the keys in the order given and indents
 //! sequences, the layout of the Flux documentation's examples.
@@ -217,7 +218,7 @@ fn yaml_seq(items: &[Out], indent: usize, layout: Layout, s: &mut String) {
 fn yaml_map(entries: &[(String, Out)], indent: usize, layout: Layout, s: &mut String) {
     let mut ordered: Vec<&(String, Out)> = entries.iter().collect();
     if layout.sort_keys {
-        ordered.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::key_order::sort(&mut ordered, |e| e.0.as_str());
     }
     for (k, v) in ordered {
         push_indent(s, indent);
@@ -629,6 +630,22 @@ mod tests {
             to_json(&o),
             "{\n  \"z\": \"last\",\n  \"events\": [\n    \"ping\",\n    \"1h\"\n  ],\n  \"resources\": [\n    {\n      \"kind\": \"GitRepository\",\n      \"apiVersion\": \"v1\"\n    }\n  ],\n  \"none\": []\n}\n"
         );
+    }
+
+    /// YAML keys in go-yaml v2's order (worked out by hand from its rule:
+    /// non-letters first, numbers by value); JSON keeps the order given
+    /// (encoding/json's byte order comes from the sorted maps).
+    #[test]
+    fn yaml_keys_in_go_yaml_v2_order() {
+        let mut o = Out::map();
+        for k in ["a10", "a2", "A", "_x", "10", "9", "a.b", "a-b"] {
+            o.put(k, Out::Str("v".into()));
+        }
+        assert_eq!(
+            to_yaml(&o),
+            "_x: v\n\"9\": v\n\"10\": v\nA: v\na-b: v\na.b: v\na2: v\na10: v\n"
+        );
+        assert!(to_json(&o).starts_with("{\n  \"a10\": \"v\",\n  \"a2\""));
     }
 
     #[test]

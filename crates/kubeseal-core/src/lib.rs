@@ -113,6 +113,7 @@ pub mod hazmat;
 mod json;
 #[cfg(test)]
 mod k8s_yaml_tests;
+mod key_order;
 mod manifest;
 mod pem;
 pub mod receiver;
