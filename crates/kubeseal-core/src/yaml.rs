@@ -45,6 +45,7 @@
 use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use zeroize::{Zeroize as _, Zeroizing};
 
 /// Most nodes one stream may expand to, aliases included.
 pub(crate) const MAX_NODES: usize = 1_000_000;
@@ -90,6 +91,15 @@ pub enum Scalar {
     Number(String),
     /// Any other scalar, quoted scalars included.
     Str(String),
+}
+
+/// Scalar text may be a Secret's plaintext: it is wiped when dropped.
+impl Drop for Scalar {
+    fn drop(&mut self) {
+        if let Scalar::Number(s) | Scalar::Str(s) = self {
+            s.zeroize();
+        }
+    }
 }
 
 /// A parsed document and where it starts.
@@ -234,10 +244,20 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
                 u16::from_be_bytes([c[0], c[1]])
             }
         });
-        char::decode_utf16(units)
-            .collect::<Result<String, _>>()
-            .map(Cow::Owned)
-            .map_err(|_| TextError::BadUtf16)
+        // Room for the whole text up front (a UTF-16 unit is at most 3 UTF-8
+        // bytes), so no partial copy is left behind by a reallocation; a
+        // malformed text's partial copy is wiped.
+        let mut text = String::with_capacity(body.len() / 2 * 3);
+        for c in char::decode_utf16(units) {
+            match c {
+                Ok(c) => text.push(c),
+                Err(_) => {
+                    text.zeroize();
+                    return Err(TextError::BadUtf16);
+                }
+            }
+        }
+        Ok(Cow::Owned(text))
     };
     match bytes {
         [0xFF, 0xFE, ..] => utf16(true),
@@ -293,15 +313,15 @@ pub fn parse_manifests(text: &str) -> Result<Vec<Document>, YamlError> {
 /// bounded (128 levels).
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     // go-yaml reads NEL as a line break everywhere, and puts `\n` in its place.
-    let text: Cow<'_, str> = if text.contains('\u{85}') {
-        Cow::Owned(text.replace('\u{85}', "\n"))
-    } else {
-        Cow::Borrowed(text)
-    };
+    // Copies of the text made here are wiped when dropped (they hold plaintext).
+    let nel_free = text
+        .contains('\u{85}')
+        .then(|| Zeroizing::new(text.replace('\u{85}', "\n")));
+    let text: &str = nel_free.as_deref().map_or(text, String::as_str);
     if !text.contains(['\u{2028}', '\u{2029}']) {
-        return parse_fixing_quoted_indent(&text, false);
+        return parse_fixing_quoted_indent(text, false);
     }
-    parse_with_separators(&text)
+    parse_with_separators(text)
 }
 
 /// Marks standing for a raw LS / PS in the text handed to the parser.
@@ -334,17 +354,18 @@ fn parse_with_separators(text: &str) -> Result<Vec<Document>, YamlError> {
                 .into(),
         });
     }
-    let plain = text.replace(['\u{2028}', '\u{2029}'], "\n");
+    let plain = Zeroizing::new(text.replace(['\u{2028}', '\u{2029}'], "\n"));
     let structure = parse_fixing_quoted_indent(&plain, false)?;
-    let marked: String = text
-        .chars()
-        .flat_map(|c| match c {
-            '\u{2028}' => [Some(MARK_LS), Some('\n')],
-            '\u{2029}' => [Some(MARK_PS), Some('\n')],
-            c => [Some(c), None],
-        })
-        .flatten()
-        .collect();
+    let mut marked = Zeroizing::new(String::with_capacity(text.len() * 2));
+    marked.extend(
+        text.chars()
+            .flat_map(|c| match c {
+                '\u{2028}' => [Some(MARK_LS), Some('\n')],
+                '\u{2029}' => [Some(MARK_PS), Some('\n')],
+                c => [Some(c), None],
+            })
+            .flatten(),
+    );
     let docs = parse_fixing_quoted_indent(&marked, true)?;
     let same = docs.len() == structure.len()
         && docs
@@ -445,19 +466,19 @@ fn unmark(value: &str, style: ScalarStyle) -> Result<String, &'static str> {
 /// continuation lines and parses again. Leading blanks of continuation lines
 /// are not part of a quoted scalar's value, for either reader.
 fn parse_fixing_quoted_indent(text: &str, marked: bool) -> Result<Vec<Document>, YamlError> {
-    let mut fixed: Option<String> = None;
+    let mut fixed: Option<Zeroizing<String>> = None;
     // Each round fixes one scalar; a bound keeps hostile input linear-ish.
     for _ in 0..64 {
-        let current = fixed.as_deref().unwrap_or(text);
+        let current = fixed.as_deref().map_or(text, String::as_str);
         match parse_events(current, marked) {
             Err(QuotedIndent(at)) => match indent_quoted(current, at) {
-                Some(t) => fixed = Some(t),
+                Some(t) => fixed = Some(Zeroizing::new(t)),
                 None => break,
             },
             Ok(r) => return r,
         }
     }
-    match parse_events(fixed.as_deref().unwrap_or(text), marked) {
+    match parse_events(fixed.as_deref().map_or(text, String::as_str), marked) {
         Ok(r) => r,
         Err(QuotedIndent(at)) => Err(YamlError {
             pos: at.1,
@@ -611,7 +632,10 @@ fn parse_events(
                 }
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let value: Cow<'_, str> = if marked && value.contains([MARK_LS, MARK_PS]) {
-                    match unmark(&value, style) {
+                    let unmarked = unmark(&value, style);
+                    // The parser's copy of the value is ours now: wiped.
+                    wipe(value);
+                    match unmarked {
                         Ok(v) => Cow::Owned(v),
                         Err(m) => fail!(err(pos, m)),
                     }
@@ -749,21 +773,36 @@ fn resolve(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Result
     use crate::resolve::{self as r, Resolved, Tag};
     let resolved = match tag.map(Tag::from_full) {
         // Tags on quoted scalars count too (`!!int "12"` is the integer 12).
-        Some(Tag::Binary) => return binary(&value).map(Scalar::Str),
-        Some(t) => r::tagged(t, &value).map_err(|m| {
-            format!(
-                "{m} (tag {}): Kubernetes would refuse it",
-                tag.unwrap_or_default()
-            )
-        })?,
+        Some(Tag::Binary) => {
+            let decoded = binary(&value).map(Scalar::Str);
+            wipe(value);
+            return decoded;
+        }
+        Some(t) => match r::tagged(t, &value) {
+            Ok(resolved) => resolved,
+            Err(m) => {
+                wipe(value);
+                return Err(format!(
+                    "{m} (tag {}): Kubernetes would refuse it",
+                    tag.unwrap_or_default()
+                ));
+            }
+        },
         None if style != ScalarStyle::Plain => Resolved::Str,
         None => r::plain(&value),
     };
     Ok(match resolved {
-        Resolved::Null => Scalar::Null,
-        Resolved::Bool(b) => Scalar::Bool(b),
+        Resolved::Null => {
+            wipe(value);
+            Scalar::Null
+        }
+        Resolved::Bool(b) => {
+            wipe(value);
+            Scalar::Bool(b)
+        }
         // `!!float 1` is a float: keep a spelling that resolves as one.
         Resolved::Float(f) if tag.is_some() && !matches!(r::plain(&value), Resolved::Float(_)) => {
+            wipe(value);
             Scalar::Number(format!("{f:?}"))
         }
         Resolved::Int(_) | Resolved::Uint(_) | Resolved::Float(_) => {
@@ -772,6 +811,13 @@ fn resolve(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Result
         // Timestamps decode to their text; `<<` as a value is a string.
         Resolved::Timestamp | Resolved::Merge | Resolved::Str => Scalar::Str(value.into_owned()),
     })
+}
+
+/// Wipes a scalar's text the parser handed over, if it is an owned copy.
+fn wipe(value: Cow<'_, str>) {
+    if let Cow::Owned(mut s) = value {
+        s.zeroize();
+    }
 }
 
 /// A `!!binary` scalar: go-yaml decodes it (standard base64, line breaks
