@@ -26,6 +26,9 @@ seed manifest "$root"/fixtures/upstream/*.yaml "$root"/fixtures/upstream/*.json 
     "$root"/tests/check-corpus/**/*.yaml "$root"/tests/check-corpus/**/*.json
 seed check "$root"/tests/check-corpus/** "$root"/fixtures/upstream/*.yaml \
     "$root"/fixtures/upstream/*.json
+seed doctor "$root"/fixtures/upstream/*.sealed.*
+seed key_backup "$root"/fixtures/keys/backup-* "$root"/fixtures/keys/*.key \
+    "$root"/fixtures/upstream/controller.key
 # Committed seeds: small inputs for the structured targets (arbitrary-derived
 # input) and every input that once crashed a target (regression seeds).
 for dir in seeds/*/; do
