@@ -137,7 +137,7 @@ fn in_editor(
     let scratch = Scratch::new(&before.to_editable_yaml())?;
     loop {
         let status = run_editor(scratch.path());
-        if hold.interrupted() {
+        if hold.interrupted() || killed_by_interrupt(&status) {
             eprintln!("sealtoken: interrupted; {what} is unchanged");
             return Ok(None);
         }
@@ -303,5 +303,28 @@ impl Drop for Scratch {
             // Editors leave swap and backup files beside it: the folder goes as a whole.
             let _ = dir.close();
         }
+    }
+}
+
+/// Whether the editor ended by SIGINT, SIGTERM or SIGHUP. Ctrl-C signals the
+/// whole foreground group, and the editor may be gone before the signal
+/// watcher has seen this process's copy: the run counts as interrupted anyway.
+fn killed_by_interrupt<E>(status: &Result<std::process::ExitStatus, E>) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt as _;
+        matches!(
+            status.as_ref().ok().and_then(|s| s.signal()),
+            Some(
+                signal_hook::consts::SIGINT
+                    | signal_hook::consts::SIGTERM
+                    | signal_hook::consts::SIGHUP
+            )
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = status;
+        false
     }
 }
