@@ -14,8 +14,14 @@ version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "
 bindgen=target/tools/bin/wasm-bindgen
 if ! "$bindgen" --version 2>/dev/null | grep -qF " $version"; then
     # --locked first; without it when the registry lacks a locked version of the tool's own deps.
+    # A quick release profile (no LTO, opt-level 1): the tool only rewrites one small module,
+    # and building it fully optimised took most of this script's time.
+    export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=0
     cargo install wasm-bindgen-cli --version "=$version" --root target/tools --locked ||
         cargo install wasm-bindgen-cli --version "=$version" --root target/tools
+    unset CARGO_PROFILE_RELEASE_LTO CARGO_PROFILE_RELEASE_OPT_LEVEL \
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS CARGO_PROFILE_RELEASE_DEBUG
 fi
 
 CARGO_TARGET_DIR=target/wasm cargo build --locked --profile wasm --target wasm32-unknown-unknown -p kubeseal-wasm
