@@ -164,6 +164,25 @@ pub fn output_path(template: &Path, name: &str) -> PathBuf {
     PathBuf::from(template.to_string_lossy().replace(PLACEHOLDER, name))
 }
 
+/// The clusters named by `--cert` (resolved against `cwd`) and the `-w`
+/// template their files go to: refused unless there is a certificate per
+/// cluster and the template names `{cluster}`.
+pub fn for_template<'a>(
+    args: &CertArgs,
+    template: Option<&'a Path>,
+) -> Result<(Vec<Cluster>, &'a Path)> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let list = from_args(args, &cwd)?;
+    if list.is_empty() {
+        bail!(
+            "{PLACEHOLDER} in -w needs a --cert per cluster (NAME=PATH, a path, or a name from .sealtoken.toml)"
+        );
+    }
+    check_template(template, &list)?;
+    let template = template.ok_or_else(|| anyhow!("-w with {PLACEHOLDER} is needed"))?;
+    Ok((list, template))
+}
+
 /// Refuses several clusters without `{cluster}` in the output template.
 pub fn check_template(template: Option<&Path>, clusters: &[Cluster]) -> Result<()> {
     if clusters.len() < 2 {

@@ -79,19 +79,7 @@ pub fn run(args: &SealArgs) -> CliResult {
 /// read once and kept in wiped memory, one sealed file per cluster at `-w`
 /// with `{cluster}` replaced by its name.
 fn seal_clusters(args: &SealArgs) -> CliResult {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let list = clusters::from_args(&args.cert, &cwd)?;
-    if list.is_empty() {
-        bail!(
-            "{} in -w needs a --cert per cluster (NAME=PATH, a path, or a name from .sealtoken.toml)",
-            clusters::PLACEHOLDER
-        );
-    }
-    clusters::check_template(args.sealed_secret_file.as_deref(), &list)?;
-    let template = args
-        .sealed_secret_file
-        .as_deref()
-        .ok_or_else(|| anyhow::anyhow!("-w with {} is needed", clusters::PLACEHOLDER))?;
+    let (list, template) = clusters::for_template(&args.cert, args.sealed_secret_file.as_deref())?;
     let targets: Vec<PathBuf> = list
         .iter()
         .map(|c| clusters::output_path(template, &c.name))

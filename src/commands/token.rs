@@ -327,19 +327,7 @@ fn sealing_targets(args: &TokenArgs) -> CliResult<Vec<Target>> {
             output: args.output.clone(),
         }]);
     }
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let list = clusters::from_args(&args.cert, &cwd)?;
-    if list.is_empty() {
-        bail!(
-            "{} in -w needs a --cert per cluster (NAME=PATH, a path, or a name from .sealtoken.toml)",
-            clusters::PLACEHOLDER
-        );
-    }
-    clusters::check_template(args.output.as_deref(), &list)?;
-    let template = args
-        .output
-        .as_deref()
-        .ok_or_else(|| anyhow!("-w with {} is needed", clusters::PLACEHOLDER))?;
+    let (list, template) = clusters::for_template(&args.cert, args.output.as_deref())?;
     let mut out = Vec::with_capacity(list.len());
     for c in list {
         let output = clusters::output_path(template, &c.name);
