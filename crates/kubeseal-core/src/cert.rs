@@ -128,6 +128,12 @@ pub struct Certificate {
     not_after: Option<Timestamp>,
     subject: String,
     fingerprint: [u8; 32],
+    /// The key's DER `SubjectPublicKeyInfo`, handed to an outside RSA step.
+    #[cfg(feature = "hazmat")]
+    spki: Vec<u8>,
+    /// The RSA-OAEP step set by [`crate::hazmat::with_rsa_oaep_encrypt`].
+    #[cfg(feature = "hazmat")]
+    rsa_step: Option<crate::hazmat::RsaOaepEncrypt>,
 }
 
 impl Certificate {
@@ -207,6 +213,10 @@ impl Certificate {
             not_after: None,
             subject: String::new(),
             fingerprint,
+            #[cfg(feature = "hazmat")]
+            spki: spki_der,
+            #[cfg(feature = "hazmat")]
+            rsa_step: None,
         })
     }
 
@@ -322,6 +332,17 @@ impl Certificate {
 
     pub(crate) fn public_key(&self) -> &PublicKey {
         &self.key
+    }
+
+    /// The outside RSA-OAEP step, if one is set, with the key's DER `SubjectPublicKeyInfo`.
+    #[cfg(feature = "hazmat")]
+    pub(crate) fn rsa_step(&self) -> Option<(crate::hazmat::RsaOaepEncrypt, &[u8])> {
+        self.rsa_step.map(|step| (step, self.spki.as_slice()))
+    }
+
+    #[cfg(feature = "hazmat")]
+    pub(crate) fn set_rsa_step(&mut self, step: crate::hazmat::RsaOaepEncrypt) {
+        self.rsa_step = Some(step);
     }
 }
 

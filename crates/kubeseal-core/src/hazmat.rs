@@ -1,9 +1,11 @@
 //! The bare primitives under the scheme, for benchmarks that measure the
-//! cost floor in the same run (feature `hazmat`, off by default).
+//! cost floor in the same run, and a seam for a platform's own RSA (feature
+//! `hazmat`, off by default).
 //!
 //! Not part of the stable API, and easy to misuse: [`aes_gcm_seal`] takes the
 //! key from the caller and always uses the zero nonce, which is safe only for
-//! a key that never encrypts anything else.
+//! a key that never encrypts anything else; [`with_rsa_oaep_encrypt`] trusts
+//! the caller's RSA-OAEP with every session key.
 
 use crate::crypto::{self, RsaPublicKey as _};
 use crate::Certificate;
@@ -30,4 +32,84 @@ pub fn aes_gcm_seal(key: &[u8; 32], buf: &mut [u8]) -> Option<[u8; 16]> {
 pub fn rsa_oaep_decrypt(key: &crate::PrivateKey, label: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
     use crate::crypto::RsaPrivateKey as _;
     key.raw().oaep_decrypt(label, ct).ok().map(|p| p.to_vec())
+}
+
+/// An RSA-OAEP step done outside this library, for a caller whose platform has
+/// a faster RSA than the backend's (the npm package hands it to Node's OpenSSL,
+/// where the pure-Rust RSA compiled to WebAssembly is several times slower).
+///
+/// Called once per sealed value with the certificate's public key as DER
+/// `SubjectPublicKeyInfo`, the scope's OAEP label and the value's fresh 32-byte
+/// session key. It must write RSAES-OAEP (SHA-256, MGF1-SHA-256, that label) of
+/// the session key under that key into `out`, which is exactly the modulus
+/// size, keep no copy of the session key, and return `Ok(())`; an `Err` seals
+/// nothing ([`crate::SealError::Crypto`]). Everything else stays in the library:
+/// the session key is drawn from the OS CSPRNG and zeroized afterwards, and
+/// AES-GCM and the ciphertext format are the library's.
+pub type RsaOaepEncrypt = fn(
+    spki_der: &[u8],
+    label: &[u8],
+    session_key: &[u8],
+    out: &mut [u8],
+) -> Result<(), RsaOaepFailed>;
+
+/// An [`RsaOaepEncrypt`] step failed. It carries no detail: sealing reports
+/// its own message, whatever the step's error said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RsaOaepFailed;
+
+/// `cert`, sealing from now on with `step` as its RSA-OAEP step in place of the
+/// backend's, in [`crate::seal_raw`], [`crate::seal_secrets`] and every other
+/// sealing function. A plain `fn`, so the certificate stays `Send + Sync`.
+pub fn with_rsa_oaep_encrypt(mut cert: Certificate, step: RsaOaepEncrypt) -> Certificate {
+    cert.set_rsa_step(step);
+    cert
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{seal_raw, unseal_raw, ObjectRef, PrivateKey, Scope, SealError};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const CERT: &[u8] = include_bytes!("../../../fixtures/upstream/controller.crt");
+    const KEY: &[u8] = include_bytes!("../../../fixtures/upstream/controller.key");
+
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    /// The backend's RSA-OAEP through the seam, checking what the seam hands over.
+    fn counted_step(
+        spki: &[u8],
+        label: &[u8],
+        key: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), RsaOaepFailed> {
+        CALLS.fetch_add(1, Ordering::SeqCst);
+        assert_eq!((key.len(), out.len()), (32, 512));
+        assert_eq!(label, b"apps/db");
+        let cert = Certificate::from_public_key_der(spki).map_err(|_| RsaOaepFailed)?;
+        out.copy_from_slice(&rsa_oaep_encrypt(&cert, label, key).ok_or(RsaOaepFailed)?);
+        Ok(())
+    }
+
+    fn failing_step(_: &[u8], _: &[u8], _: &[u8], _: &mut [u8]) -> Result<(), RsaOaepFailed> {
+        Err(RsaOaepFailed)
+    }
+
+    #[test]
+    fn outside_rsa_step_seals_what_the_controller_opens() {
+        let keys = PrivateKey::from_pem(KEY).unwrap();
+        let object = ObjectRef::new("apps", "db");
+        let cert = with_rsa_oaep_encrypt(Certificate::from_pem(CERT).unwrap(), counted_step);
+        let before = CALLS.load(Ordering::SeqCst);
+        let sealed = seal_raw(&cert, Scope::Strict, &object, b"s3cr3t").unwrap();
+        assert_eq!(CALLS.load(Ordering::SeqCst), before + 1);
+        let opened = unseal_raw(&keys, Scope::Strict, &object, &sealed).unwrap();
+        assert_eq!(opened.expose(), b"s3cr3t");
+
+        let cert = with_rsa_oaep_encrypt(Certificate::from_pem(CERT).unwrap(), failing_step);
+        let e = seal_raw(&cert, Scope::Strict, &object, b"s3cr3t").unwrap_err();
+        assert!(matches!(e, SealError::Crypto), "{e:?}");
+        assert_eq!(e.to_string(), "encryption failed");
+    }
 }

@@ -188,7 +188,7 @@ pub fn seal_secret(
 
     let items: Vec<(&String, &SecretValue)> = secret.data.iter().collect();
     let seal_one = |(key, value): &(&String, &SecretValue)| {
-        crypto::hybrid_encrypt(cert.public_key(), &label, value.expose())
+        crypto::hybrid_encrypt(cert, &label, value.expose())
             .map(|ct| ((*key).clone(), b64::encode(&ct)))
             .map_err(|_| SealError::Crypto)
     };
@@ -275,8 +275,8 @@ pub fn seal_raw(
     if scope == Scope::Strict && object.name.is_empty() {
         return Err(SealError::MissingName { origin });
     }
-    let ct = crypto::hybrid_encrypt(cert.public_key(), &scope.label(object), value)
-        .map_err(|_| SealError::Crypto)?;
+    let ct =
+        crypto::hybrid_encrypt(cert, &scope.label(object), value).map_err(|_| SealError::Crypto)?;
     Ok(b64::encode(&ct))
 }
 

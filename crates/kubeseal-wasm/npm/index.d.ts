@@ -1,7 +1,7 @@
 /**
  * The controller's certificate (PEM) or a bare RSA public key (PEM "PUBLIC KEY").
- * The functions keep the last one they parsed, so repeated calls with the same
- * PEM parse it once; `loadCertificate` makes that explicit.
+ * The functions keep a handle for the last one they were given, so repeated calls
+ * with the same PEM parse it once; `loadCertificate` makes that explicit.
  */
 export type Cert = string | Uint8Array;
 
@@ -44,13 +44,24 @@ export interface CertInfo {
   notYetValid: boolean;
 }
 
+export interface CertificateOptions {
+  /**
+   * Whether sealing's RSA-OAEP step may run in the platform (Node's OpenSSL,
+   * `node:crypto.publicEncrypt`) rather than in WebAssembly. Default true; it has
+   * an effect only where the package was loaded through its Node entry point.
+   */
+  nativeRsa?: boolean;
+}
+
 /**
  * A certificate parsed once (see `loadCertificate`): sealing many values with it
  * skips parsing the PEM and preparing the RSA key on every call. Public data only.
  */
 export class Certificate {
   /** Parses a PEM certificate or bare public key; throws the CLI's message if it is not one. */
-  constructor(cert: string | Uint8Array | ArrayBuffer);
+  constructor(cert: string | Uint8Array | ArrayBuffer, options?: CertificateOptions);
+  /** Whether sealing's RSA-OAEP step runs in Node's OpenSSL (false in browsers). */
+  readonly nativeRsa: boolean;
   sealSecret(manifest: string | Uint8Array | object, options?: SealSecretOptions): string;
   sealRaw(value: string | Uint8Array, options?: SealRawOptions): string;
   info(): CertInfo;
@@ -59,7 +70,7 @@ export class Certificate {
 }
 
 /** Parses a PEM certificate or bare public key once, for many seals (a `Certificate` is returned as is). */
-export function loadCertificate(cert: Cert | ArrayBuffer | Certificate): Certificate;
+export function loadCertificate(cert: Cert | ArrayBuffer | Certificate, options?: CertificateOptions): Certificate;
 
 /**
  * Seals every Secret of a manifest (YAML or JSON text, several documents or a

@@ -1,6 +1,7 @@
 // kubeseal-core in JavaScript: seal Kubernetes Secrets for Bitnami Sealed Secrets
 // in Node 20+ and in browsers (ES module). The WebAssembly module is embedded in
 // pkg/wasm-bytes.js, so loading it makes no network request (CSP connect-src 'none').
+// In Node the package's entry point is node.js, which adds Node's native RSA.
 import * as wasm from './pkg/kubeseal_wasm.js';
 import { wasmBytes } from './pkg/wasm-bytes.js';
 
@@ -36,9 +37,18 @@ function manifestBytes(manifest) {
 export class Certificate {
   #inner;
 
-  /** @param {string | Uint8Array | ArrayBuffer} cert */
-  constructor(cert) {
-    this.#inner = new wasm.ParsedCertificate(bytes('cert', cert));
+  /**
+   * @param {string | Uint8Array | ArrayBuffer} cert
+   * @param {{ nativeRsa?: boolean }} [options] nativeRsa: false keeps sealing's
+   *   RSA step in WebAssembly even where the platform's is available (Node).
+   */
+  constructor(cert, options = {}) {
+    this.#inner = new wasm.ParsedCertificate(bytes('cert', cert), options.nativeRsa !== false);
+  }
+
+  /** Whether sealing's RSA-OAEP step runs in the platform (Node's OpenSSL) rather than in WebAssembly. */
+  get nativeRsa() {
+    return this.#inner.nativeRsa;
   }
 
   /** Seals every Secret of a manifest (YAML or JSON text, or an object). */
@@ -76,8 +86,29 @@ export class Certificate {
 }
 
 /** Parses a PEM certificate or bare public key once, for many seals. */
-export function loadCertificate(cert) {
-  return cert instanceof Certificate ? cert : new Certificate(cert);
+export function loadCertificate(cert, options = {}) {
+  return cert instanceof Certificate ? cert : new Certificate(cert, options);
+}
+
+// The certificate the functions below parsed last, with (a copy of) the PEM it
+// came from: repeated calls with the same PEM seal with one handle.
+let last = null;
+
+function sameSource(a, b) {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function handle(cert) {
+  if (cert instanceof Certificate) return cert;
+  const source = typeof cert === 'string' ? cert : bytes('cert', cert);
+  if (last !== null && sameSource(last.source, source)) return last.cert;
+  const parsed = new Certificate(source);
+  last?.cert.free();
+  last = { source: typeof source === 'string' ? source : source.slice(), cert: parsed };
+  return parsed;
 }
 
 /**
@@ -85,35 +116,17 @@ export function loadCertificate(cert) {
  * PEM (the last one parsed is kept) or a `Certificate` from `loadCertificate`.
  */
 export function sealSecret(cert, manifest, options = {}) {
-  if (cert instanceof Certificate) return cert.sealSecret(manifest, options);
-  return wasm.sealSecret(
-    bytes('cert', cert),
-    manifestBytes(manifest),
-    opt('scope', options.scope),
-    opt('name', options.name),
-    opt('namespace', options.namespace),
-    opt('format', options.format),
-    Boolean(options.allowEmptyData),
-    Boolean(options.allowExpiredCertificate),
-  );
+  return handle(cert).sealSecret(manifest, options);
 }
 
 /** Seals one value as `kubeseal --raw`; `cert` as for `sealSecret`. */
 export function sealRaw(cert, value, options = {}) {
-  if (cert instanceof Certificate) return cert.sealRaw(value, options);
-  return wasm.sealRaw(
-    bytes('cert', cert),
-    bytes('value', value),
-    opt('scope', options.scope),
-    opt('namespace', options.namespace) ?? '',
-    opt('name', options.name) ?? '',
-  );
+  return handle(cert).sealRaw(value, options);
 }
 
 /** The certificate's subject, key size, SHA-256 fingerprint and validity. */
 export function certInfo(cert) {
-  if (cert instanceof Certificate) return cert.info();
-  return JSON.parse(wasm.certInfo(bytes('cert', cert)));
+  return handle(cert).info();
 }
 
 /** A fresh random token (hex of `bytes` bytes, 16 by default) from the platform's CSPRNG. */

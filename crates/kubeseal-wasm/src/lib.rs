@@ -9,15 +9,18 @@
 //!
 //! The `*_impl` functions hold the logic and return `Result<_, String>`, so
 //! they are tested on the host as well.
+//!
+//! Sealing's RSA-OAEP step can be handed to the platform: the package's Node
+//! entry point (`npm/node.js`) installs a function that runs it through
+//! `node:crypto.publicEncrypt` (`setRsaOaepEncrypt`), and certificates parsed
+//! afterwards use it ([`kubeseal_core::hazmat::with_rsa_oaep_encrypt`]) unless
+//! told not to. The session key, AES-GCM, the labels and the format stay here.
 
 // On the host only the tests call the `*_impl` functions.
 #![cfg_attr(
     not(all(target_arch = "wasm32", target_os = "unknown")),
     allow(dead_code)
 )]
-
-use std::cell::RefCell;
-use std::rc::Rc;
 
 use kubeseal_core::{
     flux, read_secrets, seal_raw, seal_secrets, Certificate, Format, ObjectRef, Scope, SealOptions,
@@ -41,29 +44,6 @@ fn message(e: &dyn std::error::Error) -> String {
 
 fn parse_cert(cert: &[u8]) -> Result<Certificate, String> {
     Certificate::from_pem(cert).map_err(|e| format!("certificate: {}", message(&e)))
-}
-
-thread_local! {
-    /// The last certificate parsed from bytes, with those bytes: a certificate
-    /// is public data, and parsing it (and the RSA key's Montgomery parameters)
-    /// costs a sizeable part of one seal, so repeated calls with the same PEM
-    /// reuse it. One entry: a caller switching between certificates parses each
-    /// time, as before.
-    static LAST_CERT: RefCell<Option<(Vec<u8>, Rc<Certificate>)>> = const { RefCell::new(None) };
-}
-
-/// `cert` parsed, or the last parse of the same bytes.
-fn cached_cert(cert: &[u8]) -> Result<Rc<Certificate>, String> {
-    if let Some(hit) = LAST_CERT.with_borrow(|last| {
-        last.as_ref()
-            .filter(|(bytes, _)| bytes.as_slice() == cert)
-            .map(|(_, c)| Rc::clone(c))
-    }) {
-        return Ok(hit);
-    }
-    let parsed = Rc::new(parse_cert(cert)?);
-    LAST_CERT.set(Some((cert.to_vec(), Rc::clone(&parsed))));
-    Ok(parsed)
 }
 
 fn parse_scope(scope: Option<&str>) -> Result<Option<Scope>, String> {
@@ -212,6 +192,8 @@ pub use js::*;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod js {
     use super::*;
+    use kubeseal_core::hazmat::{with_rsa_oaep_encrypt, RsaOaepFailed};
+    use std::cell::RefCell;
     use wasm_bindgen::prelude::*;
     use zeroize::{Zeroize, Zeroizing};
 
@@ -219,22 +201,101 @@ mod js {
         r.map_err(|m| JsError::new(&m))
     }
 
-    /// A certificate parsed once (`loadCertificate` in the wrapper): sealing
-    /// with it skips parsing the PEM and preparing the RSA key on every call.
-    /// It holds public data only.
     #[wasm_bindgen]
-    pub struct ParsedCertificate(Rc<Certificate>);
+    extern "C" {
+        /// A JavaScript function `(spki, label, sessionKey) => Uint8Array`: the
+        /// RSA-OAEP step (see `kubeseal_core::hazmat::RsaOaepEncrypt`).
+        #[derive(Clone)]
+        type RsaStep;
+
+        /// `step.call(undefined, spki, label, sessionKey)`. The slices reach
+        /// JavaScript as views of the module's memory, not as copies.
+        #[wasm_bindgen(method, catch, js_name = call)]
+        fn run(
+            this: &RsaStep,
+            this_arg: &JsValue,
+            spki: &[u8],
+            label: &[u8],
+            session_key: &[u8],
+        ) -> Result<Vec<u8>, JsValue>;
+    }
+
+    thread_local! {
+        /// The RSA-OAEP step installed by `setRsaOaepEncrypt`, if any.
+        static RSA_STEP: RefCell<Option<RsaStep>> = const { RefCell::new(None) };
+    }
+
+    /// Installs the platform's RSA-OAEP step for certificates parsed from now
+    /// on (`undefined` or `null` removes it). The package's Node entry point
+    /// calls it once; it is not part of the package's API.
+    #[wasm_bindgen(js_name = setRsaOaepEncrypt)]
+    pub fn set_rsa_oaep_encrypt(step: JsValue) -> Result<(), JsError> {
+        if step.is_undefined() || step.is_null() {
+            RSA_STEP.set(None);
+        } else if step.is_function() {
+            RSA_STEP.set(Some(step.unchecked_into()));
+        } else {
+            return Err(JsError::new("the RSA-OAEP step must be a function"));
+        }
+        Ok(())
+    }
+
+    /// The `RsaOaepEncrypt` handed to the core: calls the installed JavaScript
+    /// step. Its exception (whatever it says) becomes the core's "encryption
+    /// failed"; a result of the wrong size is refused.
+    fn js_rsa_step(
+        spki: &[u8],
+        label: &[u8],
+        session_key: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), RsaOaepFailed> {
+        // Cloned out first: the step runs JavaScript, which may call back in.
+        let step = RSA_STEP.with_borrow(Clone::clone).ok_or(RsaOaepFailed)?;
+        let ct = step
+            .run(&JsValue::UNDEFINED, spki, label, session_key)
+            .map_err(|_| RsaOaepFailed)?;
+        if ct.len() != out.len() {
+            return Err(RsaOaepFailed);
+        }
+        out.copy_from_slice(&ct);
+        Ok(())
+    }
+
+    /// A certificate parsed once (`Certificate` in the wrapper): sealing with
+    /// it skips parsing the PEM and preparing the RSA key on every call. It
+    /// holds public data only.
+    #[wasm_bindgen]
+    pub struct ParsedCertificate {
+        cert: Certificate,
+        native_rsa: bool,
+    }
 
     #[wasm_bindgen]
     impl ParsedCertificate {
-        /// Parses a PEM certificate or bare public key (or reuses the last parse
-        /// of the same bytes).
+        /// Parses a PEM certificate or bare public key. With `native_rsa`, and
+        /// an RSA-OAEP step installed, sealing uses that step.
         #[wasm_bindgen(constructor)]
-        pub fn new(cert: &[u8]) -> Result<ParsedCertificate, JsError> {
-            js(cached_cert(cert)).map(ParsedCertificate)
+        pub fn new(cert: &[u8], native_rsa: bool) -> Result<ParsedCertificate, JsError> {
+            let cert = js(parse_cert(cert))?;
+            let native_rsa = native_rsa && RSA_STEP.with_borrow(Option::is_some);
+            Ok(ParsedCertificate {
+                cert: if native_rsa {
+                    with_rsa_oaep_encrypt(cert, js_rsa_step)
+                } else {
+                    cert
+                },
+                native_rsa,
+            })
         }
 
-        /// `sealSecret` with this certificate.
+        /// Whether sealing's RSA-OAEP step runs in the platform (Node's
+        /// OpenSSL) rather than in this module.
+        #[wasm_bindgen(getter, js_name = nativeRsa)]
+        pub fn native_rsa(&self) -> bool {
+            self.native_rsa
+        }
+
+        /// `sealSecret` with this certificate. The manifest buffer is zeroized.
         #[wasm_bindgen(js_name = sealSecret)]
         #[allow(clippy::too_many_arguments)]
         pub fn seal_secret(
@@ -256,7 +317,7 @@ mod js {
                 allow_empty_data,
                 allow_expired_certificate,
             };
-            js(seal_secret_impl(&self.0, &manifest, &options))
+            js(seal_secret_impl(&self.cert, &manifest, &options))
         }
 
         /// `sealRaw` with this certificate. The value buffer is zeroized.
@@ -268,62 +329,15 @@ mod js {
             namespace: &str,
             name: &str,
         ) -> Result<String, JsError> {
-            let r = seal_raw_impl(&self.0, &value, scope.as_deref(), namespace, name);
+            let r = seal_raw_impl(&self.cert, &value, scope.as_deref(), namespace, name);
             value.zeroize();
             js(r)
         }
 
         /// `certInfo` of this certificate (a JSON string; the wrapper parses it).
         pub fn info(&self) -> String {
-            cert_info_impl(&self.0, Timestamp::now())
+            cert_info_impl(&self.cert, Timestamp::now())
         }
-    }
-
-    /// `sealSecret`: see `seal_secret_impl`. The manifest buffer is zeroized.
-    #[wasm_bindgen(js_name = sealSecret)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn seal_secret_js(
-        cert: &[u8],
-        manifest: Vec<u8>,
-        scope: Option<String>,
-        name: Option<String>,
-        namespace: Option<String>,
-        format: Option<String>,
-        allow_empty_data: bool,
-        allow_expired_certificate: bool,
-    ) -> Result<String, JsError> {
-        let manifest = Zeroizing::new(manifest);
-        let cert = js(cached_cert(cert))?;
-        let options = SecretOptions {
-            scope,
-            name,
-            namespace,
-            format,
-            allow_empty_data,
-            allow_expired_certificate,
-        };
-        js(seal_secret_impl(&cert, &manifest, &options))
-    }
-
-    /// `sealRaw`: see `seal_raw_impl`. The value buffer is zeroized.
-    #[wasm_bindgen(js_name = sealRaw)]
-    pub fn seal_raw_js(
-        cert: &[u8],
-        mut value: Vec<u8>,
-        scope: Option<String>,
-        namespace: &str,
-        name: &str,
-    ) -> Result<String, JsError> {
-        let r = cached_cert(cert)
-            .and_then(|cert| seal_raw_impl(&cert, &value, scope.as_deref(), namespace, name));
-        value.zeroize();
-        js(r)
-    }
-
-    /// `certInfo`: see `cert_info_impl` (a JSON string; the wrapper parses it).
-    #[wasm_bindgen(js_name = certInfo)]
-    pub fn cert_info_js(cert: &[u8]) -> Result<String, JsError> {
-        js(cached_cert(cert).map(|c| cert_info_impl(&c, Timestamp::now())))
     }
 
     /// `generateToken`: see `generate_token_impl`.
@@ -358,7 +372,7 @@ mod tests {
     #[test]
     fn errors_name_no_value() {
         let secret = b"apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: ns}\ndata: {password: 'not base64 s3cr3t!'}\n";
-        let cert = cached_cert(CERT).unwrap();
+        let cert = parse_cert(CERT).unwrap();
         let e = seal_secret_impl(&cert, secret, &SecretOptions::default()).unwrap_err();
         assert!(!e.contains("s3cr3t"), "{e}");
         assert!(e.contains("password"), "{e}");
@@ -367,7 +381,7 @@ mod tests {
     #[test]
     fn bad_options_refused() {
         let secret = b"apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: ns}\nstringData: {a: b}\n";
-        let cert = cached_cert(CERT).unwrap();
+        let cert = parse_cert(CERT).unwrap();
         let opts = SecretOptions {
             scope: Some("global".into()),
             ..SecretOptions::default()
@@ -382,29 +396,14 @@ mod tests {
         assert!(seal_raw_impl(&cert, b"v", Some("strict"), "ns", "").is_err());
         assert!(seal_raw_impl(&cert, b"v", Some("namespace-wide"), "", "").is_err());
         assert!(seal_raw_impl(&cert, b"v", Some("cluster-wide"), "", "").is_ok());
-        assert!(cached_cert(b"junk")
+        assert!(parse_cert(b"junk")
             .unwrap_err()
             .starts_with("certificate: no PEM certificate found"));
     }
 
     #[test]
-    fn last_certificate_is_reused() {
-        let a = cached_cert(CERT).unwrap();
-        let b = cached_cert(CERT).unwrap();
-        assert!(Rc::ptr_eq(&a, &b));
-        // A failed parse leaves the entry; other bytes replace it.
-        assert!(cached_cert(b"junk").is_err());
-        assert!(Rc::ptr_eq(&a, &cached_cert(CERT).unwrap()));
-        let other = [CERT, b"\n"].concat();
-        let c = cached_cert(&other).unwrap();
-        assert!(!Rc::ptr_eq(&a, &c));
-        assert_eq!(c.fingerprint_hex(), a.fingerprint_hex());
-        assert!(!Rc::ptr_eq(&a, &cached_cert(CERT).unwrap()));
-    }
-
-    #[test]
     fn cert_info_is_json() {
-        let info = cert_info_impl(&cached_cert(CERT).unwrap(), Timestamp::from_unix(0));
+        let info = cert_info_impl(&parse_cert(CERT).unwrap(), Timestamp::from_unix(0));
         let v: serde_json::Value = serde_json::from_str(&info).unwrap();
         assert_eq!(v["keyBits"], 4096);
         assert_eq!(v["barePublicKey"], false);

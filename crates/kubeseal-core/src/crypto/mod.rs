@@ -129,12 +129,22 @@ pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), Failure> {
     getrandom::fill(buf).map_err(|_| Failure::Random)
 }
 
-/// Encrypts `plaintext` for `key` under the OAEP `label`, with a fresh session key.
+/// Encrypts `plaintext` for `cert`'s key under the OAEP `label`, with a fresh
+/// session key; the RSA-OAEP step is the certificate's outside one when it has
+/// one (feature `hazmat`), the backend's otherwise.
 pub(crate) fn hybrid_encrypt(
-    key: &PublicKey,
+    cert: &crate::Certificate,
     label: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Failure> {
+    let key = cert.public_key();
+    #[cfg(feature = "hazmat")]
+    if let Some((step, spki)) = cert.rsa_step() {
+        let rsa = |msg: &[u8], out: &mut [u8]| {
+            step(spki, label, msg, out).map_err(|crate::hazmat::RsaOaepFailed| Failure::Encrypt)
+        };
+        return encrypt_with::<Active>(key.ciphertext_len(), rsa, plaintext);
+    }
     encrypt::<Active>(key, label, plaintext)
 }
 
@@ -153,14 +163,25 @@ fn encrypt<B: Backend>(
     label: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Failure> {
+    let rsa = |msg: &[u8], out: &mut [u8]| key.oaep_encrypt(label, msg, out);
+    encrypt_with::<B>(key.ciphertext_len(), rsa, plaintext)
+}
+
+/// The hybrid format around an RSA-OAEP step `rsa(session key, out)` whose
+/// ciphertext is `rsa_len` bytes: a fresh session key from the OS CSPRNG, then
+/// AES-256-GCM with backend `B`. The session key is zeroized on every path.
+fn encrypt_with<B: Backend>(
+    rsa_len: usize,
+    rsa: impl FnOnce(&[u8], &mut [u8]) -> Result<(), Failure>,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, Failure> {
     let mut session_key = Zeroizing::new([0u8; SESSION_KEY_LEN]);
     fill_random(&mut session_key[..])?;
-    let rsa_len = key.ciphertext_len();
     let rsa_len_u16 = u16::try_from(rsa_len).map_err(|_| Failure::Key)?;
     let mut out = Vec::with_capacity(2 + rsa_len + plaintext.len() + TAG_LEN);
     out.extend_from_slice(&rsa_len_u16.to_be_bytes());
     out.resize(2 + rsa_len, 0);
-    key.oaep_encrypt(label, &session_key[..], &mut out[2..])?;
+    rsa(&session_key[..], &mut out[2..])?;
     let start = out.len();
     out.extend_from_slice(plaintext);
     let tag = B::aes_gcm_seal_in_place(&session_key, &mut out[start..])?;

@@ -3,16 +3,18 @@
 //
 // Environment (set by tests/integration/wasm.rs): SEALTOKEN_BIN, the CLI;
 // SEALTOKEN_PYTHON, a python with pyca/cryptography.
-import { test } from 'node:test';
+import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPublicKey } from 'node:crypto';
+import crypto, { createPublicKey } from 'node:crypto';
 
-import { sealSecret, sealRaw, certInfo, generateToken, webhookPath, backend, loadCertificate, Certificate } from '../index.js';
+// The package as Node resolves it (package.json "exports", condition "node": node.js,
+// whose sealing runs the RSA-OAEP step in node:crypto). `pure` seals entirely in WebAssembly.
+import { sealSecret, sealRaw, certInfo, generateToken, webhookPath, backend, loadCertificate, Certificate } from '@sealtoken/kubeseal';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const upstream = join(root, 'fixtures/upstream');
@@ -58,10 +60,14 @@ test('backend is the pure-Rust one', () => {
   assert.equal(backend, 'rustcrypto');
 });
 
+const pure = (cert) => new Certificate(cert, { nativeRsa: false });
+const PATHS = [['node:crypto RSA', (cert) => cert], ['WebAssembly RSA', pure]];
+
 for (const scope of SCOPES) {
   for (const [certKind, cert] of [['certificate', CERT], ['bare public key', PUBLIC_KEY]]) {
-    test(`sealSecret ${scope} (${certKind}) opens with the CLI and with pyca/cryptography`, () => {
-      const sealed = sealSecret(cert, secret, { scope, format: 'json' });
+   for (const [path, via] of PATHS) {
+    test(`sealSecret ${scope} (${certKind}, ${path}) opens with the CLI and with pyca/cryptography`, () => {
+      const sealed = sealSecret(via(cert), secret, { scope, format: 'json' });
       assert.ok(!sealed.includes(VALUE));
       const doc = JSON.parse(sealed);
       assert.equal(doc.kind, 'SealedSecret');
@@ -72,15 +78,87 @@ for (const scope of SCOPES) {
       assert.equal(Buffer.from(py.password, 'base64').toString(), VALUE);
       assert.deepEqual([...Buffer.from(py.bin, 'base64')], [0, 1, 2, 255]);
     });
+   }
   }
 
-  test(`sealRaw ${scope} opens with pyca/cryptography under its label only`, () => {
-    const sealed = sealRaw(CERT, VALUE, { scope, namespace: 'apps', name: 'db' });
-    const label = { strict: 'apps/db', 'namespace-wide': 'apps', 'cluster-wide': '' }[scope];
-    assert.equal(pyOpen(label, sealed).toString(), VALUE);
-    assert.throws(() => pyOpen('other/label', sealed));
-  });
+  for (const [path, via] of PATHS) {
+    test(`sealRaw ${scope} (${path}) opens with pyca/cryptography under its label only`, () => {
+      const sealed = sealRaw(via(CERT), VALUE, { scope, namespace: 'apps', name: 'db' });
+      const label = { strict: 'apps/db', 'namespace-wide': 'apps', 'cluster-wide': '' }[scope];
+      assert.equal(pyOpen(label, sealed).toString(), VALUE);
+      assert.throws(() => pyOpen('other/label', sealed));
+      const f = join(dir, `raw-${scope}-${path}.json`);
+      writeFileSync(f, JSON.stringify({
+        apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret',
+        metadata: { name: 'db', namespace: 'apps', annotations: {
+          ...(scope === 'namespace-wide' && { 'sealedsecrets.bitnami.com/namespace-wide': 'true' }),
+          ...(scope === 'cluster-wide' && { 'sealedsecrets.bitnami.com/cluster-wide': 'true' }),
+        } },
+        spec: { encryptedData: { v: sealed }, template: { metadata: { name: 'db', namespace: 'apps' } } },
+      }));
+      const opened = JSON.parse(execFileSync(BIN, ['unseal', '--key', KEY, '-f', f, '-o', 'json'], { encoding: 'utf8' }));
+      assert.equal(Buffer.from(opened.data.v, 'base64').toString(), VALUE);
+    });
+  }
 }
+
+test('in Node the RSA-OAEP step runs in node:crypto (counted), unless nativeRsa: false', (t) => {
+  const calls = [];
+  const real = crypto.publicEncrypt;
+  t.mock.method(crypto, 'publicEncrypt', (options, sessionKey) => {
+    calls.push({ options, sessionKey, seen: Buffer.from(sessionKey) });
+    return real(options, sessionKey);
+  });
+  const cert = loadCertificate(CERT);
+  assert.equal(cert.nativeRsa, true);
+  const sealed = cert.sealRaw(VALUE, { scope: 'strict', namespace: 'apps', name: 'db' });
+  assert.equal(calls.length, 1);
+  const [{ options, sessionKey, seen }] = calls;
+  assert.equal(options.padding, crypto.constants.RSA_PKCS1_OAEP_PADDING);
+  assert.equal(options.oaepHash, 'sha256');
+  assert.equal(Buffer.from(options.oaepLabel).toString(), 'apps/db');
+  assert.equal(seen.length, 32);
+  // The session key is read in place from the module's memory, which the module
+  // wipes after AES-GCM: the bytes publicEncrypt saw are no longer there.
+  assert.ok(sessionKey.length === 0 || !seen.equals(Buffer.from(sessionKey)), 'session key left in memory');
+  assert.equal(pyOpen('apps/db', sealed).toString(), VALUE);
+  // One call per value: sealSecret with two keys, and the plain functions.
+  sealSecret(CERT, secret, { scope: 'cluster-wide' });
+  assert.equal(calls.length, 3);
+  assert.equal(Buffer.from(calls[2].options.oaepLabel).length, 0);
+  sealRaw(CERT, VALUE, { scope: 'namespace-wide', namespace: 'apps' });
+  assert.equal(calls.length, 4);
+  // The WebAssembly path does not call it, and still seals what opens.
+  const wasmOnly = pure(CERT);
+  assert.equal(wasmOnly.nativeRsa, false);
+  const sealedPure = wasmOnly.sealRaw(VALUE, { scope: 'namespace-wide', namespace: 'apps' });
+  assert.equal(JSON.parse(sealSecret(wasmOnly, secret)).kind, 'SealedSecret');
+  assert.equal(calls.length, 4);
+  assert.equal(pyOpen('apps', sealedPure).toString(), VALUE);
+});
+
+test('a failing node:crypto step: the usual one-line error, never a value or the key', (t) => {
+  const cert = loadCertificate(CERT);
+  for (const bad of [
+    (_, key) => { throw new Error(`boom ${Buffer.from(key).toString('hex')} s3cr3t\nsecond line`); },
+    () => Buffer.alloc(10), // a result of the wrong size
+    () => 'not bytes',
+  ]) {
+    t.mock.method(crypto, 'publicEncrypt', bad);
+    for (const seal of [
+      () => cert.sealRaw('s3cr3t', { scope: 'strict', namespace: 'apps', name: 'db' }),
+      () => sealSecret(CERT, { ...secret, stringData: { password: 's3cr3t' } }),
+    ]) {
+      assert.throws(seal, (e) => {
+        assert.ok(e instanceof Error);
+        assert.equal(e.message, 'encryption failed');
+        return true;
+      });
+    }
+    t.mock.restoreAll();
+  }
+  assert.equal(pyOpen('apps/db', cert.sealRaw(VALUE, { scope: 'strict', namespace: 'apps', name: 'db' })).toString(), VALUE);
+});
 
 test('YAML in and out, several documents, name and namespace options', () => {
   const yaml = `apiVersion: v1
