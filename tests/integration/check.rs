@@ -488,3 +488,56 @@ fn fix_says_which_flag_gives_a_namespace() {
     let (_, _, stderr) = fix(d, &["-n", "b", "s.yaml"]);
     assert_eq!(stderr, "", "a namespace given: sealed");
 }
+
+/// One rule decides JSON for every command, Kubernetes' `GuessJSONStream`:
+/// a form feed is a space to Go, so a form-feed-led JSON file is JSON, which
+/// `encoding/json` refuses. `seal` refuses it naming line 1, `check` names it
+/// JSON (not YAML), and `--fix` leaves it alone; a BOM-led one is YAML to
+/// Kubernetes, and `--fix` seals it as such.
+#[test]
+fn form_feed_led_json_is_json_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let json = format!(
+        "{{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {{\"name\": \"ff\", \"namespace\": \"apps\"}}, \"stringData\": {{\"k\": \"{MARKER}\"}}}}\n"
+    );
+    let ff = format!("\x0c{json}");
+    fs::write(d.join("ff.json"), &ff).unwrap();
+
+    let out = sealtoken()
+        .args(["seal", "--allow-expired-cert", "--cert"])
+        .arg(demo_cert())
+        .arg("-f")
+        .arg(d.join("ff.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("line 1"), "{stderr}");
+    assert!(!stderr.contains(MARKER), "{stderr}");
+
+    let (_, stdout, stderr) = run_in(d, &["ff.json"]);
+    assert!(
+        stderr.contains("ff.json: not valid JSON (line 1"),
+        "{stdout}{stderr}"
+    );
+
+    let (_, stdout, stderr) = fix(d, &["ff.json"]);
+    assert_eq!(fs::read_to_string(d.join("ff.json")).unwrap(), ff);
+    assert!(!stdout.contains("sealed Secret"), "{stdout}{stderr}");
+
+    fs::write(d.join("bom.json"), format!("\u{feff}{json}")).unwrap();
+    let (code, stdout, stderr) = fix(d, &["bom.json"]);
+    // Exit 1: there was a finding (now fixed).
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("bom.json:1: sealed Secret \"apps/ff\" in place"),
+        "{stdout}"
+    );
+    let fixed = fs::read_to_string(d.join("bom.json")).unwrap();
+    assert!(fixed.starts_with('\u{feff}'), "{fixed}");
+    assert!(fixed.contains("kind: SealedSecret"), "{fixed}");
+    assert!(!fixed.contains(MARKER), "{fixed}");
+    let (code, stdout, _) = run_in(d, &["bom.json"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+}

@@ -15,11 +15,39 @@ use serde_json::value::RawValue;
 
 use crate::yaml::{Document, Kind, Node, Pos, Scalar, YamlError, MAX_DEPTH, MAX_NODES};
 
-/// Whether a text is JSON to Kubernetes (`IsJSONBuffer`: the first byte
-/// after spaces, tabs and line breaks is `{`).
-pub(crate) fn is_json(text: &str) -> bool {
-    text.trim_start_matches([' ', '\t', '\r', '\n'])
-        .starts_with('{')
+/// How many bytes Kubernetes looks at to decide: kubeseal and kubectl read
+/// input through `NewYAMLOrJSONDecoder(r, 4096)`, whose `GuessJSONStream`
+/// peeks at that many bytes.
+const JSON_PEEK: usize = 4096;
+
+/// Whether raw input is JSON to Kubernetes: the one rule every reader here
+/// uses ([`crate::Format::detect`], [`crate::yaml::parse_manifests`], the
+/// manifest reader).
+///
+/// `k8s.io/apimachinery`'s `GuessJSONStream` peeks at the first 4096 bytes and
+/// asks `hasJSONPrefix`: after dropping leading runes for which Go's
+/// `unicode.IsSpace` holds (`bytes.TrimLeftFunc`), does `{` come next?
+/// `sigs.k8s.io/yaml` itself has no such test (it reads JSON as YAML).
+/// So a form feed, vertical tab, NEL, no-break space or U+2028 before `{`
+/// makes the input JSON, which `encoding/json` (and `serde_json` here) then
+/// refuses; a byte-order mark is not a space, so BOM-led input is YAML
+/// (go-yaml drops the BOM); so is input whose first 4096 bytes are all spaces.
+pub(crate) fn is_json_buffer(input: &[u8]) -> bool {
+    let head = &input[..input.len().min(JSON_PEEK)];
+    // Go decodes rune by rune; a byte that is not UTF-8 (or a rune cut at the
+    // peek limit) decodes as U+FFFD, which is not a space: stop there.
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+    };
+    text.trim_start_matches(go_is_space).starts_with('{')
+}
+
+/// Go's `unicode.IsSpace`: in Latin-1 `\t \n \v \f \r`, space, U+0085 and
+/// U+00A0; beyond it the Unicode `White_Space` property, which is also what
+/// Rust's `char::is_whitespace` tests (checked rune by rune in the tests).
+fn go_is_space(c: char) -> bool {
+    c.is_whitespace()
 }
 
 /// Reads every JSON value of the stream.
@@ -259,5 +287,58 @@ mod tests {
     fn deep_nesting_is_refused() {
         let s = format!("{}{}", "[".repeat(200), "]".repeat(200));
         assert!(parse_stream(&format!("{{\"a\": {s}}}")).is_err());
+    }
+
+    /// Go's `unicode.IsSpace`, written out from its documentation and the
+    /// Unicode `White_Space` list, against the function used here, for every rune.
+    #[test]
+    fn go_is_space_is_unicode_white_space() {
+        let go: &[u32] = &[
+            0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
+            0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
+            0x3000,
+        ];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                go_is_space(c),
+                go.contains(&(c as u32)),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    /// Kubernetes (`hasJSONPrefix`) decides JSON after skipping every
+    /// `unicode.IsSpace` rune, the form feed included; not after a BOM.
+    #[test]
+    fn kubernetes_decides_json_after_go_spaces_not_after_a_bom() {
+        for lead in [
+            "", " \t\r\n", "\x0c", "\x0b", "\u{85}", "\u{a0}", "\u{2028}", "\u{3000}",
+        ] {
+            assert!(is_json_buffer(format!("{lead}{{}}").as_bytes()), "{lead:?}");
+        }
+        for lead in ["\u{feff}", "\u{200b}", "\x1c", "---\n", "#\n"] {
+            assert!(
+                !is_json_buffer(format!("{lead}{{}}").as_bytes()),
+                "{lead:?}"
+            );
+        }
+        assert!(!is_json_buffer(b"\xff{}"));
+        assert!(!is_json_buffer(b"\xff\xfe{\x00}\x00"));
+    }
+
+    /// `GuessJSONStream` peeks at 4096 bytes: `{` at byte 4095 is JSON, at 4096 YAML.
+    #[test]
+    fn kubernetes_looks_at_the_first_4096_bytes_only() {
+        assert!(is_json_buffer(
+            format!("{}{{}}", " ".repeat(4095)).as_bytes()
+        ));
+        assert!(!is_json_buffer(
+            format!("{}{{}}", " ".repeat(4096)).as_bytes()
+        ));
+        // A two-byte NBSP cut by the limit decodes as U+FFFD in Go: not a space.
+        assert!(!is_json_buffer(
+            format!("{}\u{a0}{{}}", " ".repeat(4095)).as_bytes()
+        ));
     }
 }

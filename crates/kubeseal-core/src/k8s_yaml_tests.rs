@@ -134,6 +134,63 @@ fn item5_kubernetes_reads_json_keys_as_written_not_as_yaml_1_1() {
     assert_eq!(s.data["0x10"].expose(), b"1e3");
 }
 
+/// kubeseal and kubectl decide JSON or YAML with `GuessJSONStream`: JSON when
+/// `{` follows the leading runes Go's `unicode.IsSpace` holds for, within the
+/// first 4096 bytes. A form feed is such a space, so a form-feed-led JSON file
+/// goes to `encoding/json`, which refuses the form feed ("invalid character
+/// '\f' looking for beginning of value"): refused here too, naming line 1.
+#[test]
+fn item5_kubernetes_decides_json_after_a_form_feed_and_refuses_the_form_feed() {
+    let json = r#"{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": "v"}}"#;
+    for lead in ["\x0c", "\x0b", "\u{a0}", "\n\x0c", "\u{2028}"] {
+        match read_secrets(format!("{lead}{json}").as_bytes()).unwrap_err() {
+            ManifestError::Syntax { line, .. } => assert!(line <= 2, "{lead:?}: {line}"),
+            other => panic!("{lead:?}: {other:?}"),
+        }
+    }
+    // Spaces, tabs and line breaks are JSON whitespace too: read.
+    let s = read_secrets(format!(" \t\r\n{json}").as_bytes()).unwrap();
+    assert_eq!(s[0].data["k"].expose(), b"v");
+}
+
+/// A BOM is not a space to Go: a BOM-led JSON file is YAML to Kubernetes
+/// (go-yaml drops the BOM and reads the object as a flow mapping), and
+/// go-yaml refuses a surrogate escape that a JSON parser would join.
+#[test]
+fn item5_kubernetes_reads_bom_led_json_as_yaml() {
+    let plain = r#"{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": "v"}}"#;
+    let s = read_secrets(format!("\u{feff}{plain}").as_bytes()).unwrap();
+    assert_eq!(s[0].data["k"].expose(), b"v");
+    let pair =
+        r#"{"kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": "\ud83d\udd10"}}"#;
+    assert!(read_secrets(pair.as_bytes()).is_ok());
+    let e = error(&format!("\u{feff}{pair}"));
+    assert!(e.contains("line 1"), "{e}");
+}
+
+/// `{` only counts within the 4096 bytes `GuessJSONStream` peeks at: after
+/// 4096 spaces the input is YAML (so a surrogate escape is refused), after
+/// 4095 it is JSON (so it is joined).
+#[test]
+fn item5_kubernetes_looks_for_the_brace_in_the_first_4096_bytes() {
+    let pair =
+        r#"{"kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": "\ud83d\udd10"}}"#;
+    let s = read_secrets(format!("{}{pair}", " ".repeat(4095)).as_bytes()).unwrap();
+    assert_eq!(s[0].data["k"].expose(), "\u{1f510}".as_bytes());
+    assert!(read_secrets(format!("{}{pair}", " ".repeat(4096)).as_bytes()).is_err());
+}
+
+/// Flow-style YAML that starts with `{` is JSON to Kubernetes, and not valid
+/// JSON: kubectl and kubeseal refuse it, and so does the reader here.
+#[test]
+fn item5_kubernetes_reads_brace_led_flow_yaml_as_json_and_refuses_it() {
+    let e = error("{kind: Secret, metadata: {name: s}, stringData: {k: v}}");
+    assert!(e.contains("line 1"), "{e}");
+    // The same mapping after `---` is YAML.
+    let s = read_secrets(b"---\n{kind: Secret, metadata: {name: s}, stringData: {k: v}}").unwrap();
+    assert_eq!(s[0].data["k"].expose(), b"v");
+}
+
 // ---- 6. Go-written YAML holding U+2028 / U+2029 ----
 
 #[test]

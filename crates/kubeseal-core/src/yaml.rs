@@ -42,6 +42,7 @@
 //! # }
 //! ```
 
+use crate::manifest::Format;
 use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -284,11 +285,13 @@ pub enum TextError {
     BadUtf16,
 }
 
-/// Parses a manifest stream as Kubernetes reads it: JSON when its first
-/// character after spaces, tabs and line breaks is `{` (as `IsJSONBuffer`
-/// decides), read with a JSON parser (so `"\ud83d\udd10"` is one character
-/// and several objects may follow each other); YAML otherwise
-/// ([`parse_stream`]). Every node keeps its line and column either way.
+/// Parses a manifest stream as Kubernetes reads it: JSON when
+/// [`Format::detect`] says so (the first rune after Go's spaces is `{`),
+/// read with a JSON parser (so `"\ud83d\udd10"` is one character and
+/// several objects may follow each other); YAML otherwise ([`parse_stream`]).
+/// Every node keeps its line and column either way. For text decoded from
+/// bytes by [`decode_text`], which drops a byte-order mark, use
+/// [`parse_manifests_as`] with the format of the raw bytes.
 ///
 /// ```
 /// use kubeseal_core::yaml;
@@ -301,10 +304,26 @@ pub enum TextError {
 /// # Ok::<(), yaml::YamlError>(())
 /// ```
 pub fn parse_manifests(text: &str) -> Result<Vec<Document>, YamlError> {
-    if crate::json::is_json(text) {
-        crate::json::parse_stream(text)
-    } else {
-        parse_stream(text)
+    parse_manifests_as(text, Format::detect(text.as_bytes()))
+}
+
+/// Parses decoded text in the format Kubernetes chose for the raw input
+/// (`Format::detect(raw)`): a BOM-led JSON file is YAML to Kubernetes, and
+/// [`decode_text`] has dropped the BOM that said so.
+///
+/// ```
+/// use kubeseal_core::{yaml, Format};
+///
+/// let raw = b"\xEF\xBB\xBF{\"k\": \"\\ud83d\\udd10\"}";
+/// let text = yaml::decode_text(raw).expect("UTF-8");
+/// // Read as YAML, as Kubernetes does: go-yaml refuses a surrogate escape.
+/// assert!(yaml::parse_manifests_as(&text, Format::detect(raw)).is_err());
+/// assert!(yaml::parse_manifests_as(&text, Format::Json).is_ok());
+/// ```
+pub fn parse_manifests_as(text: &str, format: Format) -> Result<Vec<Document>, YamlError> {
+    match format {
+        Format::Json => crate::json::parse_stream(text),
+        Format::Yaml => parse_stream(text),
     }
 }
 

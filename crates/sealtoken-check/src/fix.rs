@@ -149,7 +149,9 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
         None => (false, input),
     };
     let text = decode(body)?;
-    let report = scan_text(&text, None);
+    // One rule for the whole run, decided on the raw bytes (a BOM makes it YAML).
+    let format = Format::detect(input);
+    let report = scan_text(&text, format, None);
     let mut out = Fixed {
         report: report.clone(),
         ..Fixed::default()
@@ -173,11 +175,11 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
             .collect();
         return Ok(out);
     }
-    let docs = match yaml::parse_manifests(&text) {
+    let docs = match yaml::parse_manifests_as(&text, format) {
         Ok(d) => d,
         Err(_) => return Ok(out),
     };
-    let json = Format::detect(body) == Format::Json;
+    let json = format == Format::Json;
     let non_empty = docs.iter().filter(|d| d.root().is_some()).count();
     let lines = line_starts(&text);
     let crlf = text.contains("\r\n");
@@ -200,7 +202,13 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
         let start_line = text
             .get(..range.start)
             .map_or(0, |s| s.matches('\n').count());
-        let mut doc_text: Zeroizing<Vec<u8>> = Zeroizing::new(vec![b'\n'; start_line]);
+        // In a YAML stream Kubernetes reads each document as YAML, even one
+        // that starts with `{`: a leading BOM makes the reader decide so too.
+        let mut doc_text: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
+        if !json {
+            doc_text.extend_from_slice("\u{feff}".as_bytes());
+        }
+        doc_text.extend(std::iter::repeat_n(b'\n', start_line));
         doc_text.extend_from_slice(text.get(range.clone()).unwrap_or_default().as_bytes());
         let secret = match read_secrets(&doc_text) {
             Ok(mut s) if s.len() == 1 => s.remove(0),
@@ -248,7 +256,7 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
         new_text.replace_range(range, &replacement);
     }
     // Read the result back: same number of documents, the sealed ones clean.
-    let check = yaml::parse_manifests(&new_text).map_err(|e| CheckError::FixVerify {
+    let check = yaml::parse_manifests_as(&new_text, format).map_err(|e| CheckError::FixVerify {
         line: e.pos().line,
         message: e.message().to_string(),
     })?;

@@ -5,7 +5,7 @@
 use std::io;
 
 use kubeseal_core::yaml::{Kind, Node, Scalar};
-use kubeseal_core::Pos;
+use kubeseal_core::{Format, Pos};
 use zeroize::Zeroizing;
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report, Unreadable};
@@ -52,7 +52,7 @@ pub fn scan_kustomization(
     read: &mut dyn FnMut(&str) -> io::Result<Vec<u8>>,
 ) -> Result<Report, CheckError> {
     let text = decode(input)?;
-    Ok(scan_text(&text, Some(read)))
+    Ok(scan_text(&text, Format::detect(input), Some(read)))
 }
 
 pub(crate) fn scan_generators(

@@ -26,18 +26,19 @@ pub(crate) fn decode(input: &[u8]) -> Result<Cow<'_, str>, CheckError> {
 /// Input that is text but not YAML is read line by line ([`Report::is_line_based`]).
 pub fn scan(input: &[u8]) -> Result<Report, CheckError> {
     let text = decode(input)?;
-    Ok(scan_text(&text, None))
+    Ok(scan_text(&text, Format::detect(input), None))
 }
 
-/// Scans decoded text; `read` is given for a kustomization (its generators are scanned too).
-pub(crate) fn scan_text(text: &str, read: Option<&mut Reader<'_>>) -> Report {
+/// Scans decoded text, read as `format` (what [`Format::detect`] says of the
+/// raw bytes); `read` is given for a kustomization (its generators are scanned too).
+pub(crate) fn scan_text(text: &str, format: Format, read: Option<&mut Reader<'_>>) -> Report {
     let mut report = Report::default();
     // Fast path: nothing that could be flagged (escapes could spell "Secret").
     if !text.contains("Secret") && !text.contains("secretGenerator") && !text.contains('\\') {
         return report;
     }
     // JSON is read as JSON (as Kubernetes reads it), YAML as YAML.
-    match yaml::parse_manifests(text) {
+    match yaml::parse_manifests_as(text, format) {
         Ok(docs) => {
             let lines = Lines::new(text);
             let mut read = read;
@@ -55,7 +56,7 @@ pub(crate) fn scan_text(text: &str, read: Option<&mut Reader<'_>>) -> Report {
                 pos: Some(e.pos()),
                 message: format!(
                     "not valid {} ({e}); scanned line by line",
-                    if Format::detect(text.as_bytes()) == Format::Json {
+                    if format == Format::Json {
                         "JSON"
                     } else {
                         "YAML"

@@ -31,12 +31,23 @@ pub enum Format {
 }
 
 impl Format {
-    /// Guesses the format of existing content: JSON if it starts with `{`.
+    /// The format Kubernetes reads raw input as: JSON when `{` comes first
+    /// after the runes Go's `unicode.IsSpace` skips, within the first 4096
+    /// bytes (`k8s.io/apimachinery`'s `GuessJSONStream`, which kubectl and
+    /// kubeseal read through); YAML otherwise, a byte-order mark included.
+    /// Every reader here decides with this one rule.
+    ///
+    /// ```
+    /// use kubeseal_core::Format;
+    ///
+    /// assert_eq!(Format::detect(b" \n{\"kind\": \"Secret\"}"), Format::Json);
+    /// // A form feed is a space to Go: JSON (which the JSON parser then refuses).
+    /// assert_eq!(Format::detect(b"\x0c{}"), Format::Json);
+    /// // A BOM is not: YAML.
+    /// assert_eq!(Format::detect(b"\xEF\xBB\xBF{}"), Format::Yaml);
+    /// ```
     pub fn detect(input: &[u8]) -> Format {
-        let first = input
-            .iter()
-            .find(|b| !(b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF)));
-        if first == Some(&b'{') {
+        if crate::json::is_json_buffer(input) {
             Format::Json
         } else {
             Format::Yaml
@@ -52,5 +63,9 @@ mod tests {
     fn format_detection() {
         assert_eq!(Format::detect(b"  \n{\"a\":1}"), Format::Json);
         assert_eq!(Format::detect(b"---\na: 1"), Format::Yaml);
+        // Go's `unicode.IsSpace` holds for a form feed: Kubernetes decides JSON.
+        assert_eq!(Format::detect(b"\x0c{\"a\":1}"), Format::Json);
+        // Not for a BOM: Kubernetes decides YAML (go-yaml drops the BOM).
+        assert_eq!(Format::detect(b"\xEF\xBB\xBF{\"a\":1}"), Format::Yaml);
     }
 }

@@ -45,10 +45,12 @@ pub(crate) fn parse_input(input: &[u8]) -> Result<Vec<yaml::Document>, ManifestE
         TextError::NotUtf8 { offset } => ManifestError::NotUtf8 { offset },
         TextError::BadUtf16 => ManifestError::BadUtf16,
     })?;
-    yaml::parse_manifests(&text).map_err(|e| ManifestError::Syntax {
-        line: e.pos.line,
-        col: e.pos.col,
-        message: e.message,
+    yaml::parse_manifests_as(&text, super::Format::detect(input)).map_err(|e| {
+        ManifestError::Syntax {
+            line: e.pos.line,
+            col: e.pos.col,
+            message: e.message,
+        }
     })
 }
 

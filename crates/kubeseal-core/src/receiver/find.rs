@@ -77,7 +77,7 @@ fn parse(input: &[u8]) -> Result<Vec<yaml::Document>, FindError> {
         TextError::NotUtf8 { offset } => FindError::NotUtf8 { offset },
         TextError::BadUtf16 => FindError::BadUtf16,
     })?;
-    yaml::parse_stream(&text).map_err(|e| FindError::Yaml {
+    yaml::parse_manifests_as(&text, crate::Format::detect(input)).map_err(|e| FindError::Yaml {
         pos: e.pos,
         message: e.message,
     })
