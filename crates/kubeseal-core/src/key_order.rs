@@ -28,8 +28,15 @@
 //! keys (a set with no such cycle, e.g. keys without digits, or whole
 //! numbers), the result is the one order go-yaml writes; for a set with a
 //! cycle, go-yaml writes no fixed order and this is one deterministic order.
-//! (`slice::sort_by` may panic on an inconsistent comparison.) Digits of other scripts count their code point minus `'0'`
-//! and runs of 19 digits or more wrap, both as in Go.
+//! (`slice::sort_by` may panic on an inconsistent comparison.) Digits of
+//! other scripts count their code point minus `'0'` and runs of 19 digits or
+//! more wrap, both as in Go.
+//!
+//! Letters and digits are looked up in `unicode-properties`' tables
+//! (Unicode 18.0.0); Go's `unicode` package has its own edition
+//! (`unicode.Version`, 15.0.0 in Go 1.21 to 1.25). Only a character that is
+//! a letter or a decimal digit in one edition and not in the other can sort
+//! differently.
 
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
@@ -189,6 +196,86 @@ mod tests {
             reversed.reverse();
             assert_eq!(&sorted(&reversed), want, "{reversed:?}");
         }
+    }
+
+    /// Digits of other scripts (category Nd, Go's `unicode.IsDigit`) count
+    /// their code point minus `'0'`, as Go's `ar[ai]-'0'` does on runes.
+    #[test]
+    fn go_yaml_v2_counts_other_digits_by_code_point_minus_zero() {
+        // At index 1 all four differ and none is a letter; the runs are
+        // `9` = 9, `10` = 10, U+0663 ARABIC-INDIC THREE = 0x663 - 0x30 = 1587,
+        // U+FF11 FULLWIDTH ONE = 0xFF11 - 0x30 = 65249. Byte order puts a10 first.
+        assert_eq!(
+            sorted(&["a10", "a9", "a\u{663}", "a\u{ff11}"]),
+            ["a9", "a10", "a\u{663}", "a\u{ff11}"]
+        );
+        // The run starts where the keys differ (index 2): U+0663 alone is
+        // 1587, `599` is 599; so a1599 first, though the byte order agrees here
+        // only by chance (U+0663 is D9 A3 in UTF-8, after `5`).
+        assert!(less("a1599", "a1\u{663}"));
+        assert!(!less("a1\u{663}", "a1599"));
+        // Index 1: U+0660 ARABIC-INDIC ZERO against `0`. Only an ASCII `0`
+        // asks for the zero rule; `0` is here, and the prefix `1` is a
+        // non-zero digit, so both runs start at 1: 1*10 + 0 = 10 against
+        // 1*10 + (0x660 - 0x30) = 1594.
+        assert!(less("10", "1\u{660}"));
+        // U+00B2 SUPERSCRIPT TWO is No, not Nd: no digit, no letter, an empty
+        // run of value 0, so it sorts like punctuation, before any digit.
+        assert!(less("\u{b2}", "0"));
+        assert!(less("\u{b2}x", "1"));
+    }
+
+    /// Runs of 19 digits or more overflow Go's int64 and wrap
+    /// (`an = an*10 + ...`), so a long number can sort before a short one.
+    #[test]
+    fn go_yaml_v2_wraps_long_digit_runs_as_int64() {
+        // 19 nines = 9999999999999999999 = 10^19 - 1 > 2^63 - 1: it wraps to
+        // 10^19 - 1 - 2^64 = -8446744073709551617. 10^19 wraps to
+        // -8446744073709551616. `1` is a prefix of 10^19, so it comes first;
+        // against 19 nines (index 0: 9 vs 1) the wrapped value is negative.
+        // Byte order would be 1, 10^19, 19 nines.
+        assert_eq!(
+            sorted(&["1", "10000000000000000000", "9999999999999999999"]),
+            ["9999999999999999999", "1", "10000000000000000000"]
+        );
+        // 2^63 = 9223372036854775808 wraps to i64::MIN: before `x1`.
+        assert!(less("x9223372036854775808", "x1"));
+        // 2^63 - 1 does not wrap: after `x1`.
+        assert!(less("x1", "x9223372036854775807"));
+        // 2^64 + 1 = 18446744073709551617 wraps to 1, which is less than 2.
+        assert!(less("18446744073709551617", "2"));
+        // 2^64 wraps to 0: equal to `0` (the zero rule does not apply, no
+        // prefix), so the shorter run goes first.
+        assert!(less("0", "18446744073709551616"));
+        assert!(!less("18446744073709551616", "0"));
+    }
+
+    /// Go's `unicode.IsLetter` is category L (Lu, Ll, Lt, Lm, Lo), not Rust's
+    /// `char::is_alphabetic` (which adds Nl and Other_Alphabetic marks and symbols).
+    #[test]
+    fn go_yaml_v2_letters_are_category_l_not_alphabetic() {
+        // U+2160 ROMAN NUMERAL ONE (Nl) and U+24B6 CIRCLED LATIN CAPITAL A
+        // (So) are alphabetic to Rust but no letters to Go: against `-`/`.`
+        // (no letters either, empty runs, equal values and ends) they compare
+        // by code point and come after them; against `a` they come first.
+        // Byte order would put `a` before both.
+        assert!('\u{2160}'.is_alphabetic() && '\u{24b6}'.is_alphabetic());
+        assert_eq!(sorted(&["-", "a", "\u{2160}"]), ["-", "\u{2160}", "a"]);
+        assert_eq!(sorted(&[".", "a", "\u{24b6}"]), [".", "\u{24b6}", "a"]);
+        // U+01C5 (Lt), U+02B0 (Lm) and U+00AA (Lo, in Go's Latin-1 table as a
+        // letter) are letters: after `_`, and among letters by code point.
+        assert_eq!(
+            sorted(&["\u{2b0}", "\u{1c5}", "\u{aa}", "_", "z"]),
+            ["_", "z", "\u{aa}", "\u{1c5}", "\u{2b0}"]
+        );
+        assert!(less("_", "\u{2b0}") && !less("\u{2b0}", "_"));
+    }
+
+    /// The README's YAML note names this Unicode version for the letter and
+    /// digit tables; a crate update that changes it must update the note.
+    #[test]
+    fn unicode_tables_are_the_version_the_readme_names() {
+        assert_eq!(unicode_properties::UNICODE_VERSION, (18, 0, 0));
     }
 
     /// go-yaml v2's rule has cycles even on ASCII keys; sorting them neither
