@@ -10,7 +10,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::common::hybrid::try_hybrid_py;
-use crate::common::keys::{controller_keys, ControllerKey};
+use crate::common::keys::{controller_keys, two_cluster_certs, ControllerKey};
 use crate::common::{sealtoken, Run};
 use crate::tools;
 
@@ -61,11 +61,7 @@ fn py_fingerprint(cert: &Path) -> String {
 fn one_plaintext_read_once_gives_one_file_per_cluster_each_for_its_own_key() {
     let dir = tempfile::tempdir().unwrap();
     let keys = controller_keys();
-    let certs = dir.path().join("certs");
-    std::fs::create_dir_all(&certs).unwrap();
-    let prod = keys[0].write_cert(&certs);
-    let staging = certs.join("staging.pem");
-    std::fs::copy(keys[1].write_cert(&certs), &staging).unwrap();
+    let (prod, staging) = two_cluster_certs(dir.path(), &keys[0], &keys[1]);
     // The plaintext comes from stdin (read once, never written).
     let out = sealtoken()
         .current_dir(dir.path())
@@ -226,11 +222,7 @@ fn sealtoken_toml_maps_cluster_names_to_pinned_certificates() {
 fn main_job_seals_one_token_for_every_cluster() {
     let dir = tempfile::tempdir().unwrap();
     let keys = controller_keys();
-    let certs = dir.path().join("certs");
-    std::fs::create_dir_all(&certs).unwrap();
-    let prod = keys[0].write_cert(&certs);
-    let staging = certs.join("staging.pem");
-    std::fs::copy(keys[2].write_cert(&certs), &staging).unwrap();
+    let (prod, staging) = two_cluster_certs(dir.path(), &keys[0], &keys[2]);
     let out = sealtoken()
         .current_dir(dir.path())
         .arg("--cert")

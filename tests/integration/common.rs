@@ -112,6 +112,13 @@ pub fn sealtoken() -> Command {
     Command::from_std(sealtoken_std())
 }
 
+/// `sealtoken reseal --key KEY --cert CERT`, for the caller to add paths and flags.
+pub fn reseal_cmd(key: &Path, cert: &Path) -> Command {
+    let mut c = sealtoken();
+    c.args(["reseal", "--key"]).arg(key).arg("--cert").arg(cert);
+    c
+}
+
 /// Running a command and checking its exit status, with its stderr in the
 /// panic message when the status is not the expected one.
 pub trait Run {

@@ -11,7 +11,7 @@ use kubeseal_core::{
 use serde_json::{json, Value};
 
 use crate::common::hybrid::hybrid_py;
-use crate::common::{demo_cert, demo_key, fixture, sealtoken, Run};
+use crate::common::{demo_cert, demo_key, fixture, reseal_cmd, sealtoken, Run};
 
 pub fn new_cert() -> PathBuf {
     fixture("keys/rsa2048.crt")
@@ -231,11 +231,7 @@ fn reseal_leaves_a_file_untouched_when_a_value_does_not_open() {
     let text = good.replace("    a: ", &format!("{b_line}\n    a: "));
     std::fs::write(&path, &text).unwrap();
 
-    let out = sealtoken()
-        .args(["reseal", "--key"])
-        .arg(demo_key())
-        .arg("--cert")
-        .arg(fixture("keys/rsa3072.crt"))
+    let out = reseal_cmd(&demo_key(), &fixture("keys/rsa3072.crt"))
         .arg("-i")
         .arg(&path)
         .fails();
@@ -289,13 +285,7 @@ fn reseal_one_file_to_stdout_or_w() {
         Format::Yaml,
     );
     std::fs::write(&path, &text).unwrap();
-    let out = sealtoken()
-        .args(["reseal", "--key"])
-        .arg(demo_key())
-        .arg("--cert")
-        .arg(new_cert())
-        .arg(&path)
-        .succeeds();
+    let out = reseal_cmd(&demo_key(), &new_cert()).arg(&path).succeeds();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let s = &read_sealed_secrets(stdout.as_bytes()).unwrap()[0];
     assert_eq!(
@@ -310,11 +300,7 @@ fn reseal_one_file_to_stdout_or_w() {
 
     let w = dir.path().join("out.yaml");
     std::fs::write(&w, "x").unwrap();
-    let refused = sealtoken()
-        .args(["reseal", "--key"])
-        .arg(demo_key())
-        .arg("--cert")
-        .arg(new_cert())
+    let refused = reseal_cmd(&demo_key(), &new_cert())
         .arg(&path)
         .arg("-w")
         .arg(&w)
@@ -323,13 +309,7 @@ fn reseal_one_file_to_stdout_or_w() {
     assert_eq!(std::fs::read_to_string(&w).unwrap(), "x");
 
     // Several inputs need --in-place.
-    let out = sealtoken()
-        .args(["reseal", "--key"])
-        .arg(demo_key())
-        .arg("--cert")
-        .arg(new_cert())
-        .arg(dir.path())
-        .fails();
+    let out = reseal_cmd(&demo_key(), &new_cert()).arg(dir.path()).fails();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--in-place"));
 }
@@ -401,12 +381,8 @@ fn reseal_without_a_path_rewrites_the_current_tree_in_place() {
         ),
     )
     .unwrap();
-    let o = sealtoken()
+    let o = reseal_cmd(&new_key(), &new_cert())
         .current_dir(dir.path())
-        .args(["reseal", "--key"])
-        .arg(new_key())
-        .arg("--cert")
-        .arg(new_cert())
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -416,12 +392,8 @@ fn reseal_without_a_path_rewrites_the_current_tree_in_place() {
         "{err}"
     );
     // -w names one file: without PATH it is refused.
-    let o = sealtoken()
+    let o = reseal_cmd(&new_key(), &new_cert())
         .current_dir(dir.path())
-        .args(["reseal", "--key"])
-        .arg(new_key())
-        .arg("--cert")
-        .arg(new_cert())
         .args(["-w", "out.yaml"])
         .output()
         .unwrap();

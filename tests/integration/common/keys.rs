@@ -126,6 +126,22 @@ impl ControllerKey {
     }
 }
 
+/// Two clusters' certificates under `dir/certs/`: `prod`'s as written by
+/// [`ControllerKey::write_cert`] and `staging`'s copied to `staging.pem` (a
+/// name without the key's); returns both paths.
+pub fn two_cluster_certs(
+    dir: &Path,
+    prod: &ControllerKey,
+    staging: &ControllerKey,
+) -> (PathBuf, PathBuf) {
+    let certs = dir.join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let prod = prod.write_cert(&certs);
+    let staging_path = certs.join("staging.pem");
+    std::fs::copy(staging.write_cert(&certs), &staging_path).unwrap();
+    (prod, staging_path)
+}
+
 /// Writes `contents` to `dir/name`; returns the path.
 pub fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
     let path = dir.join(name);
