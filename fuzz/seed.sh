@@ -29,6 +29,8 @@ seed check "$root"/tests/check-corpus/** "$root"/fixtures/upstream/*.yaml \
 seed doctor "$root"/fixtures/upstream/*.sealed.*
 seed key_backup "$root"/fixtures/keys/backup-* "$root"/fixtures/keys/*.key \
     "$root"/fixtures/upstream/controller.key
+seed receiver "$root"/fixtures/receivers/**/*.yaml "$root"/fixtures/upstream/*.yaml \
+    "$root"/fixtures/upstream/*.json
 # Committed seeds: small inputs for the structured targets (arbitrary-derived
 # input) and every input that once crashed a target (regression seeds).
 for dir in seeds/*/; do
