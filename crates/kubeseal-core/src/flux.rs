@@ -225,7 +225,8 @@ mod tests {
         for ok in ["1h", "1m", "90s", "1h30m", "1.5h", "500ms"] {
             assert!(is_valid_duration(ok), "{ok}");
         }
-        for bad in ["", "h", "1", "1d", "1h ", "-1h", "1.h"] {
+        // "1.5" and "1." end inside the number: the scan must stop at the end, not read past it.
+        for bad in ["", "h", "1", "1d", "1h ", "-1h", "1.h", "1.5", "1."] {
             assert!(!is_valid_duration(bad), "{bad}");
         }
     }

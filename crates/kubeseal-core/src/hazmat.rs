@@ -97,6 +97,23 @@ mod tests {
     }
 
     #[test]
+    fn aes_gcm_seal_matches_the_gcm_specification() {
+        // Test case 14 of "The Galois/Counter Mode of Operation (GCM)" (McGrew
+        // and Viega): AES-256, zero key, zero 96-bit IV, 16 zero bytes.
+        let mut buf = [0u8; 16];
+        let tag = aes_gcm_seal(&[0u8; 32], &mut buf).expect("seal");
+        assert_eq!(buf.to_vec(), hex("cea7403d4d606b6e074ec5d3baf39d18"));
+        assert_eq!(tag.to_vec(), hex("d0d1c8a799996bf0265b98b5d48ab919"));
+    }
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+            .collect()
+    }
+
+    #[test]
     fn outside_rsa_step_seals_what_the_controller_opens() {
         let keys = PrivateKey::from_pem(KEY).unwrap();
         let object = ObjectRef::new("apps", "db");

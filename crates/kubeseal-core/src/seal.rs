@@ -288,6 +288,109 @@ mod tests {
         Certificate::from_pem(include_bytes!("../../../fixtures/upstream/controller.crt")).unwrap()
     }
 
+    fn demo_key() -> Vec<crate::PrivateKey> {
+        crate::PrivateKey::from_pem(include_bytes!("../../../fixtures/upstream/controller.key"))
+            .unwrap()
+    }
+
+    /// A Secret `s` holding `k: v`, in `namespace` (none if empty).
+    fn secret_in(namespace: &str) -> Secret {
+        let mut s = Secret::new(&ObjectRef::new(namespace, "s"));
+        s.insert("k", SecretValue::from("v"));
+        s
+    }
+
+    /// Opens the one value of `sealed` with the demo key under `scope` for
+    /// `namespace`/`name`: the label the controller would use.
+    fn opens_as(sealed: &SealedSecret, scope: Scope, namespace: &str, name: &str) -> bool {
+        let ct = &sealed.encrypted_data["k"];
+        crate::unseal_raw(&demo_key(), scope, &ObjectRef::new(namespace, name), ct)
+            .is_ok_and(|v| v.expose() == b"v")
+    }
+
+    #[test]
+    fn each_option_changes_the_sealed_secret_as_kubeseal_does() {
+        let cert = demo_cert();
+        let base = SealOptions::new();
+
+        // Defaults: the Secret's own name, namespace and (strict) scope.
+        let plain = seal_secret(&cert, &secret_in("ns"), &base).unwrap();
+        assert_eq!(plain.metadata.name.as_deref(), Some("s"));
+        assert_eq!(plain.metadata.namespace.as_deref(), Some("ns"));
+        assert!(plain.metadata.annotations.is_empty());
+        assert!(opens_as(&plain, Scope::Strict, "ns", "s"));
+        assert!(!opens_as(&plain, Scope::Strict, "other", "s"));
+
+        // --scope namespace-wide: annotated on both levels, sealed under the namespace only.
+        let wide = seal_secret(
+            &cert,
+            &secret_in("ns"),
+            &base.clone().scope(Scope::NamespaceWide),
+        )
+        .unwrap();
+        let annotation = "sealedsecrets.bitnami.com/namespace-wide";
+        assert_eq!(
+            wide.metadata
+                .annotations
+                .get(annotation)
+                .map(String::as_str),
+            Some("true")
+        );
+        assert!(opens_as(&wide, Scope::NamespaceWide, "ns", "another-name"));
+        assert!(!opens_as(&wide, Scope::Strict, "ns", "s"));
+        // --scope strict leaves the Secret's own scope annotation alone.
+        let mut annotated = secret_in("ns");
+        annotated
+            .metadata
+            .annotations
+            .insert(annotation.into(), "true".into());
+        let kept = seal_secret(&cert, &annotated, &base.clone().scope(Scope::Strict)).unwrap();
+        assert!(opens_as(&kept, Scope::NamespaceWide, "ns", "x"));
+
+        // --name replaces metadata.name, and the label with it.
+        let renamed = seal_secret(&cert, &secret_in("ns"), &base.clone().name("t")).unwrap();
+        assert_eq!(renamed.metadata.name.as_deref(), Some("t"));
+        assert_eq!(renamed.template.metadata.name.as_deref(), Some("t"));
+        assert!(opens_as(&renamed, Scope::Strict, "ns", "t"));
+
+        // --namespace fills a missing namespace, accepts the same one, refuses another.
+        let filled = seal_secret(&cert, &secret_in(""), &base.clone().namespace("ns")).unwrap();
+        assert_eq!(filled.metadata.namespace.as_deref(), Some("ns"));
+        assert!(opens_as(&filled, Scope::Strict, "ns", "s"));
+        let same = seal_secret(&cert, &secret_in("ns"), &base.clone().namespace("ns")).unwrap();
+        assert!(opens_as(&same, Scope::Strict, "ns", "s"));
+        let err = seal_secret(&cert, &secret_in("ns"), &base.clone().namespace("x")).unwrap_err();
+        assert!(matches!(err, SealError::NamespaceMismatch { .. }), "{err}");
+        let err = seal_secret(&cert, &secret_in(""), &base).unwrap_err();
+        assert!(matches!(err, SealError::MissingNamespace { .. }), "{err}");
+
+        // An override wins over the Secret's namespace, even against --namespace.
+        let moved = base.clone().namespace("x").override_namespace("y");
+        let moved = seal_secret(&cert, &secret_in("ns"), &moved).unwrap();
+        assert_eq!(moved.metadata.namespace.as_deref(), Some("y"));
+        assert!(opens_as(&moved, Scope::Strict, "y", "s"));
+
+        // --allow-empty-data.
+        let empty = Secret::new(&ObjectRef::new("ns", "s"));
+        assert!(matches!(
+            seal_secret(&cert, &empty, &base).unwrap_err(),
+            SealError::EmptyData { .. }
+        ));
+        let sealed = seal_secret(&cert, &empty, &base.clone().allow_empty_data(true)).unwrap();
+        assert!(sealed.encrypted_data.is_empty());
+    }
+
+    #[test]
+    fn expired_certificates_need_the_override() {
+        let expired =
+            Certificate::from_pem(include_bytes!("../../../fixtures/keys/expired.crt")).unwrap();
+        let err = seal_secret(&expired, &secret_in("ns"), &SealOptions::new()).unwrap_err();
+        assert!(err.to_string().contains("expired"), "{err}");
+        let opts = SealOptions::new().allow_expired_certificate(true);
+        let sealed = seal_secret(&expired, &secret_in("ns"), &opts).unwrap();
+        assert_eq!(sealed.encrypted_data.len(), 1);
+    }
+
     #[test]
     fn errors_name_their_subject_once() {
         let cert = demo_cert();
