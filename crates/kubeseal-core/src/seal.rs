@@ -381,6 +381,36 @@ mod tests {
     }
 
     #[test]
+    fn cluster_wide_ignores_the_namespace_check() {
+        let cert = demo_cert();
+        let opts = SealOptions::new().scope(Scope::ClusterWide).namespace("x");
+        let sealed = seal_secret(&cert, &secret_in("ns"), &opts).unwrap();
+        assert_eq!(sealed.metadata.namespace.as_deref(), Some("ns"));
+        assert!(opens_as(&sealed, Scope::ClusterWide, "", ""));
+        // Without a namespace anywhere, cluster-wide still seals.
+        let opts = SealOptions::new().scope(Scope::ClusterWide);
+        assert!(seal_secret(&cert, &secret_in(""), &opts).is_ok());
+    }
+
+    #[test]
+    fn many_secrets_keep_their_order() {
+        // Enough Secrets to take the parallel path when it is compiled in.
+        let cert = demo_cert();
+        let secrets: Vec<Secret> = (0..6).map(|i| secret_in(&format!("ns{i}"))).collect();
+        let sealed = seal_secrets(&cert, &secrets, &SealOptions::new()).unwrap();
+        assert_eq!(sealed.len(), 6);
+        for (i, s) in sealed.iter().enumerate() {
+            assert!(opens_as(s, Scope::Strict, &format!("ns{i}"), "s"));
+        }
+        // The first error in input order wins.
+        let mut bad = secrets.clone();
+        bad[4] = Secret::new(&ObjectRef::new("ns", "s"));
+        bad[5].metadata.name = None;
+        let err = seal_secrets(&cert, &bad, &SealOptions::new()).unwrap_err();
+        assert!(matches!(err, SealError::EmptyData { .. }), "{err}");
+    }
+
+    #[test]
     fn expired_certificates_need_the_override() {
         let expired =
             Certificate::from_pem(include_bytes!("../../../fixtures/keys/expired.crt")).unwrap();

@@ -302,6 +302,42 @@ mod tests {
         assert_eq!(PrivateKey::from_pem(cert).unwrap_err(), KeyError::NoKey);
     }
 
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn sizes_and_fingerprints_match_openssl() {
+        // `openssl pkey -in KEY -pubout -outform DER | sha256sum`, and the size
+        // `openssl pkey -text` prints. RSA-2052's top byte holds 4 bits only.
+        for (pem, bits, sha) in [
+            (
+                &include_bytes!("../../../fixtures/upstream/controller.key")[..],
+                4096,
+                "8fe6a236f91b26e4f0f7f128cb0ad200f523c1e704c4dc9a8845da878fd0a27e",
+            ),
+            (
+                &include_bytes!("../../../fixtures/keys/rsa2052.pkcs8.key")[..],
+                2052,
+                "835775fb165e5a0dfd2c9f08177410d511deda08c415a87aff23460d3ff65578",
+            ),
+        ] {
+            let key = &PrivateKey::from_pem(pem).unwrap()[0];
+            assert_eq!(key.bits(), bits);
+            assert_eq!(hex(&key.fingerprint()), sha);
+        }
+    }
+
+    #[test]
+    fn a_bad_key_is_named_by_its_place() {
+        let mut pem = include_bytes!("../../../fixtures/upstream/controller.key").to_vec();
+        pem.extend_from_slice(b"-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n");
+        assert_eq!(
+            PrivateKey::from_pem(&pem).unwrap_err(),
+            KeyError::Invalid { index: 2 }
+        );
+    }
+
     #[test]
     fn debug_is_redacted() {
         let pem = include_bytes!("../../../fixtures/upstream/controller.key");
