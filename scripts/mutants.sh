@@ -45,12 +45,18 @@ cargo mutants --package kubeseal-core --all-features \
     --cargo-test-arg=--lib --cargo-test-arg=--tests \
     --minimum-test-timeout 60 --output "$out" "${args[@]}" "$@" || status=$?
 
-python3 - "$out/mutants.out/outcomes.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
+python3 - "$out/mutants.out" <<'PY'
+import json, os, sys
+d = json.load(open(os.path.join(sys.argv[1], "outcomes.json")))
 caught, missed, timeout, unviable = (d[k] for k in ("caught", "missed", "timeout", "unviable"))
+# With --iterate, mutants caught by earlier runs are not tested again: count them.
+earlier = os.path.join(sys.argv[1], "previously_caught.txt")
+if os.path.exists(earlier):
+    before = sum(1 for line in open(earlier) if line.strip())
+    print(f"{before} mutants caught by earlier runs (--iterate), counted as caught")
+    caught += before
 viable = caught + missed + timeout
-print(f"mutants: {d['total_mutants']} generated, {unviable} unviable (do not build), {viable} viable")
+print(f"mutants: {d['total_mutants']} tested, {unviable} unviable (do not build), {viable} viable")
 print(f"caught {caught}, timed out {timeout} (counted as caught: the tests do not pass), missed {missed}")
 if viable:
     print(f"score: {100 * (caught + timeout) / viable:.1f}% of viable mutants caught")
