@@ -339,6 +339,30 @@ mod tests {
     }
 
     #[test]
+    fn unseal_gives_back_the_whole_secret() {
+        use crate::{ObjectRef, Origin, SealOptions, Secret, SecretValue};
+        let cert = crate::Certificate::from_pem(include_bytes!(
+            "../../../fixtures/upstream/controller.crt"
+        ))
+        .unwrap();
+        let keys =
+            PrivateKey::from_pem(include_bytes!("../../../fixtures/upstream/controller.key"))
+                .unwrap();
+        let mut secret = Secret::new(&ObjectRef::new("ns", "s"));
+        secret.insert("k", SecretValue::from("v"));
+        secret.secret_type = Some("kubernetes.io/basic-auth".into());
+        secret.immutable = Some(true);
+        secret.metadata.labels.insert("app".into(), "web".into());
+        secret
+            .metadata
+            .annotations
+            .insert("note".into(), "kept".into());
+        secret.origin = Origin::new(3, 12);
+        let sealed = crate::seal_secret(&cert, &secret, &SealOptions::new()).unwrap();
+        assert_eq!(unseal(&keys, &sealed).unwrap(), secret);
+    }
+
+    #[test]
     fn debug_is_redacted() {
         let pem = include_bytes!("../../../fixtures/upstream/controller.key");
         let k = PrivateKey::from_pem(pem).unwrap();
