@@ -255,10 +255,49 @@ mod tests {
     #[test]
     fn secret_value_debug_is_redacted() {
         let v = SecretValue::from("hunter2");
-        assert!(!format!("{v:?}").contains("hunter2"));
+        assert_eq!(format!("{v:?}"), "SecretValue(<7 bytes redacted>)");
+        assert!(!v.is_empty());
+        assert!(SecretValue::from("").is_empty());
         let mut s = Secret::new(&ObjectRef::new("ns", "n"));
         s.insert("k", v);
         assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn merge_from_adds_and_replaces_and_keeps_the_rest() {
+        fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        }
+        let mut mine = SealedSecret::default();
+        mine.encrypted_data = map(&[("a", "A1"), ("b", "B1")]);
+        mine.template.metadata.annotations = map(&[("x", "1"), ("y", "1")]);
+        mine.template.metadata.labels = map(&[("l", "1")]);
+        mine.template.data = map(&[("t", "1")]);
+        mine.template.secret_type = Some("Opaque".into());
+        let mut update = SealedSecret::default();
+        update.encrypted_data = map(&[("b", "B2"), ("c", "C2")]);
+        update.template.metadata.annotations = map(&[("y", "2")]);
+        update.template.metadata.labels = map(&[("m", "2")]);
+        update.template.data = map(&[("t", "2"), ("u", "2")]);
+        update.template.secret_type = Some("kubernetes.io/tls".into());
+        mine.merge_from(&update);
+        assert_eq!(
+            mine.encrypted_data,
+            map(&[("a", "A1"), ("b", "B2"), ("c", "C2")])
+        );
+        assert_eq!(
+            mine.template.metadata.annotations,
+            map(&[("x", "1"), ("y", "2")])
+        );
+        assert_eq!(
+            mine.template.metadata.labels,
+            map(&[("l", "1"), ("m", "2")])
+        );
+        assert_eq!(mine.template.data, map(&[("t", "2"), ("u", "2")]));
+        assert_eq!(mine.template.secret_type.as_deref(), Some("Opaque"));
     }
 
     #[test]

@@ -186,6 +186,54 @@ fn refusals() {
     );
 }
 
+#[test]
+fn edits_count_what_they_change() {
+    let mut e = Edits::new();
+    assert!(e.is_empty());
+    assert_eq!(e.len(), 0);
+    e.set(0, "a", "AAAA");
+    e.remove(0, "b");
+    e.set(0, "a", "BBBB");
+    assert!(!e.is_empty());
+    assert_eq!(e.len(), 2);
+}
+
+#[test]
+fn a_bom_is_kept_and_counted_in_offsets() {
+    // One-line JSON after a BOM: the entry sits on the BOM's own line.
+    let text = "\u{feff}{\"kind\":\"SealedSecret\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"encryptedData\":{\"k\":\"AAAA\"}}}\n";
+    let out = apply(text, |e| e.set(0, "k", "BBBB"));
+    assert_eq!(out, text.replace("AAAA", "BBBB"));
+    // Invalid UTF-8 is reported at its offset in the file, BOM included.
+    let mut bad = b"\xEF\xBB\xBFkind: \xFF".to_vec();
+    assert_eq!(
+        SealedFile::parse(&bad).unwrap_err(),
+        PatchError::Manifest(ManifestError::NotUtf8 { offset: 9 })
+    );
+    bad.drain(..3);
+    assert_eq!(
+        SealedFile::parse(&bad).unwrap_err(),
+        PatchError::Manifest(ManifestError::NotUtf8 { offset: 6 })
+    );
+}
+
+#[test]
+fn line_separators_matter_only_in_files_with_sealed_secrets() {
+    let other = "kind: ConfigMap\ndata: {a: 'x\u{2028}y'}\n";
+    assert_eq!(
+        SealedFile::parse(other.as_bytes())
+            .unwrap()
+            .sealed_secrets()
+            .len(),
+        0
+    );
+    let sealed = format!("{YAML}---\n{other}");
+    assert_eq!(
+        SealedFile::parse(sealed.as_bytes()).unwrap_err(),
+        PatchError::UnusualLineBreaks
+    );
+}
+
 fn key() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9_.-]{1,12}".prop_filter("not . or ..", |k| k != "." && k != "..")
 }
