@@ -187,6 +187,57 @@ fn refusals() {
 }
 
 #[test]
+fn flow_mappings_over_several_lines() {
+    let head = "kind: SealedSecret\nmetadata: {name: x}\nspec:\n  encryptedData: {";
+    let check = |text: String, edit: &dyn Fn(&mut Edits), want: String| {
+        let out = apply(&text, |e| edit(e));
+        assert_eq!(out, want, "from {text:?}");
+        read_sealed_secrets(out.as_bytes()).unwrap();
+    };
+    // Entries on lines of their own, indented differently: a removed entry
+    // takes its whole line, and the next keeps its own indentation.
+    check(
+        format!("{head}\n      a: AAAA,\n    b: BBBB}}\n"),
+        &|e| e.remove(0, "a"),
+        format!("{head}\n    b: BBBB}}\n"),
+    );
+    // The first entry shares the brace's line: only it, its comma and the
+    // blanks up to the next entry go.
+    check(
+        format!("{head}a: AAAA,\n    b: BBBB}}\n"),
+        &|e| e.remove(0, "a"),
+        format!("{head}b: BBBB}}\n"),
+    );
+    // Every entry removed: an empty mapping.
+    check(
+        format!("{head}a: AAAA, b: BBBB}}\n"),
+        &|e| {
+            e.remove(0, "a");
+            e.remove(0, "b");
+        },
+        format!("{head}}}\n"),
+    );
+    // A new entry follows the last kept one, in that one's layout.
+    check(
+        format!("{head}a: AAAA,\n    b: BBBB}}\n"),
+        &|e| {
+            e.remove(0, "b");
+            e.set(0, "c", "CCCC");
+        },
+        format!("{head}a: AAAA, \"c\": \"CCCC\"}}\n"),
+    );
+}
+
+#[test]
+fn layout_errors_name_the_line() {
+    let text = "kind: SealedSecret\nmetadata: {name: x}\nspec:\n  encryptedData:\n    a: AAAA\n    ? b\n    : BBBB\n";
+    let file = SealedFile::parse(text.as_bytes()).unwrap();
+    let mut e = Edits::new();
+    e.remove(0, "b");
+    assert_eq!(file.apply(&e), Err(PatchError::Layout { line: 6 }));
+}
+
+#[test]
 fn edits_count_what_they_change() {
     let mut e = Edits::new();
     assert!(e.is_empty());
