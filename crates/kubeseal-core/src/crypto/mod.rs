@@ -9,7 +9,7 @@
 //! Each value gets a fresh 32-byte session key from the OS CSPRNG, so the
 //! all-zero GCM nonce is never reused under one key.
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
@@ -184,7 +184,14 @@ fn encrypt_with<B: Backend>(
     rsa(&session_key[..], &mut out[2..])?;
     let start = out.len();
     out.extend_from_slice(plaintext);
-    let tag = B::aes_gcm_seal_in_place(&session_key, &mut out[start..])?;
+    let tag = match B::aes_gcm_seal_in_place(&session_key, &mut out[start..]) {
+        Ok(tag) => tag,
+        Err(e) => {
+            // The buffer may still hold the plaintext: wipe it before it is freed.
+            out.zeroize();
+            return Err(e);
+        }
+    };
     out.extend_from_slice(&tag);
     Ok(out)
 }

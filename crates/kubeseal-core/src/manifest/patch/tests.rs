@@ -231,7 +231,10 @@ fn flow_mappings_over_several_lines() {
 #[test]
 fn a_file_without_a_final_line_break() {
     let text = "kind: SealedSecret\nmetadata: {name: x}\nspec:\n  encryptedData:\n    k: AAAA";
-    assert_eq!(apply(text, |e| e.set(0, "k", "BBBB")), text.replace("AAAA", "BBBB"));
+    assert_eq!(
+        apply(text, |e| e.set(0, "k", "BBBB")),
+        text.replace("AAAA", "BBBB")
+    );
     assert_eq!(
         apply(text, |e| e.set(0, "l", "CCCC")),
         format!("{text}\n    l: CCCC\n")
