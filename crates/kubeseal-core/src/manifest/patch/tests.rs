@@ -242,6 +242,49 @@ fn a_file_without_a_final_line_break() {
 }
 
 #[test]
+fn a_flow_mapping_with_a_trailing_comma_takes_no_new_entries() {
+    // Its closing brace is not right after the last value, so no place to
+    // insert is known: existing values change, new keys are refused.
+    let text = "kind: SealedSecret\nmetadata: {name: x}\nspec: {encryptedData: {a: AAAA,}}\n";
+    assert_eq!(
+        apply(text, |e| e.set(0, "a", "BBBB")),
+        text.replace("AAAA", "BBBB")
+    );
+    let file = SealedFile::parse(text.as_bytes()).unwrap();
+    let mut e = Edits::new();
+    e.set(0, "c", "CCCC");
+    let got = file.apply(&e);
+    assert!(matches!(got, Err(PatchError::NoMapping { .. })), "{got:?}");
+}
+
+#[test]
+fn scanning_helpers() {
+    // rest_of_line: blanks, then a comment or the line's end; the offset after it.
+    assert_eq!(rest_of_line(b"k: v  # c\nnext", 4), Some(10));
+    assert_eq!(rest_of_line(b"k: v\t\r\nnext", 4), Some(7));
+    assert_eq!(rest_of_line(b"k: v  ", 4), Some(6));
+    assert_eq!(rest_of_line(b"k: v", 4), Some(4));
+    assert_eq!(rest_of_line(b"k: v x\n", 4), None);
+    assert_eq!(rest_of_line(b"k: v", 3), None);
+    // skip_space and skip_space_and_comments stop at the text's end.
+    assert_eq!(skip_space(b" \t\n x", 0), 4);
+    assert_eq!(skip_space(b"  ", 0), 2);
+    assert_eq!(skip_space_and_comments(b"  # c\n  x", 0), 8);
+    assert_eq!(skip_space_and_comments(b"# c", 0), 3);
+    assert_eq!(back_space(b"a  b", 3), 1);
+    assert_eq!(back_space(b"  b", 2), 0);
+    // json_key_before: the double-quoted key right before `: value`.
+    let t = r#"{"b": "v", "ab": "w", 'b': "x", "b" : "y"}"#;
+    let at = |needle: &str| t.find(needle).unwrap();
+    assert_eq!(json_key_before(t, at("\"v\""), "b"), Some(1..4));
+    assert_eq!(json_key_before(t, at("\"w\""), "b"), None);
+    assert_eq!(json_key_before(t, at("\"x\""), "b"), None);
+    let y = at("\"b\" :");
+    assert_eq!(json_key_before(t, at("\"y\""), "b"), Some(y..y + 3));
+    assert_eq!(json_key_before(t, at("\"v\""), "c"), None);
+}
+
+#[test]
 fn layout_errors_name_the_line() {
     let text = "kind: SealedSecret\nmetadata: {name: x}\nspec:\n  encryptedData:\n    a: AAAA\n    ? b\n    : BBBB\n";
     let file = SealedFile::parse(text.as_bytes()).unwrap();
