@@ -271,18 +271,38 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()
         }
-        let mut mine = SealedSecret::default();
-        mine.encrypted_data = map(&[("a", "A1"), ("b", "B1")]);
-        mine.template.metadata.annotations = map(&[("x", "1"), ("y", "1")]);
-        mine.template.metadata.labels = map(&[("l", "1")]);
-        mine.template.data = map(&[("t", "1")]);
-        mine.template.secret_type = Some("Opaque".into());
-        let mut update = SealedSecret::default();
-        update.encrypted_data = map(&[("b", "B2"), ("c", "C2")]);
-        update.template.metadata.annotations = map(&[("y", "2")]);
-        update.template.metadata.labels = map(&[("m", "2")]);
-        update.template.data = map(&[("t", "2"), ("u", "2")]);
-        update.template.secret_type = Some("kubernetes.io/tls".into());
+        let sealed = |data: &[(&str, &str)],
+                      annotations: &[(&str, &str)],
+                      labels: &[(&str, &str)],
+                      template_data: &[(&str, &str)],
+                      secret_type: &str| {
+            let mut template = SecretTemplate {
+                secret_type: Some(secret_type.into()),
+                data: map(template_data),
+                ..SecretTemplate::default()
+            };
+            template.metadata.annotations = map(annotations);
+            template.metadata.labels = map(labels);
+            SealedSecret {
+                encrypted_data: map(data),
+                template,
+                ..SealedSecret::default()
+            }
+        };
+        let mut mine = sealed(
+            &[("a", "A1"), ("b", "B1")],
+            &[("x", "1"), ("y", "1")],
+            &[("l", "1")],
+            &[("t", "1")],
+            "Opaque",
+        );
+        let update = sealed(
+            &[("b", "B2"), ("c", "C2")],
+            &[("y", "2")],
+            &[("m", "2")],
+            &[("t", "2"), ("u", "2")],
+            "kubernetes.io/tls",
+        );
         mine.merge_from(&update);
         assert_eq!(
             mine.encrypted_data,
