@@ -340,6 +340,32 @@ mod tests {
             .map(|s| s.metadata.name.unwrap())
             .collect();
         assert_eq!(names, ["one", "two", "three"]);
+        // Origins count every document, empty ones too, and give each List item its line.
+        let origins: Vec<_> = read_secrets(input.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.origin)
+            .collect();
+        assert_eq!(
+            origins,
+            [Origin::new(1, 1), Origin::new(3, 8), Origin::new(3, 10)]
+        );
+    }
+
+    #[test]
+    fn null_fields_are_absent_fields() {
+        // `items: ~`, `stringData: ~` and `metadata.labels: ~` read as absent, as
+        // Kubernetes reads them; a List whose items are not a list is refused.
+        let list = "kind: List\napiVersion: v1\nitems: ~\n---\nkind: Secret\nmetadata: {name: a}\n";
+        assert_eq!(read_secrets(list.as_bytes()).unwrap().len(), 1);
+        let p = problem("kind: List\napiVersion: v1\nitems: x\n");
+        assert!(matches!(p, Problem::FieldType { .. }), "{p:?}");
+        let s = read_secrets(
+            b"kind: Secret\nmetadata: {name: a, labels: ~}\ndata: {x: eA==}\nstringData: ~\n",
+        )
+        .unwrap();
+        assert_eq!(s[0].data["x"].expose(), b"x");
+        assert!(s[0].metadata.labels.is_empty());
     }
 
     #[test]
