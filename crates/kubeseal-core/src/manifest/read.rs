@@ -366,6 +366,14 @@ mod tests {
         .unwrap();
         assert_eq!(s[0].data["x"].expose(), b"x");
         assert!(s[0].metadata.labels.is_empty());
+        // A null value is the empty value (encoding/json reads null into a
+        // []byte or string as empty).
+        let s = read_secrets(
+            b"kind: Secret\nmetadata: {name: a}\ndata: {x: ~}\nstringData: {z: null}\n",
+        )
+        .unwrap();
+        assert!(s[0].data["x"].is_empty() && s[0].data["z"].is_empty());
+        assert_eq!(s[0].data.len(), 2);
     }
 
     #[test]
