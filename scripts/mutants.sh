@@ -47,19 +47,34 @@ cargo mutants --package kubeseal-core --all-features \
 
 python3 - "$out/mutants.out" <<'PY'
 import json, os, sys
-d = json.load(open(os.path.join(sys.argv[1], "outcomes.json")))
+out = sys.argv[1]
+d = json.load(open(os.path.join(out, "outcomes.json")))
 caught, missed, timeout, unviable = (d[k] for k in ("caught", "missed", "timeout", "unviable"))
-# With --iterate, mutants caught by earlier runs are not tested again: count them.
-earlier = os.path.join(sys.argv[1], "previously_caught.txt")
-if os.path.exists(earlier):
-    before = sum(1 for line in open(earlier) if line.strip())
-    print(f"{before} mutants caught by earlier runs (--iterate), counted as caught")
-    caught += before
+
+
+def names(path):
+    try:
+        return {line.strip() for line in open(path) if line.strip()}
+    except FileNotFoundError:
+        return set()
+
+
+# With --iterate, earlier runs' mutants are not tested again. cargo-mutants lists
+# the caught and the unviable ones together in previously_caught.txt, so the
+# unviable ones of every run are kept apart here.
+keep = os.path.join(os.path.dirname(out), "unviable-all.txt")
+every_unviable = names(keep) | names(os.path.join(out, "unviable.txt")) | names(out + ".old/unviable.txt")
+with open(keep, "w") as f:
+    f.writelines(n + "\n" for n in sorted(every_unviable))
+earlier = names(os.path.join(out, "previously_caught.txt")) - every_unviable
+if earlier:
+    print(f"{len(earlier)} mutants caught by earlier runs (--iterate), counted as caught")
+    caught += len(earlier)
 viable = caught + missed + timeout
-print(f"mutants: {d['total_mutants']} tested, {unviable} unviable (do not build), {viable} viable")
+print(f"this run: {d['total_mutants']} mutants tested, {unviable} unviable (do not build)")
 print(f"caught {caught}, timed out {timeout} (counted as caught: the tests do not pass), missed {missed}")
 if viable:
-    print(f"score: {100 * (caught + timeout) / viable:.1f}% of viable mutants caught")
+    print(f"score: {100 * (caught + timeout) / viable:.1f}% of {viable} viable mutants caught")
 PY
 # cargo-mutants exits 2 when some mutant was missed, 3 on timeouts.
 exit "$status"
