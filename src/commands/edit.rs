@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use kubeseal_core::{
-    is_valid_secret_key, read_secrets, seal_raw, unseal, Certificate, Edits, Scope, SealedFile,
-    SealedSecret, Secret, SecretValue,
+    read_secrets, seal_raw, unseal, Certificate, Edits, Scope, SealedFile, SealedSecret, Secret,
+    SecretValue,
 };
 use zeroize::Zeroizing;
 
@@ -78,7 +78,7 @@ fn seal_for(cert: &Certificate, sealed: &SealedSecret, value: &[u8]) -> CliResul
 }
 
 fn check_key(key: &str) -> CliResult<()> {
-    if !is_valid_secret_key(key) {
+    if !k8s_manifest::names::is_secret_key(key) {
         bail!("{key:?} is not a valid Secret key (letters, digits, '-', '_' and '.', at most 253)");
     }
     Ok(())
@@ -201,7 +201,7 @@ fn compare(before: &Secret, text: &[u8]) -> Result<BTreeMap<String, Option<Secre
     }
     let mut out = BTreeMap::new();
     for (k, v) in &after.data {
-        if !is_valid_secret_key(k) {
+        if !k8s_manifest::names::is_secret_key(k) {
             return Err(format!("{k:?} is not a valid Secret key"));
         }
         if before.data.get(k).map(SecretValue::expose) != Some(v.expose()) {

@@ -1,10 +1,10 @@
 //! Flux notification-controller helpers: webhook paths for Receivers.
 
 use crate::crypto;
-use crate::emit::{self, Out};
 use crate::manifest::ObjectRef;
 use crate::receiver::ReceiverType;
 use crate::token::Token;
+use k8s_manifest::emit::{self, Out};
 
 /// The path prefix under which the notification-controller serves Receivers.
 pub const WEBHOOK_PATH_PREFIX: &str = "/hook/";
@@ -306,7 +306,7 @@ mod tests {
         assert!(r.contains("    name: \"1e3\"\n"), "{r}");
         assert!(r.ends_with("      name: \"true\"\n"), "{r}");
         // Read back as YAML, every name is still a string.
-        let docs = crate::yaml::parse_stream(&r).unwrap();
+        let docs = k8s_manifest::yaml::parse_stream(&r).unwrap();
         let root = docs[0].root().unwrap();
         let meta = root.get("metadata").unwrap();
         assert_eq!(meta.get("name").and_then(|n| n.as_str()), Some("true"));

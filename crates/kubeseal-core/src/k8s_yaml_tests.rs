@@ -8,8 +8,8 @@
 //! `sigs.k8s.io/yaml`'s `convertToJSONableObject`. The numbers refer to the
 //! items of the YAML compatibility issue.
 
-use crate::emit::{to_yaml, Out};
 use crate::manifest::{read_secrets, ManifestError};
+use k8s_manifest::emit::{to_yaml, Out};
 
 fn yaml_of(key: &str, value: &str) -> String {
     let mut o = Out::map();

@@ -24,8 +24,9 @@
 //! - [`PrivateKey`] + [`unseal`] / [`unseal_raw`]: recovery with the controller's private key;
 //!   [`read_key_backup`] reads the key backups of upstream's recovery procedure.
 //! - [`Token`] and [`flux::webhook_path`]: Flux webhook Receiver helpers.
-//! - [`yaml`]: the positioned YAML tree the manifest reader is built on, for
-//!   tools that look at manifests the same way (`sealtoken-check` does).
+//! - [`k8s_manifest`] (re-exported): the positioned YAML tree the manifest
+//!   reader is built on, name rules and emitters, for tools that look at
+//!   manifests the same way (`sealtoken-check` does).
 //!
 //! Every call takes the key first (certificate, private keys or token),
 //! then the object it concerns as an [`ObjectRef`] or a manifest, then the value.
@@ -106,25 +107,20 @@ mod backup;
 mod cert;
 mod crypto;
 pub mod diagnose;
-mod emit;
 pub mod flux;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
-mod json;
 #[cfg(test)]
 mod k8s_yaml_tests;
-mod key_order;
 mod manifest;
 mod pem;
 pub mod receiver;
 mod reseal;
-mod resolve;
 mod scope;
 mod seal;
 mod time;
 mod token;
 mod unseal;
-pub mod yaml;
 
 pub use backup::{
     read_key_backup, read_private_keys, BackupError, BackupKey, SEALED_SECRETS_KEY_LABEL, TLS_CERT,
@@ -132,10 +128,11 @@ pub use backup::{
 };
 pub use cert::{CertError, Certificate, ValidityWarning, EXPIRY_WARNING_DAYS, MIN_RSA_BITS};
 pub use crypto::BACKEND;
+pub use k8s_manifest::{self, Format, ObjectMeta, ObjectRef, Pos};
 pub use manifest::{
-    is_valid_secret_key, read_sealed_secrets, read_secrets, Edits, Format, ManifestError,
-    ObjectMeta, ObjectRef, Origin, PatchError, Problem, SealedFile, SealedSecret, Secret,
-    SecretTemplate, SecretValue, SEALED_SECRET_API_VERSION, STRIPPED_ANNOTATIONS,
+    read_sealed_secrets, read_secrets, Edits, ManifestError, Origin, PatchError, Problem,
+    SealedFile, SealedSecret, Secret, SecretTemplate, SecretValue, SEALED_SECRET_API_VERSION,
+    STRIPPED_ANNOTATIONS,
 };
 pub use reseal::{reseal, ResealError, Resealed, ValueFailure};
 pub use scope::{ParseScopeError, Scope, CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION};
@@ -143,9 +140,8 @@ pub use seal::{seal_raw, seal_secret, seal_secrets, SealError, SealOptions};
 pub use time::Timestamp;
 pub use token::{Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES};
 pub use unseal::{unseal, unseal_raw, unseal_raw_indexed, KeyError, PrivateKey, UnsealError};
-pub use yaml::Pos;
 
-/// The README's Rust examples compile and run as doctests.
+/// The guide's library page: its Rust examples compile and run as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../../../docs/library.md")]
 struct ReadmeDoctests;

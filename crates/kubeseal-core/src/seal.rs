@@ -201,19 +201,19 @@ pub fn seal_secret(
     let mut top_annotations = std::collections::BTreeMap::new();
     scope.apply_to_annotations(&mut top_annotations);
     Ok(SealedSecret {
-        metadata: ObjectMeta {
-            name: Some(name.clone()),
-            namespace: namespace.clone(),
-            labels: Default::default(),
-            annotations: top_annotations,
-        },
+        metadata: ObjectMeta::from_parts(
+            Some(name.clone()),
+            namespace.clone(),
+            Default::default(),
+            top_annotations,
+        ),
         template: SecretTemplate {
-            metadata: ObjectMeta {
-                name: Some(name),
+            metadata: ObjectMeta::from_parts(
+                Some(name),
                 namespace,
-                labels: secret.metadata.labels.clone(),
-                annotations: template_annotations,
-            },
+                secret.metadata.labels.clone(),
+                template_annotations,
+            ),
             secret_type: secret.secret_type.clone(),
             immutable: secret.immutable,
             data: Default::default(),

@@ -254,12 +254,12 @@ pub fn unseal(keys: &[PrivateKey], sealed: &SealedSecret) -> Result<Secret, Unse
     let label = scope.label(&sealed.object_ref());
     let t = &sealed.template;
     let mut secret = Secret {
-        metadata: ObjectMeta {
-            name: sealed.metadata.name.clone(),
-            namespace: sealed.metadata.namespace.clone(),
-            labels: t.metadata.labels.clone(),
-            annotations: t.metadata.annotations.clone(),
-        },
+        metadata: ObjectMeta::from_parts(
+            sealed.metadata.name.clone(),
+            sealed.metadata.namespace.clone(),
+            t.metadata.labels.clone(),
+            t.metadata.annotations.clone(),
+        ),
         secret_type: t.secret_type.clone(),
         immutable: t.immutable,
         origin: sealed.origin,

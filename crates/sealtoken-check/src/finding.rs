@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use kubeseal_core::Pos;
+use k8s_manifest::Pos;
 
 /// What was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

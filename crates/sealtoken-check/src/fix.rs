@@ -3,7 +3,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use kubeseal_core::yaml;
+use k8s_manifest::yaml;
 use kubeseal_core::{
     read_secrets, seal_secret, Certificate, Format, ManifestError, SealError, SealOptions,
 };

@@ -4,8 +4,8 @@
 
 use std::io;
 
-use kubeseal_core::yaml::{Kind, Node, Scalar};
-use kubeseal_core::{Format, Pos};
+use k8s_manifest::yaml::{Kind, Node, Scalar};
+use k8s_manifest::{Format, Pos};
 use zeroize::Zeroizing;
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report, Unreadable};

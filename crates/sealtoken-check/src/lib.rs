@@ -113,7 +113,7 @@ mod scan;
 
 pub use finding::{CheckError, Finding, FindingKind, Location, Note, Report, Unreadable};
 pub use fix::{fix, Fixed, Sealed, Unfixed, UnfixedReason};
-pub use kubeseal_core::Pos;
+pub use k8s_manifest::Pos;
 pub use kustomize::{is_kustomization_file, is_sops_encrypted, scan_kustomization};
 pub use placeholder::is_placeholder;
 pub use scan::scan;

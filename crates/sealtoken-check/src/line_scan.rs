@@ -2,7 +2,7 @@
 //! that are not valid YAML. It knows block scalars (`|`, `>`), comments,
 //! quotes, `---` separators and lines that are only template actions.
 
-use kubeseal_core::Pos;
+use k8s_manifest::Pos;
 
 use crate::finding::{Finding, FindingKind, Location, Report};
 use crate::placeholder::is_placeholder;
@@ -249,7 +249,7 @@ fn is_plain(c: &Entry<'_>, sops: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use kubeseal_core::Pos;
+    use k8s_manifest::Pos;
 
     use crate::scan::scan;
 

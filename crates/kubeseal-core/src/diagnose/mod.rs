@@ -49,7 +49,7 @@ use crate::manifest::read::{objects, parse_sealed_secret};
 use crate::manifest::{ManifestError, SealedSecret};
 use crate::scope::Scope;
 use crate::unseal::PrivateKey;
-use crate::yaml::{Kind, Node};
+use k8s_manifest::yaml::{Kind, Node};
 
 /// What [`diagnose`] knows besides the manifest: a certificate, private
 /// keys, and further namespaces and names to try.

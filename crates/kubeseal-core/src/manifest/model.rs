@@ -5,79 +5,7 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-/// A namespaced object's identity: namespace and name, always together.
-///
-/// This is what binds a sealed value (the scope label is made of it) and what
-/// names a Flux Receiver in its webhook path.
-///
-/// ```
-/// use kubeseal_core::ObjectRef;
-///
-/// let secret = ObjectRef::new("flux-system", "webhook-token");
-/// assert_eq!(secret.to_string(), "flux-system/webhook-token");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct ObjectRef {
-    /// `metadata.namespace` (empty for a cluster-wide value without one).
-    pub namespace: String,
-    /// `metadata.name`.
-    pub name: String,
-}
-
-impl ObjectRef {
-    /// The object `name` in `namespace` (namespace first, as in `namespace/name`).
-    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> ObjectRef {
-        ObjectRef {
-            namespace: namespace.into(),
-            name: name.into(),
-        }
-    }
-}
-
-impl fmt::Display for ObjectRef {
-    /// `namespace/name`, or `name` alone when the namespace is empty.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.namespace.is_empty() {
-            f.write_str(&self.name)
-        } else {
-            write!(f, "{}/{}", self.namespace, self.name)
-        }
-    }
-}
-
-/// The `metadata` fields kubeseal reads and writes, shared by [`Secret`],
-/// [`SecretTemplate`] and [`SealedSecret`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ObjectMeta {
-    /// `metadata.name`.
-    pub name: Option<String>,
-    /// `metadata.namespace`.
-    pub namespace: Option<String>,
-    /// `metadata.labels`.
-    pub labels: BTreeMap<String, String>,
-    /// `metadata.annotations`.
-    pub annotations: BTreeMap<String, String>,
-}
-
-impl ObjectMeta {
-    /// Metadata naming `object` (no labels or annotations).
-    pub fn new(object: &ObjectRef) -> ObjectMeta {
-        ObjectMeta {
-            name: Some(object.name.clone()),
-            namespace: Some(object.namespace.clone()),
-            ..ObjectMeta::default()
-        }
-    }
-
-    /// Namespace and name; an absent one is empty.
-    pub fn object_ref(&self) -> ObjectRef {
-        ObjectRef::new(
-            self.namespace.clone().unwrap_or_default(),
-            self.name.clone().unwrap_or_default(),
-        )
-    }
-}
+use k8s_manifest::{ObjectMeta, ObjectRef};
 
 /// Where a document came from in its input stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -318,17 +246,5 @@ mod tests {
         );
         assert_eq!(mine.template.data, map(&[("t", "2"), ("u", "2")]));
         assert_eq!(mine.template.secret_type.as_deref(), Some("Opaque"));
-    }
-
-    #[test]
-    fn object_ref_display_and_meta() {
-        let r = ObjectRef::new("flux-system", "webhook-token");
-        assert_eq!(r.to_string(), "flux-system/webhook-token");
-        assert_eq!(ObjectRef::new("", "x").to_string(), "x");
-        let meta = ObjectMeta::new(&r);
-        assert_eq!(meta.namespace.as_deref(), Some("flux-system"));
-        assert_eq!(meta.name.as_deref(), Some("webhook-token"));
-        assert_eq!(meta.object_ref(), r);
-        assert_eq!(ObjectMeta::default().object_ref(), ObjectRef::default());
     }
 }

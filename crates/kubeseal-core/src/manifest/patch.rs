@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use super::read::{objects, parse_sealed_secret};
 use super::{ManifestError, Origin, SealedSecret};
-use crate::yaml::{Kind, Node, Pos};
+use k8s_manifest::yaml::{Kind, Node, Pos};
 
 /// A YAML or JSON file holding SealedSecrets, ready to have `encryptedData`
 /// values replaced, added or removed.
@@ -148,17 +148,6 @@ pub enum PatchError {
     },
 }
 
-/// Whether `key` is a valid Secret data key (Kubernetes' `IsConfigMapKey`).
-pub fn is_valid_secret_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 253
-        && key != "."
-        && key != ".."
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
 impl SealedFile {
     /// Reads a YAML or JSON stream and locates the `encryptedData` entries of
     /// its SealedSecrets (documents and `List` items, in order; objects of
@@ -246,7 +235,7 @@ impl SealedFile {
                     splices.push((span, new));
                 }
                 (Some(value), None) => {
-                    if !is_valid_secret_key(key) {
+                    if !k8s_manifest::names::is_secret_key(key) {
                         return Err(PatchError::InvalidKey { key: key.clone() });
                     }
                     if matches!(obj.map, MapAt::Missing) {
@@ -470,11 +459,11 @@ impl SealedFile {
 /// A key as a plain YAML scalar when it reads back as that string, else double-quoted.
 fn block_key(key: &str) -> String {
     let probe = format!("{key}: x\n");
-    let plain_ok = crate::yaml::parse_stream(&probe)
+    let plain_ok = k8s_manifest::yaml::parse_stream(&probe)
         .ok()
         .and_then(|d| {
             let root = d.first()?.root()?.clone();
-            match root.kind {
+            match root.into_kind() {
                 Kind::Map(entries) if entries.len() == 1 => entries[0].0.as_str().map(|s| s == key),
                 _ => None,
             }
@@ -518,26 +507,26 @@ impl LineIndex {
 }
 
 fn locate_map(text: &str, lines: &LineIndex, map: &Node) -> (MapAt, Vec<EntryAt>) {
-    let Kind::Map(entries) = &map.kind else {
+    let Kind::Map(entries) = map.kind() else {
         return (MapAt::Missing, Vec::new());
     };
     let t = text.as_bytes();
-    let start = lines.offset(text, map.pos);
+    let start = lines.offset(text, map.pos());
     let flow = start.is_some_and(|s| t.get(s) == Some(&b'{'));
     let located: Vec<EntryAt> = entries
         .iter()
         .map(|(k, v)| {
             let key = k.key_string().unwrap_or_default();
-            let line = k.pos.line;
+            let line = k.pos().line;
             let value_span = lines
-                .offset(text, v.pos)
+                .offset(text, v.pos())
                 .and_then(|at| scalar_span(text, at, v.as_str()?))
                 .ok_or(line);
             let key_span = match &value_span {
                 // JSON keeps no key position: the key is found before its value.
-                Ok(vs) if k.pos == v.pos => json_key_before(text, vs.start, &key),
+                Ok(vs) if k.pos() == v.pos() => json_key_before(text, vs.start, &key),
                 _ => lines
-                    .offset(text, k.pos)
+                    .offset(text, k.pos())
                     .and_then(|at| scalar_span(text, at, &key)),
             }
             .ok_or(line);

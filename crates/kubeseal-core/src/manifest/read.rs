@@ -6,7 +6,7 @@ use super::{
     ManifestError, ObjectMeta, Origin, Problem, SealedSecret, Secret, SecretTemplate, SecretValue,
     SEALED_SECRET_API_VERSION,
 };
-use crate::yaml::{self, Kind, Node, TextError};
+use k8s_manifest::yaml::{self, Kind, Node, TextError};
 
 /// Reads every Secret in a YAML or JSON stream (several documents, and the
 /// items of `kind: List`, in order). Empty documents are skipped.
@@ -47,9 +47,9 @@ pub(crate) fn parse_input(input: &[u8]) -> Result<Vec<yaml::Document>, ManifestE
     })?;
     yaml::parse_manifests_as(&text, super::Format::detect(input)).map_err(|e| {
         ManifestError::Syntax {
-            line: e.pos.line,
-            col: e.pos.col,
-            message: e.message,
+            line: e.pos().line,
+            col: e.pos().col,
+            message: e.message().to_string(),
         }
     })
 }
@@ -58,14 +58,16 @@ pub(crate) fn parse_input(input: &[u8]) -> Result<Vec<yaml::Document>, ManifestE
 pub(crate) fn objects(input: &[u8]) -> Result<Vec<(Origin, Node)>, ManifestError> {
     let mut out = Vec::new();
     for (i, doc) in parse_input(input)?.into_iter().enumerate() {
-        let Some(root) = doc.root else { continue };
-        let origin = Origin::new(i + 1, root.pos.line);
+        let Some(root) = doc.into_root() else {
+            continue;
+        };
+        let origin = Origin::new(i + 1, root.pos().line);
         if root.get("kind").and_then(Node::as_str) == Some("List") {
             if let Some(items) = root.get("items") {
-                match &items.kind {
+                match items.kind() {
                     Kind::Seq(items) => {
                         for item in items {
-                            out.push((Origin::new(i + 1, item.pos.line), item.clone()));
+                            out.push((Origin::new(i + 1, item.pos().line), item.clone()));
                         }
                     }
                     _ if items.is_null() => {}
@@ -74,7 +76,7 @@ pub(crate) fn objects(input: &[u8]) -> Result<Vec<(Origin, Node)>, ManifestError
                             origin,
                             Problem::FieldType {
                                 field: "items".into(),
-                                line: items.pos.line,
+                                line: items.pos().line,
                                 expected: "a list",
                                 found: items.type_name(),
                             },
@@ -90,7 +92,7 @@ pub(crate) fn objects(input: &[u8]) -> Result<Vec<(Origin, Node)>, ManifestError
 }
 
 fn check_kind(node: &Node, kind: &'static str, api_version: &'static str) -> Result<(), Problem> {
-    if !matches!(node.kind, Kind::Map(_)) {
+    if !matches!(node.kind(), Kind::Map(_)) {
         return Err(Problem::NotAnObject {
             found: node.type_name(),
         });
@@ -133,7 +135,7 @@ impl<'a> Fields<'a> {
     fn of(node: Option<&'a Node>, path: &'a str) -> Result<Self, Problem> {
         match node {
             Some(n) if n.is_null() => Ok(Self { node: None, path }),
-            Some(n) if !matches!(n.kind, Kind::Map(_)) => Err(type_error(path, n, "a mapping")),
+            Some(n) if !matches!(n.kind(), Kind::Map(_)) => Err(type_error(path, n, "a mapping")),
             _ => Ok(Self { node, path }),
         }
     }
@@ -153,24 +155,21 @@ impl<'a> Fields<'a> {
     }
 
     fn boolean(&self, key: &str) -> Result<Option<bool>, Problem> {
-        match self.child(key) {
+        match self.child(key).map(|n| (n, n.kind())) {
             None => Ok(None),
-            Some(Node {
-                kind: Kind::Scalar(yaml::Scalar::Bool(b)),
-                ..
-            }) => Ok(Some(*b)),
-            Some(n) => Err(type_error(&join(self.path, key), n, "a boolean")),
+            Some((_, Kind::Scalar(yaml::Scalar::Bool(b)))) => Ok(Some(*b)),
+            Some((n, _)) => Err(type_error(&join(self.path, key), n, "a boolean")),
         }
     }
 
     /// The `metadata` fields this crate models.
     fn object_meta(&self) -> Result<ObjectMeta, Problem> {
-        Ok(ObjectMeta {
-            name: self.string("name")?,
-            namespace: self.string("namespace")?,
-            labels: self.string_map("labels")?,
-            annotations: self.string_map("annotations")?,
-        })
+        Ok(ObjectMeta::from_parts(
+            self.string("name")?,
+            self.string("namespace")?,
+            self.string_map("labels")?,
+            self.string_map("annotations")?,
+        ))
     }
 
     fn sub(&self, key: &'a str, path: &'a str) -> Result<Fields<'a>, Problem> {
@@ -182,7 +181,7 @@ impl<'a> Fields<'a> {
         let mut out = BTreeMap::new();
         for (k, v, line) in self.entries(key)? {
             let field = join(&join(self.path, key), &k);
-            let value = match &v.kind {
+            let value = match v.kind() {
                 _ if v.is_null() => String::new(),
                 Kind::Scalar(yaml::Scalar::Str(s)) => s.clone(),
                 _ => return Err(type_error(&field, v, "a string (quote the value)")),
@@ -199,7 +198,7 @@ impl<'a> Fields<'a> {
         let Some(n) = self.child(key) else {
             return Ok(Vec::new());
         };
-        let Kind::Map(entries) = &n.kind else {
+        let Kind::Map(entries) = n.kind() else {
             return Err(type_error(&path, n, "a mapping"));
         };
         entries
@@ -208,11 +207,11 @@ impl<'a> Fields<'a> {
                 // The key Kubernetes uses: `0x10: v` is the key "16" to kubectl.
                 let name = k.key_string().map_err(|found| Problem::FieldType {
                     field: path.clone(),
-                    line: k.pos.line,
+                    line: k.pos().line,
                     expected: "string keys",
                     found,
                 })?;
-                Ok((name, v, k.pos.line))
+                Ok((name, v, k.pos().line))
             })
             .collect()
     }
@@ -229,7 +228,7 @@ fn join(path: &str, key: &str) -> String {
 fn type_error(field: &str, n: &Node, expected: &'static str) -> Problem {
     Problem::FieldType {
         field: field.to_string(),
-        line: n.pos.line,
+        line: n.pos().line,
         expected,
         found: n.type_name(),
     }
@@ -242,12 +241,12 @@ fn parse_secret(node: &Node, origin: Origin) -> Result<Secret, Problem> {
     let mut data = BTreeMap::new();
     for (k, v, line) in root.entries("data")? {
         let field = format!("data.{k}");
-        let decoded = match &v.kind {
+        let decoded = match v.kind() {
             _ if v.is_null() => SecretValue::default(),
             Kind::Scalar(yaml::Scalar::Str(s)) => {
                 SecretValue::from_base64(s).ok_or_else(|| Problem::Base64 {
                     field: field.clone(),
-                    line: v.pos.line,
+                    line: v.pos().line,
                 })?
             }
             _ => return Err(type_error(&field, v, "a base64 string")),
@@ -259,7 +258,7 @@ fn parse_secret(node: &Node, origin: Origin) -> Result<Secret, Problem> {
     let mut seen = BTreeSet::new();
     for (k, v, line) in root.entries("stringData")? {
         let field = format!("stringData.{k}");
-        let value = match &v.kind {
+        let value = match v.kind() {
             _ if v.is_null() => Vec::new(),
             Kind::Scalar(yaml::Scalar::Str(s)) => s.as_bytes().to_vec(),
             _ => return Err(type_error(&field, v, "a string (quote the value)")),

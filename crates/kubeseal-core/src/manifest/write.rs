@@ -2,7 +2,7 @@
 
 use super::{Format, ObjectMeta, SealedSecret, Secret, SEALED_SECRET_API_VERSION};
 use crate::b64;
-use crate::emit::{self, Out};
+use k8s_manifest::emit::{self, Out};
 
 impl Secret {
     /// Writes the Secret (with base64 `data`) in `format`; this is plaintext.

@@ -1,7 +1,7 @@
 //! Receiver manifests in YAML or JSON streams, and the parts of a
 //! kustomization that decide where they land (`namespace:`, `resources:`).
 
-use crate::yaml::{self, Kind, Node, Pos, TextError};
+use k8s_manifest::yaml::{self, Kind, Node, Pos, TextError};
 
 /// The API group of Flux notification objects.
 pub const NOTIFICATION_API_GROUP: &str = "notification.toolkit.fluxcd.io";
@@ -78,8 +78,8 @@ fn parse(input: &[u8]) -> Result<Vec<yaml::Document>, FindError> {
         TextError::BadUtf16 => FindError::BadUtf16,
     })?;
     yaml::parse_manifests_as(&text, crate::Format::detect(input)).map_err(|e| FindError::Yaml {
-        pos: e.pos,
-        message: e.message,
+        pos: e.pos(),
+        message: e.message().to_string(),
     })
 }
 
@@ -100,7 +100,7 @@ pub fn find_receivers(input: &[u8]) -> Result<Vec<ReceiverManifest>, FindError> 
     }
     let mut out = Vec::new();
     for (i, doc) in parse(input)?.iter().enumerate() {
-        if let Some(root) = &doc.root {
+        if let Some(root) = doc.root() {
             collect(root, i + 1, &mut out)?;
         }
     }
@@ -119,11 +119,7 @@ fn collect(node: &Node, document: usize, out: &mut Vec<ReceiverManifest>) -> Res
     let kind = node.get("kind").and_then(Node::as_str);
     let api = node.get("apiVersion").and_then(Node::as_str).unwrap_or("");
     if matches!(kind, Some(k) if k == "List" || k.ends_with("List")) {
-        if let Some(Node {
-            kind: Kind::Seq(items),
-            ..
-        }) = node.get("items")
-        {
+        if let Some(Kind::Seq(items)) = node.get("items").map(Node::kind) {
             for item in items {
                 collect(item, document, out)?;
             }
@@ -135,7 +131,7 @@ fn collect(node: &Node, document: usize, out: &mut Vec<ReceiverManifest>) -> Res
         return Ok(());
     }
     let invalid = |n: &Node, message: String| FindError::Invalid {
-        pos: n.pos,
+        pos: n.pos(),
         message,
     };
     let meta = node.get("metadata");
@@ -196,7 +192,7 @@ fn collect(node: &Node, document: usize, out: &mut Vec<ReceiverManifest>) -> Res
     let secret_ref = string(&["secretRef", "name"])?;
     let mut events = Vec::new();
     if let Some(n) = field(&["events"]) {
-        let Kind::Seq(items) = &n.kind else {
+        let Kind::Seq(items) = n.kind() else {
             return Err(invalid(
                 n,
                 format!(
@@ -222,18 +218,14 @@ fn collect(node: &Node, document: usize, out: &mut Vec<ReceiverManifest>) -> Res
         }
     }
     let mut resources = Vec::new();
-    if let Some(Node {
-        kind: Kind::Seq(items),
-        ..
-    }) = field(&["resources"])
-    {
+    if let Some(Kind::Seq(items)) = field(&["resources"]).map(Node::kind) {
         for r in items {
             let s = |k: &str| r.get(k).and_then(Node::as_str).unwrap_or("").to_string();
             resources.push((s("kind"), s("name")));
         }
     }
     let suspend = matches!(
-        field(&["suspend"]).map(|n| &n.kind),
+        field(&["suspend"]).map(|n| n.kind()),
         Some(Kind::Scalar(yaml::Scalar::Bool(true)))
     );
     out.push(ReceiverManifest {
@@ -245,7 +237,7 @@ fn collect(node: &Node, document: usize, out: &mut Vec<ReceiverManifest>) -> Res
         resources,
         suspend,
         document,
-        pos: node.pos,
+        pos: node.pos(),
     });
     Ok(())
 }
@@ -254,11 +246,11 @@ fn collect(node: &Node, document: usize, out: &mut Vec<ReceiverManifest>) -> Res
 /// (`kustomization.yaml`, `kustomization.yml` or `Kustomization`).
 pub fn read_kustomization(input: &[u8]) -> Result<Kustomization, FindError> {
     let docs = parse(input)?;
-    let Some(root) = docs.iter().find_map(|d| d.root.as_ref()) else {
+    let Some(root) = docs.iter().find_map(|d| d.root()) else {
         return Ok(Kustomization::default());
     };
     let invalid = |n: &Node, message: String| FindError::Invalid {
-        pos: n.pos,
+        pos: n.pos(),
         message,
     };
     let namespace = match root.get("namespace") {
@@ -273,13 +265,10 @@ pub fn read_kustomization(input: &[u8]) -> Result<Kustomization, FindError> {
     .filter(|s| !s.is_empty());
     let mut resources = Vec::new();
     for key in ["resources", "bases", "components"] {
-        match root.get(key) {
+        match root.get(key).map(|n| (n, n.kind())) {
             None => {}
-            Some(n) if n.is_null() => {}
-            Some(Node {
-                kind: Kind::Seq(items),
-                ..
-            }) => {
+            Some((n, _)) if n.is_null() => {}
+            Some((_, Kind::Seq(items))) => {
                 for item in items {
                     resources.push(
                         item.as_str()
@@ -296,7 +285,7 @@ pub fn read_kustomization(input: &[u8]) -> Result<Kustomization, FindError> {
                     );
                 }
             }
-            Some(n) => {
+            Some((n, _)) => {
                 return Err(invalid(
                     n,
                     format!("{key} is {}, not a list", n.type_name()),

@@ -13,7 +13,7 @@
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::yaml::{Document, Kind, Node, Pos, Scalar, YamlError, MAX_DEPTH, MAX_NODES};
+use crate::tree::{Document, Kind, Node, Pos, Scalar, YamlError, MAX_DEPTH, MAX_NODES};
 
 /// How many bytes Kubernetes looks at to decide: kubeseal and kubectl read
 /// input through `NewYAMLOrJSONDecoder(r, 4096)`, whose `GuessJSONStream`

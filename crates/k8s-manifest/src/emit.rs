@@ -35,29 +35,34 @@
 
 /// A value to write.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Out {
+pub enum Out {
+    /// A string, quoted only where a YAML reader would misread it.
     Str(String),
     /// A string always written double-quoted in YAML (as hand-written examples quote it).
     Quoted(String),
+    /// `true` or `false`.
     Bool(bool),
+    /// A mapping, entries in insertion order (the JSON order; YAML sorts them).
     Map(Vec<(String, Out)>),
+    /// A sequence.
     Seq(Vec<Out>),
 }
 
 impl Out {
-    pub(crate) fn map() -> Out {
+    /// An empty mapping.
+    pub fn map() -> Out {
         Out::Map(Vec::new())
     }
 
     /// Appends an entry (keeps insertion order, which is the JSON order).
-    pub(crate) fn put(&mut self, key: &str, value: Out) {
+    pub fn put(&mut self, key: &str, value: Out) {
         if let Out::Map(entries) = self {
             entries.push((key.to_string(), value));
         }
     }
 
     /// Appends a string-map entry unless the map is empty (Go's `omitempty`).
-    pub(crate) fn put_string_map<'a>(
+    pub fn put_string_map<'a>(
         &mut self,
         key: &str,
         map: impl IntoIterator<Item = (&'a String, &'a String)>,
@@ -74,7 +79,7 @@ impl Out {
 }
 
 /// Go-style indented JSON, with a trailing newline.
-pub(crate) fn to_json(v: &Out) -> String {
+pub fn to_json(v: &Out) -> String {
     let mut s = String::new();
     json_value(v, 0, &mut s);
     s.push('\n');
@@ -156,7 +161,7 @@ struct Layout {
 }
 
 /// YAML as `sigs.k8s.io/yaml` writes it: keys sorted, `---` is added by the caller.
-pub(crate) fn to_yaml(v: &Out) -> String {
+pub fn to_yaml(v: &Out) -> String {
     yaml_document(
         v,
         Layout {
@@ -168,7 +173,7 @@ pub(crate) fn to_yaml(v: &Out) -> String {
 
 /// YAML as the Flux documentation's examples are written: keys in the order
 /// given, sequences indented under their key; scalars quoted as by [`to_yaml`].
-pub(crate) fn to_yaml_as_written(v: &Out) -> String {
+pub fn to_yaml_as_written(v: &Out) -> String {
     yaml_document(
         v,
         Layout {

@@ -28,7 +28,7 @@
 //! ([`parse_manifests`] chooses, as Kubernetes does).
 //!
 //! ```
-//! use kubeseal_core::yaml::{self, Kind};
+//! use k8s_manifest::yaml::{self, Kind};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let text = yaml::decode_text(b"kind: Secret\nstringData:\n  k: v\n")?;
@@ -42,248 +42,14 @@
 //! # }
 //! ```
 
-use crate::manifest::Format;
 use std::borrow::Cow;
+
+pub use crate::tree::{decode_text, Document, Kind, Node, Pos, Scalar, TextError, YamlError};
+use crate::tree::{MAX_DEPTH, MAX_NODES};
+use crate::Format;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use zeroize::{Zeroize as _, Zeroizing};
-
-/// Most nodes one stream may expand to, aliases included.
-pub(crate) const MAX_NODES: usize = 1_000_000;
-/// Deepest nesting accepted.
-pub(crate) const MAX_DEPTH: usize = 128;
-
-/// A 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Pos {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub col: usize,
-}
-
-/// A node of a parsed document, with the position of its first character.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub(crate) pos: Pos,
-    pub(crate) kind: Kind,
-}
-
-/// What a [`Node`] holds.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    /// A scalar (plain, quoted or block).
-    Scalar(Scalar),
-    /// A sequence, in order.
-    Seq(Vec<Node>),
-    /// A mapping: (key, value) pairs in order of appearance, repeated keys kept.
-    Map(Vec<(Node, Node)>),
-}
-
-/// A scalar with its resolved core-schema type.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Scalar {
-    /// `null`, `~` or nothing.
-    Null,
-    /// `true` or `false`.
-    Bool(bool),
-    /// An integer or float; the source text is kept.
-    Number(String),
-    /// Any other scalar, quoted scalars included.
-    Str(String),
-}
-
-/// Scalar text may be a Secret's plaintext: it is wiped when dropped.
-impl Drop for Scalar {
-    fn drop(&mut self) {
-        if let Scalar::Number(s) | Scalar::Str(s) = self {
-            s.zeroize();
-        }
-    }
-}
-
-/// A parsed document and where it starts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Document {
-    pub(crate) start: Pos,
-    /// `None` for an empty document (only comments or nothing).
-    pub(crate) root: Option<Node>,
-}
-
-/// Why a YAML stream could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
-    pub(crate) pos: Pos,
-    pub(crate) message: String,
-}
-
-impl YamlError {
-    /// Where the stream stopped being readable.
-    pub fn pos(&self) -> Pos {
-        self.pos
-    }
-
-    /// What went wrong, without the position.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-/// `line L: message`.
-impl std::fmt::Display for YamlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.pos.line, self.message)
-    }
-}
-
-impl std::error::Error for YamlError {}
-
-impl Document {
-    /// Where the document starts (its `---`, or its first node).
-    pub fn start(&self) -> Pos {
-        self.start
-    }
-
-    /// The root node; `None` for an empty document (only comments or nothing).
-    pub fn root(&self) -> Option<&Node> {
-        self.root.as_ref()
-    }
-}
-
-impl Node {
-    /// Where the node starts (1-based line and column).
-    pub fn pos(&self) -> Pos {
-        self.pos
-    }
-
-    /// What the node holds.
-    pub fn kind(&self) -> &Kind {
-        &self.kind
-    }
-
-    /// The text of a string scalar; `None` for any other node.
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
-            Kind::Scalar(Scalar::Str(s)) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// Whether the node is a null scalar.
-    pub fn is_null(&self) -> bool {
-        matches!(self.kind, Kind::Scalar(Scalar::Null))
-    }
-
-    /// The value of `key` in a mapping (the last one if repeated, as Go's decoders do).
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        match &self.kind {
-            Kind::Map(entries) => entries
-                .iter()
-                .rev()
-                .find(|(k, _)| k.as_str() == Some(key))
-                .map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// The string Kubernetes makes of this mapping key (`sigs.k8s.io/yaml`
-    /// turns `0x10` into `"16"`, `yes` into `"true"`, `1e3` into `"1000"`),
-    /// or why it refuses the key.
-    pub(crate) fn key_string(&self) -> Result<String, &'static str> {
-        use crate::resolve::{key_string, plain, KeyRefused};
-        match &self.kind {
-            Kind::Scalar(Scalar::Str(s)) => Ok(s.clone()),
-            Kind::Scalar(Scalar::Bool(b)) => Ok(b.to_string()),
-            Kind::Scalar(Scalar::Number(s)) => match key_string(&plain(s)) {
-                Ok(Some(k)) => Ok(k),
-                Ok(None) => Ok(s.clone()),
-                Err(KeyRefused::Uint) => Err("an integer key above 2^63-1 (Kubernetes refuses it)"),
-                Err(KeyRefused::Null) => Err("a null key (Kubernetes refuses it)"),
-            },
-            Kind::Scalar(Scalar::Null) => Err("a null key (Kubernetes refuses it)"),
-            Kind::Seq(_) | Kind::Map(_) => {
-                Err("a list or mapping as a key (Kubernetes refuses it)")
-            }
-        }
-    }
-
-    pub(crate) fn type_name(&self) -> &'static str {
-        match &self.kind {
-            Kind::Scalar(Scalar::Null) => "null",
-            Kind::Scalar(Scalar::Bool(_)) => {
-                "a boolean (Kubernetes reads YAML 1.1: unquoted y, n, yes, no, on, off, true, false)"
-            }
-            Kind::Scalar(Scalar::Number(_)) => {
-                "a number (Kubernetes reads YAML 1.1: unquoted 12, 0x1F, 017, 0b1, 1_000, 1e3, .inf)"
-            }
-            Kind::Scalar(Scalar::Str(_)) => "a string",
-            Kind::Seq(_) => "a list",
-            Kind::Map(_) => "a mapping",
-        }
-    }
-}
-
-/// Decodes input bytes to text: strips a UTF-8 BOM, converts UTF-16 (with BOM).
-pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest)
-            .map(Cow::Borrowed)
-            .map_err(|e| TextError::NotUtf8 {
-                offset: 3 + e.valid_up_to(),
-            });
-    }
-    let utf16 = |le: bool| -> Result<Cow<'_, str>, TextError> {
-        let body = &bytes[2..];
-        if !body.len().is_multiple_of(2) {
-            return Err(TextError::BadUtf16);
-        }
-        let units = body.chunks_exact(2).map(|c| {
-            if le {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        // Room for the whole text up front (a UTF-16 unit is at most 3 UTF-8
-        // bytes), so no partial copy is left behind by a reallocation; a
-        // malformed text's partial copy is wiped.
-        let mut text = String::with_capacity(body.len() / 2 * 3);
-        for c in char::decode_utf16(units) {
-            match c {
-                Ok(c) => text.push(c),
-                Err(_) => {
-                    text.zeroize();
-                    return Err(TextError::BadUtf16);
-                }
-            }
-        }
-        Ok(Cow::Owned(text))
-    };
-    match bytes {
-        [0xFF, 0xFE, ..] => utf16(true),
-        [0xFE, 0xFF, ..] => utf16(false),
-        _ => std::str::from_utf8(bytes)
-            .map(Cow::Borrowed)
-            .map_err(|e| TextError::NotUtf8 {
-                offset: e.valid_up_to(),
-            }),
-    }
-}
-
-/// Input that is not text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TextError {
-    /// Not UTF-8 (and no UTF-16 byte-order mark).
-    #[error("not UTF-8 text (invalid byte at offset {offset})")]
-    NotUtf8 {
-        /// Byte offset of the first invalid byte.
-        offset: usize,
-    },
-    /// UTF-16 with a byte-order mark, but malformed.
-    #[error("malformed UTF-16 text")]
-    BadUtf16,
-}
 
 /// Parses a manifest stream as Kubernetes reads it: JSON when
 /// [`Format::detect`] says so (the first rune after Go's spaces is `{`),
@@ -294,7 +60,7 @@ pub enum TextError {
 /// [`parse_manifests_as`] with the format of the raw bytes.
 ///
 /// ```
-/// use kubeseal_core::yaml;
+/// use k8s_manifest::yaml;
 ///
 /// let docs = yaml::parse_manifests("{\n  \"kind\": \"Secret\",\n  \"stringData\": {\"k\": \"\\ud83d\\udd10\"}\n}")?;
 /// let root = docs[0].root().expect("an object");
@@ -312,7 +78,7 @@ pub fn parse_manifests(text: &str) -> Result<Vec<Document>, YamlError> {
 /// [`decode_text`] has dropped the BOM that said so.
 ///
 /// ```
-/// use kubeseal_core::{yaml, Format};
+/// use k8s_manifest::{yaml, Format};
 ///
 /// let raw = b"\xEF\xBB\xBF{\"k\": \"\\ud83d\\udd10\"}";
 /// let text = yaml::decode_text(raw).expect("UTF-8");
@@ -862,53 +628,6 @@ fn binary(value: &str) -> Result<String, String> {
     })
 }
 
-/// Is `s` a YAML 1.2 core-schema number? The emitter also quotes these, for
-/// YAML 1.2 readers.
-pub(crate) fn is_number(s: &str) -> bool {
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    if body.is_empty() {
-        return false;
-    }
-    if let Some(hex) = body.strip_prefix("0x") {
-        return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
-    }
-    if let Some(oct) = body.strip_prefix("0o") {
-        return !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b));
-    }
-    if matches!(body, ".inf" | ".Inf" | ".INF") || matches!(s, ".nan" | ".NaN" | ".NAN") {
-        return true;
-    }
-    // [0-9]+ ( . [0-9]* )? ( [eE] [-+]? [0-9]+ )?  or  . [0-9]+ ...
-    let b = body.as_bytes();
-    let mut i = 0;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    let int_digits = digits(&mut i);
-    let mut frac_digits = 0;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        frac_digits = digits(&mut i);
-    }
-    if int_digits + frac_digits == 0 {
-        return false;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1014,17 +733,5 @@ mod tests {
             decode_text(b"ab\xff").unwrap_err(),
             TextError::NotUtf8 { offset: 2 }
         );
-    }
-
-    #[test]
-    fn numbers() {
-        for yes in [
-            "0", "-1", "+1", "1.5", ".5", "1e10", "1E-3", "0x0", "0o7", ".inf", "-.inf", ".nan",
-        ] {
-            assert!(is_number(yes), "{yes}");
-        }
-        for no in ["", "-", ".", "e3", "1e", "0x", "abc", "1_000", "8f3c2a1b"] {
-            assert!(!is_number(no), "{no}");
-        }
     }
 }

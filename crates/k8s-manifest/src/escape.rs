@@ -1,0 +1,120 @@
+//! One escaper for untrusted strings (names, keys, paths, URLs, server
+//! answers) shown to a person: nothing in them can move a terminal's cursor,
+//! change its colours or reorder the text around it.
+
+use std::fmt::Write as _;
+
+/// Whether `c` must not reach a terminal as it is: C0 controls, DEL, C1
+/// controls (U+0080–U+009F) and the bidirectional controls (U+061C,
+/// U+200E/F, U+202A–U+202E, U+2066–U+2069).
+pub fn is_unsafe(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every [unsafe](is_unsafe) character written as `\u{…}` (and a
+/// backslash as `\\` only when escaping happened, so plain text is unchanged).
+///
+/// ```
+/// use k8s_manifest::escape;
+///
+/// assert_eq!(escape::text("prod/db"), "prod/db");
+/// assert_eq!(escape::text("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+/// assert_eq!(escape::text("x\u{202e}y"), "x\\u{202e}y");
+/// ```
+pub fn text(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else if c == '\\' {
+            out.push_str("\\\\");
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `s` as the body of a JSON string (no quotes): `"` and `\` escaped, and
+/// every [unsafe](is_unsafe) character as `\uXXXX`, so a JSON or SARIF
+/// report shown in a terminal is as safe as text.
+///
+/// ```
+/// use k8s_manifest::escape;
+///
+/// assert_eq!(escape::json("a\"b\u{9b}c"), "a\\\"b\\u009bc");
+/// ```
+pub fn json(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_control_class_is_escaped_in_text() {
+        for c in [
+            '\u{0}', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9b}', '\u{61c}', '\u{200f}',
+            '\u{202e}', '\u{2069}',
+        ] {
+            let s = format!("a{c}b");
+            let e = text(&s);
+            assert!(!e.contains(c), "{c:?}");
+            assert_eq!(e, format!("a\\u{{{:x}}}b", c as u32));
+        }
+        for ok in [
+            "plain",
+            "ünïcode ✓",
+            "tab-free",
+            "\u{a0}nbsp",
+            "back\\slash",
+        ] {
+            assert_eq!(text(ok), ok);
+        }
+        // Once escaping happens, a backslash is doubled so the output is unambiguous.
+        assert_eq!(text("\\u{1b}\u{1b}"), "\\\\u{1b}\\u{1b}");
+    }
+
+    #[test]
+    fn json_escapes_read_back_as_the_original() {
+        for s in [
+            "a\"b",
+            "x\\y",
+            "\u{1b}[31m",
+            "\u{9b}",
+            "\u{202e}rtl",
+            "line\nbreak",
+            "ok ✓",
+        ] {
+            let quoted = format!("\"{}\"", json(s));
+            assert!(!quoted.chars().any(|c| is_unsafe(c)), "{quoted:?}");
+            let back: String = serde_json::from_str(&quoted).unwrap();
+            assert_eq!(back, s);
+        }
+    }
+}
