@@ -6,7 +6,7 @@
 # (no test can tell them from the original) are excluded, each with its reason,
 # in .cargo/mutants.toml.
 #
-# Not a CI step: on 2 cores a full run takes about 45 minutes (README,
+# Not a CI step: on 2 cores a full run takes about 45 minutes (docs/security.md,
 # "Reliability and security"). Installs the pinned cargo-mutants if needed.
 #
 # Usage: scripts/mutants.sh [CARGO-MUTANTS ARGS...]

@@ -271,7 +271,7 @@ mod tests {
         assert!(less("_", "\u{2b0}") && !less("\u{2b0}", "_"));
     }
 
-    /// The README's YAML note names this Unicode version for the letter and
+    /// The guide's compatibility page (docs/compatibility.md) names this Unicode version for the letter and
     /// digit tables; a crate update that changes it must update the note.
     #[test]
     fn unicode_tables_are_the_version_the_readme_names() {
