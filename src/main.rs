@@ -12,16 +12,23 @@ macro_rules! bail {
     };
 }
 
+mod args;
 mod cert_source;
 mod cli;
 mod commands;
+mod config;
 mod controller;
+mod diagnosis;
 mod interrupt;
 mod io;
 mod key_files;
+mod paths;
 mod receiver_tree;
+mod recovery;
 mod report;
+mod token_input;
 mod version;
+mod walk;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

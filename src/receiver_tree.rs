@@ -4,7 +4,9 @@
 //! `kustomize build` applies it (the outermost kustomization that sets one wins).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+use crate::paths::normalize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -69,23 +71,6 @@ fn kustomization_in(dir: &Path) -> Option<PathBuf> {
         .iter()
         .map(|n| dir.join(n))
         .find(|p| p.is_file())
-}
-
-/// `a/./b/../c` -> `a/c`, without touching the file system (as kustomize joins paths).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() || out.as_os_str().is_empty() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// Scans `paths` (files and directories; none means `.`). Files named
@@ -353,13 +338,6 @@ mod tests {
             .collect();
         v.sort();
         v
-    }
-
-    #[test]
-    fn normalize_joins_like_kustomize() {
-        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
-        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
-        assert_eq!(normalize(Path::new("./k/../../x")), PathBuf::from("../x"));
     }
 
     /// base (namespace: base-ns) used by two overlays (staging, prod): the

@@ -26,8 +26,8 @@ use super::ControllerRef;
 /// Fetches the certificate of the controller `target`; returns its bytes and
 /// a name for the source (`service NS/NAME via SERVER`).
 pub fn fetch_cert(target: &ControllerRef, timeout: Duration) -> Result<(Vec<u8>, String)> {
-    check_name(&target.namespace, "--controller-namespace")?;
-    check_name(&target.name, "--controller-name")?;
+    crate::args::namespace("--controller-namespace", &target.namespace)?;
+    crate::args::object_name("--controller-name", &target.name)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -232,8 +232,8 @@ impl Session {
     /// Loads the kubeconfig, connects, and learns the Service's port name;
     /// `doing` names the operation in errors (`validate the SealedSecret with`).
     pub fn connect(target: &ControllerRef, timeout: Duration, doing: &str) -> Result<Session> {
-        check_name(&target.namespace, "--controller-namespace")?;
-        check_name(&target.name, "--controller-name")?;
+        crate::args::namespace("--controller-namespace", &target.namespace)?;
+        crate::args::object_name("--controller-name", &target.name)?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -365,19 +365,6 @@ fn first_port_name(body: &[u8]) -> std::result::Result<String, String> {
         .and_then(|n| n.as_str())
         .unwrap_or_default()
         .to_string())
-}
-
-/// Refuses a namespace or name that could not be a Kubernetes object's (it goes into a URL path).
-fn check_name(value: &str, flag: &str) -> Result<()> {
-    let ok = !value.is_empty()
-        && value.len() <= 253
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
-    if !ok {
-        bail!("{flag} {value:?} is not a valid Kubernetes name");
-    }
-    Ok(())
 }
 
 /// Whether the proxy kube took from `HTTPS_PROXY` must not be used for

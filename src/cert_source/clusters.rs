@@ -1,21 +1,15 @@
 //! Several clusters at once: each `--cert` names a cluster (`NAME=PATH`,
 //! `NAME=URL`, the file's stem by default, or a name from the
-//! `[clusters]` table of `.sealtoken.toml`), and each gets its own sealed file.
-//!
-//! ```toml
-//! [clusters.prod]
-//! cert = "certs/prod.pem"        # a path (relative to this file) or an http(s):// URL
-//! sha256 = "9f86d0…"             # optional pin: the certificate's SHA-256 fingerprint
-//! ```
+//! `[clusters]` table of `.sealtoken.toml`, read by [`crate::config`]), and
+//! each gets its own sealed file.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context, Result};
-use serde::Deserialize;
 
 use super::{parse_pin, url_scheme, CertSource, ControllerRef};
 use crate::cli::CertArgs;
+use crate::config::{self, is_cluster_name, Loaded};
 
 /// The placeholder a `-w` template must contain when there are several clusters.
 pub const PLACEHOLDER: &str = "{cluster}";
@@ -29,31 +23,6 @@ pub struct Cluster {
     pub source: CertSource,
 }
 
-/// `.sealtoken.toml`, as far as clusters go; other tables are `check`'s.
-#[derive(Debug, Default, Deserialize)]
-struct ConfigFile {
-    #[serde(default)]
-    clusters: BTreeMap<String, ClusterConfig>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClusterConfig {
-    /// A path (relative to the configuration file) or an http(s):// URL.
-    cert: String,
-    /// The SHA-256 fingerprint the certificate must have.
-    sha256: Option<String>,
-}
-
-/// Whether `s` can name a cluster (and a file name part): letters, digits, `-`, `_`, `.`.
-fn is_cluster_name(s: &str) -> bool {
-    !s.is_empty()
-        && s != "."
-        && s != ".."
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-}
-
 /// The clusters the `--cert` flags name, in order; names are unique.
 /// `config` is the `.sealtoken.toml` to read names from (found from `cwd`
 /// when `None`); it is read only when a `--cert` is a bare configured name.
@@ -61,7 +30,7 @@ pub fn from_args(args: &CertArgs, cwd: &Path) -> Result<Vec<Cluster>> {
     if args.cert.len() > 1 && args.cert_sha256.is_some() {
         bail!("--cert-sha256 pins one certificate: with several --cert, put each pin in .sealtoken.toml ([clusters.NAME] sha256 = …)");
     }
-    let mut config: Option<(PathBuf, ConfigFile)> = None;
+    let mut config: Option<Option<Loaded>> = None;
     let mut out: Vec<Cluster> = Vec::new();
     for spec in &args.cert {
         let cluster = resolve(spec, args, cwd, &mut config)?;
@@ -80,7 +49,7 @@ fn resolve(
     spec: &str,
     args: &CertArgs,
     cwd: &Path,
-    config: &mut Option<(PathBuf, ConfigFile)>,
+    config: &mut Option<Option<Loaded>>,
 ) -> Result<Cluster> {
     let source = |spec: String, pin: Option<[u8; 32]>| CertSource {
         spec: Some(spec),
@@ -101,9 +70,9 @@ fn resolve(
     // A name from .sealtoken.toml: not a file, not a URL.
     if is_cluster_name(spec) && !Path::new(spec).exists() && url_scheme(spec).is_none() {
         if config.is_none() {
-            *config = load_config(cwd)?;
+            *config = Some(config::load(None, cwd)?);
         }
-        if let Some((path, file)) = config.as_ref() {
+        if let Some(Some(Loaded { path, config: file })) = config.as_ref() {
             if let Some(c) = file.clusters.get(spec) {
                 let what = format!("{}: clusters.{spec}", path.display());
                 let pin = c
@@ -142,21 +111,6 @@ fn resolve(
         name: stem.to_string(),
         source: source(spec.to_string(), cli_pin),
     })
-}
-
-fn load_config(cwd: &Path) -> Result<Option<(PathBuf, ConfigFile)>> {
-    let Some(path) = crate::commands::check::config::find_config(cwd) else {
-        return Ok(None);
-    };
-    let what = path.display().to_string();
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {what}"))?;
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| anyhow!("{what}: {}", e.message()))?;
-    for name in file.clusters.keys() {
-        if !is_cluster_name(name) {
-            bail!("{what}: cluster name {name:?} must be letters, digits, '-', '_' or '.'");
-        }
-    }
-    Ok(Some((path, file)))
 }
 
 /// `template` with `{cluster}` replaced by `name`.

@@ -94,6 +94,19 @@ impl CertSource {
                 clusters::PLACEHOLDER
             );
         }
+        // A bare name that is neither a file nor a URL: a cluster of `.sealtoken.toml`.
+        if let [spec] = args.cert.as_slice() {
+            if spec != "-"
+                && crate::config::is_cluster_name(spec)
+                && !std::path::Path::new(spec).exists()
+                && url_scheme(spec).is_none()
+            {
+                let cwd = std::env::current_dir().context("cannot read the current directory")?;
+                if let Some(cluster) = clusters::from_args(args, &cwd)?.pop() {
+                    return Ok(cluster.source);
+                }
+            }
+        }
         Ok(CertSource {
             spec: args.cert.first().cloned(),
             pin: args.cert_sha256.as_deref().map(parse_pin).transpose()?,

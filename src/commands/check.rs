@@ -4,7 +4,6 @@
 //! Exit 0 clean, 1 plain Secrets found (or sealed in place with --fix),
 //! 2 a file could not be read or understood.
 
-pub(crate) mod config;
 mod json;
 mod sarif;
 
@@ -18,11 +17,12 @@ use kubeseal_core::{Certificate, SealError, SealOptions};
 use sealtoken_check::{Finding, FindingKind, Location, UnfixedReason};
 use zeroize::Zeroizing;
 
-use self::config::Allow;
 use self::json::JsonFinding;
 use self::sarif::SarifFinding;
 use crate::cli::{CheckArgs, CheckFormat};
+use crate::config::{self, Allow};
 use crate::io::{self, Overwrite};
+use crate::walk::{display_path, is_manifest_name};
 use crate::{cert_source, CliResult};
 
 /// What happened to one file.
@@ -46,7 +46,9 @@ struct Ctx {
 
 pub fn run(args: &CheckArgs) -> CliResult {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let allow = config::load(args.config.as_deref(), &cwd)?;
+    let allow = config::load(args.config.as_deref(), &cwd)?
+        .map(|l| l.allow(&cwd))
+        .transpose()?;
     let fix = if args.fix {
         let cert = cert_source::load_cert(&args.cert)?;
         let mut opts = SealOptions::new().allow_expired_certificate(args.cert.allow_expired_cert);
@@ -156,23 +158,6 @@ fn scan_files(files: &[PathBuf], threads: usize, ctx: &Ctx, results: &Mutex<Vec<
 
 fn push(results: &Mutex<Vec<FileResult>>, r: FileResult) {
     results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
-}
-
-pub(super) fn is_manifest_name(path: &Path) -> bool {
-    if path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(sealtoken_check::is_kustomization_file)
-    {
-        return true;
-    }
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
-}
-
-pub(super) fn display_path(path: &Path) -> String {
-    path.strip_prefix(".").unwrap_or(path).display().to_string()
 }
 
 fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {

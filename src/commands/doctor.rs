@@ -5,31 +5,20 @@
 //! `--format json`; exit 0 healthy, 1 findings, 2 a usage or input error.
 //! No value is ever printed.
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use anyhow::Context;
-use kubeseal_core::diagnose::{diagnose, Cause, Diagnosis, Doctor, Finding};
-use kubeseal_core::{BackupKey, Certificate, PrivateKey};
+use kubeseal_core::diagnose::{Cause, Doctor, Finding};
+use kubeseal_core::{BackupKey, Certificate};
 use serde::Serialize;
-use zeroize::Zeroizing;
 
-use super::check::{display_path, is_manifest_name};
 use crate::cli::{DoctorArgs, DoctorFormat};
+use crate::diagnosis::{scan, Scanned};
 use crate::{io, key_files, CliResult};
-
-/// One file looked at.
-pub(super) struct Scanned {
-    pub display: String,
-    /// The diagnosis, or the error message (naming the file).
-    pub result: Result<Diagnosis, String>,
-}
 
 pub fn run(args: &DoctorArgs) -> CliResult {
     for ns in &args.namespaces {
-        super::seal::check_namespace(ns)?;
+        crate::args::namespace("-n/--namespace", ns)?;
     }
     if (!args.namespaces.is_empty() || !args.names.is_empty()) && args.keys.is_empty() {
         bail!("--namespace and --name are candidates to try with --key: pass --key too");
@@ -58,90 +47,6 @@ pub fn run(args: &DoctorArgs) -> CliResult {
     }
     let scanned = scan(&args.paths, args.jobs, &doctor);
     report(&scanned, args.format, !keys.is_empty())
-}
-
-/// Diagnoses every file of `paths` in parallel; sorted by path.
-pub(super) fn scan(paths: &[PathBuf], jobs: Option<usize>, doctor: &Doctor<'_>) -> Vec<Scanned> {
-    let threads = jobs
-        .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let results = Mutex::new(Vec::new());
-    let push = |s: Scanned| results.lock().unwrap_or_else(|e| e.into_inner()).push(s);
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    if paths.is_empty() {
-        dirs.push(PathBuf::from("."));
-    }
-    for p in paths {
-        if p != Path::new("-") && p.is_dir() {
-            dirs.push(p.clone());
-        } else {
-            files.push(p.clone());
-        }
-    }
-    if !dirs.is_empty() {
-        io::walker(&dirs, threads).run(|| {
-            Box::new(|entry| {
-                match entry {
-                    Err(e) => push(Scanned {
-                        display: ".".to_string(),
-                        result: Err(format!("cannot walk the tree: {e}")),
-                    }),
-                    Ok(entry) => {
-                        let path = entry.path();
-                        if entry.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(path)
-                        {
-                            if let Some(s) = scan_file(path, display_path(path), true, doctor) {
-                                push(s);
-                            }
-                        }
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
-    }
-    let next = AtomicUsize::new(0);
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(path) = files.get(i) else { break };
-        if let Some(s) = scan_file(path, io::display(path), false, doctor) {
-            push(s);
-        }
-    };
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(files.len()).max(1) {
-            s.spawn(work);
-        }
-    });
-    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    results.sort_by(|a, b| a.display.cmp(&b.display));
-    results
-}
-
-/// A walked file that is not YAML and does not mention SealedSecret (a Helm
-/// template, say) is skipped; a named file is always reported.
-fn scan_file(path: &Path, display: String, walked: bool, doctor: &Doctor<'_>) -> Option<Scanned> {
-    let bytes = match io::read_input(path) {
-        Ok(b) => Zeroizing::new(b),
-        Err(e) => {
-            return Some(Scanned {
-                display,
-                result: Err(format!("{e:#}")),
-            })
-        }
-    };
-    let result = match diagnose(doctor, &bytes) {
-        Ok(d) if walked && d.sealed_secrets() == 0 => return None,
-        Ok(d) => Ok(d),
-        Err(_) if walked && !mentions_sealed_secret(&bytes) => return None,
-        Err(e) => Err(format!("{display}: {e}")),
-    };
-    Some(Scanned { display, result })
-}
-
-fn mentions_sealed_secret(bytes: &[u8]) -> bool {
-    bytes.windows(12).any(|w| w == b"SealedSecret")
 }
 
 /// The binary's hint added to a finding.
@@ -222,7 +127,7 @@ fn report(scanned: &[Scanned], format: DoctorFormat, with_keys: bool) -> CliResu
 }
 
 /// `[\n  {…},\n  {…}\n]\n` as `check --format json` writes it.
-pub(super) fn json_lines<T: Serialize>(items: &[T]) -> serde_json::Result<String> {
+fn json_lines<T: Serialize>(items: &[T]) -> serde_json::Result<String> {
     if items.is_empty() {
         return Ok("[]\n".to_string());
     }
@@ -233,9 +138,4 @@ pub(super) fn json_lines<T: Serialize>(items: &[T]) -> serde_json::Result<String
     }
     out.push_str("\n]\n");
     Ok(out)
-}
-
-/// Keys as the private keys of `keys` (for [`Doctor::keys`]).
-pub(super) fn private_keys(keys: &[(String, BackupKey)]) -> impl Iterator<Item = &PrivateKey> {
-    keys.iter().map(|(_, k)| k.key())
 }

@@ -11,13 +11,12 @@ use crate::cli::{CertInfoArgs, WebhookPathArgs};
 use crate::{cert_source, io, CliResult};
 
 pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
+    crate::args::namespace("-n/--namespace", &args.namespace)?;
     for r in &args.receivers {
-        if !flux::is_valid_name(r) {
-            bail!("receiver name {r:?} is not a valid Kubernetes name");
-        }
+        crate::args::object_name("--receiver", r)?;
     }
     let bytes = Zeroizing::new(io::read_input(Path::new("-"))?);
-    let token = super::token::token_from_bytes(&bytes, "stdin")?;
+    let token = crate::token_input::from_bytes(&bytes, "stdin")?;
     let mut out = String::new();
     for r in &args.receivers {
         let path = flux::webhook_path(&token, &ObjectRef::new(&args.namespace, r));

@@ -14,8 +14,8 @@ use kubeseal_core::diagnose::{Doctor, ValueReport};
 use kubeseal_core::BackupKey;
 use serde::Serialize;
 
-use super::doctor::{private_keys, scan};
 use crate::cli::{DoctorFormat, KeysArgs};
+use crate::diagnosis::{private_keys, scan};
 use crate::{io, key_files, CliResult};
 
 #[derive(Serialize)]

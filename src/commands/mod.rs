@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, Command, CompletionsArgs, ReceiverCommand};
 use crate::CliResult;
 
-pub(crate) mod check;
+mod check;
 mod doctor;
 mod edit;
 mod fetch_cert;
@@ -20,9 +20,7 @@ mod receivers;
 mod reseal;
 mod rotate;
 mod seal;
-mod seal_modes;
 mod token;
-mod token_input;
 mod unseal;
 
 /// `sealtoken seal` (also the binary run as `kubeseal`).

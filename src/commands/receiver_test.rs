@@ -9,7 +9,7 @@ use kubeseal_core::receiver::{self, test_delivery, Delivery, DeliveryOptions, Re
 use kubeseal_core::ObjectRef;
 
 use crate::cli::ReceiverTestArgs;
-use crate::commands::token_input;
+use crate::token_input;
 use crate::{CliError, CliResult};
 
 pub fn run(args: &ReceiverTestArgs) -> CliResult {

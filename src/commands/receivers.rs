@@ -9,9 +9,9 @@ use kubeseal_core::receiver::{self, ReceiverType};
 use kubeseal_core::{ObjectRef, Token};
 
 use crate::cli::{ReceiversArgs, ReportFormat};
-use crate::commands::token_input;
 use crate::receiver_tree::{self, Found, NamespaceFrom};
 use crate::report::{ReceiverInfo, Report};
+use crate::token_input;
 use crate::CliResult;
 
 pub fn run(args: &ReceiversArgs) -> CliResult {

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use kubeseal_core::{reseal, Certificate, PrivateKey};
 
-use super::check::is_manifest_name;
+use crate::walk::is_manifest_name;
 
 use crate::cli::ResealArgs;
 use crate::io::{self, Overwrite};

@@ -10,7 +10,7 @@ use kubeseal_core::flux;
 use kubeseal_core::receiver::{self, ReceiverType, WATCH_LABEL, WATCH_LABEL_VALUE};
 use kubeseal_core::{
     read_sealed_secrets, seal_secret, Format, ObjectRef, Scope, SealOptions, Secret, SecretValue,
-    Token, MAX_TOKEN_BYTES,
+    Token,
 };
 use zeroize::Zeroizing;
 
@@ -32,9 +32,7 @@ struct Served {
 }
 
 pub fn run(args: &RotateArgs) -> CliResult {
-    if args.bytes == 0 || args.bytes > MAX_TOKEN_BYTES {
-        bail!("--bytes must be between 1 and {MAX_TOKEN_BYTES}");
-    }
+    crate::args::token_bytes("--bytes", args.bytes)?;
     if args.report_include_token && args.report.is_none() {
         bail!("--report-include-token needs --report json");
     }
@@ -262,9 +260,7 @@ fn served(args: &RotateArgs, secret: &str, namespace: &str) -> anyhow::Result<Ve
         }
     }
     for name in &args.receivers {
-        if !flux::is_valid_name(name) {
-            bail!("--receiver {name:?} is not a valid Kubernetes name");
-        }
+        crate::args::object_name("--receiver", name)?;
         if !out.iter().any(|r| r.name == *name) {
             let kind = ReceiverType::from_receiver_name(name);
             out.push(Served {

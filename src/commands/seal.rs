@@ -10,7 +10,10 @@ use kubeseal_core::{
 };
 use zeroize::Zeroizing;
 
-use super::seal_modes;
+mod modes;
+mod output;
+
+use self::output::{output_format, write_output};
 use crate::cert_source::clusters;
 use crate::cli::SealArgs;
 use crate::io::{self, Overwrite};
@@ -25,23 +28,23 @@ pub fn run(args: &SealArgs) -> CliResult {
         bail!("--from-file requires --raw");
     }
     if let Some(ns) = &args.namespace {
-        check_namespace(ns)?;
+        crate::args::namespace("-n/--namespace", ns)?;
     }
     // kubeseal's order: the first mode given wins.
     if args.recovery_unseal {
-        return seal_modes::recovery_unseal(args);
+        return modes::recovery_unseal(args);
     }
     if !args.recovery_private_key.is_empty() {
         eprintln!("sealtoken: warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal");
     }
     if args.validate {
-        return seal_modes::validate(args);
+        return modes::validate(args);
     }
     if args.re_encrypt || args.rotate {
-        return seal_modes::re_encrypt(args);
+        return modes::re_encrypt(args);
     }
     if args.fetch_cert {
-        return seal_modes::fetch_cert(args);
+        return modes::fetch_cert(args);
     }
     let template_has_placeholder = args
         .sealed_secret_file
@@ -137,24 +140,6 @@ fn flag_hints(e: SealError) -> anyhow::Error {
     }
 }
 
-/// Refuses a `-n` that cannot be a namespace (a DNS-1123 label: at most 63
-/// lowercase letters, digits and '-', starting and ending with a letter or digit).
-pub(super) fn check_namespace(ns: &str) -> CliResult<()> {
-    let b = ns.as_bytes();
-    let ok = !b.is_empty()
-        && b.len() <= 63
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b[0] != b'-'
-        && b[b.len() - 1] != b'-';
-    if !ok {
-        bail!(
-            "-n/--namespace {ns:?} is not a valid namespace (lowercase letters, digits and '-', at most 63)"
-        );
-    }
-    Ok(())
-}
-
 /// The Secrets of `-f` (or stdin), with the input's name for messages.
 fn read_input_secrets(args: &SealArgs) -> CliResult<(Vec<kubeseal_core::Secret>, String)> {
     let input_path = args
@@ -183,25 +168,6 @@ fn options(args: &SealArgs, scope: Option<Scope>, name: Option<&str>) -> SealOpt
         opts = opts.namespace(namespace);
     }
     opts
-}
-
-/// kubeseal's rule: -o wins; else a -w path ending in .yaml/.yml gives YAML; else JSON.
-pub(super) fn output_format(args: &SealArgs, target: Option<&Path>) -> Format {
-    if let Some(f) = args.format {
-        return f.into();
-    }
-    match target.and_then(Path::extension).and_then(|e| e.to_str()) {
-        Some("yaml" | "yml") => Format::Yaml,
-        _ => Format::Json,
-    }
-}
-
-pub(super) fn write_output(target: Option<&Path>, bytes: &[u8]) -> CliResult<()> {
-    match target {
-        // kubeseal replaces the -w target atomically; so do we.
-        Some(p) => io::write_atomic(p, bytes, Overwrite::Replace, None).map_err(CliError::failed),
-        None => io::write_stdout(bytes).map_err(CliError::failed),
-    }
 }
 
 /// `--raw`: one value, printed as base64 without a newline (as kubeseal prints it).

@@ -7,20 +7,14 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context};
 use kubeseal_core::flux;
 use kubeseal_core::receiver::{self, ReceiverType, ResourceKind};
-use kubeseal_core::{
-    seal_secret, ObjectRef, SealOptions, Secret, SecretValue, Token, MAX_TOKEN_BYTES,
-};
+use kubeseal_core::{seal_secret, ObjectRef, SealOptions, Secret, SecretValue, Token};
 use zeroize::Zeroizing;
 
 use crate::cert_source::clusters;
 use crate::cli::{ReportFormat, TokenArgs};
 use crate::io::{self, Overwrite};
 use crate::report::{CertInfo, ClusterInfo, FileInfo, ReceiverInfo, Report, SecretInfo};
-use crate::{cert_source, CliError, CliResult};
-
-/// The fewest random bytes a webhook token may have: 128 bits, what
-/// `openssl rand -hex 16` gives and the Flux docs use.
-const MIN_WEBHOOK_TOKEN_BYTES: usize = 16;
+use crate::{args, cert_source, CliError, CliResult};
 
 /// One Receiver the token serves.
 struct Receiver {
@@ -30,31 +24,10 @@ struct Receiver {
 
 pub fn run(args: &TokenArgs) -> CliResult {
     // Check everything that can be checked before a token exists.
-    for (what, v) in [("--namespace", &args.namespace), ("--name", &args.name)] {
-        if !flux::is_valid_name(v) {
-            bail!(
-                "{what} {v:?} is not a valid Kubernetes name (lowercase letters, digits, '-', '.')"
-            );
-        }
-    }
-    if args.key.is_empty()
-        || !args
-            .key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
-    {
-        bail!(
-            "--key {:?} is not a valid Secret key (letters, digits, '-', '_', '.')",
-            args.key
-        );
-    }
-    if !(MIN_WEBHOOK_TOKEN_BYTES..=MAX_TOKEN_BYTES).contains(&args.bytes) {
-        bail!(
-            "--bytes must be between {MIN_WEBHOOK_TOKEN_BYTES} and {MAX_TOKEN_BYTES}: \
-             the token is the only secret guarding a public webhook URL, and fewer than \
-             16 random bytes (128 bits) could be guessed"
-        );
-    }
+    args::namespace("--namespace", &args.namespace)?;
+    args::object_name("--name", &args.name)?;
+    args::secret_key("--key", &args.key)?;
+    args::token_bytes("--bytes", args.bytes)?;
     if !flux::is_valid_duration(&args.interval) {
         bail!(
             "--interval {:?} is not a Flux duration such as 1h or 30m",
@@ -64,12 +37,12 @@ pub fn run(args: &TokenArgs) -> CliResult {
     let git_repository = args
         .git_repository
         .as_deref()
-        .map(|r| parse_ref("--git-repository", r, &args.namespace))
+        .map(|r| args::object_ref("--git-repository", r, &args.namespace))
         .transpose()?;
     let image_repository = args
         .image_repository
         .as_deref()
-        .map(|r| parse_ref("--image-repository", r, &args.namespace))
+        .map(|r| args::object_ref("--image-repository", r, &args.namespace))
         .transpose()?;
     let repos = Repos {
         git: git_repository.as_ref(),
@@ -501,15 +474,6 @@ fn finish(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `NAME` or `NAMESPACE/NAME`.
-fn parse_ref(flag: &str, s: &str, default_ns: &str) -> anyhow::Result<ObjectRef> {
-    let (ns, name) = s.split_once('/').unwrap_or((default_ns, s));
-    if !flux::is_valid_name(ns) || !flux::is_valid_name(name) {
-        bail!("{flag} {s:?} is not NAME or NAMESPACE/NAME with valid Kubernetes names");
-    }
-    Ok(ObjectRef::new(ns, name))
-}
-
 /// Receivers from --receiver (paired with --provider in order, or guessed from
 /// the name), or named `<git-repository>-<provider>`.
 fn receivers(args: &TokenArgs, repos: &Repos<'_>) -> anyhow::Result<Vec<Receiver>> {
@@ -565,9 +529,7 @@ fn receivers(args: &TokenArgs, repos: &Repos<'_>) -> anyhow::Result<Vec<Receiver
         Vec::new()
     };
     for r in &list {
-        if !flux::is_valid_name(&r.name) {
-            bail!("receiver name {:?} is not a valid Kubernetes name", r.name);
-        }
+        args::object_name("receiver name", &r.name)?;
     }
     Ok(list)
 }
@@ -649,23 +611,7 @@ fn read_or_generate_token(args: &TokenArgs) -> anyhow::Result<Token> {
     } else {
         return Ok(Token::generate(args.bytes)?);
     };
-    token_from_bytes(&bytes, &what)
-}
-
-/// A token as read from a file or stdin. `echo $TOKEN > file` adds a line
-/// break the Git provider will not send: exactly one is removed, with a
-/// warning (Flux hashes the raw bytes).
-pub(super) fn token_from_bytes(bytes: &[u8], what: &str) -> anyhow::Result<Token> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| anyhow!("the token from {what} is not UTF-8 text"))?;
-    let trimmed = text
-        .strip_suffix('\n')
-        .map(|t| t.strip_suffix('\r').unwrap_or(t));
-    if trimmed.is_some() {
-        eprintln!("sealtoken: warning: removed the line break after the token from {what} (Flux hashes the raw bytes)");
-    }
-    Token::from_string(trimmed.unwrap_or(text).to_string())
-        .with_context(|| format!("token from {what}"))
+    crate::token_input::from_bytes(&bytes, &what)
 }
 
 fn report(

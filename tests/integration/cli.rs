@@ -934,3 +934,54 @@ fn refusals_say_why_and_name_the_flag() {
         .arg(demo_cert())
         .fails();
 }
+
+/// One namespace rule (a DNS-1123 label, as the API server checks it) for
+/// every command that takes one: the same refusal, exit 2, in each.
+#[test]
+fn one_namespace_rule_in_every_command() {
+    let reason = "\"Bad_NS\" is not a valid namespace (lowercase letters, digits and '-', at most 63, starting and ending with a letter or digit)";
+    let cert = demo_cert();
+    let cert = cert.to_str().unwrap();
+    let runs: [&[&str]; 4] = [
+        &["webhook-path", "--receiver", "github", "-n", "Bad_NS"],
+        &["seal", "--cert", cert, "-n", "Bad_NS"],
+        &["--cert", cert, "-n", "Bad_NS"],
+        &["--cert", cert, "--namespace", "Bad_NS"],
+    ];
+    for args in runs {
+        let out = sealtoken()
+            .args(args)
+            .write_stdin(read_fixture("upstream/secret.yaml"))
+            .fails();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(reason), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    // A subdomain with a dot is a valid object name but not a namespace.
+    let out = sealtoken()
+        .args(["--cert", cert, "-n", "flux.system"])
+        .fails();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// One token floor (16 random bytes) for the main job and `rotate`: the same
+/// refusal in both, before any file is read.
+#[test]
+fn one_token_floor_for_generation() {
+    let cert = demo_cert();
+    let cert = cert.to_str().unwrap();
+    let runs: [&[&str]; 2] = [
+        &["--cert", cert, "--bytes", "15"],
+        &["rotate", "--cert", cert, "-f", "missing.sealed.yaml", "--bytes", "1"],
+    ];
+    for args in runs {
+        let out = sealtoken().args(args).fails();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--bytes must be between 16 and 1024: the token is the only secret guarding a public webhook URL"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -316,3 +316,31 @@ fn main_job_with_a_bad_certificate_writes_nothing() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("{cluster}"));
     assert!(!dir.path().join("token.sealed.yaml").exists());
 }
+
+/// One `.sealtoken.toml` parser for every command: a misspelt table
+/// (`[cluster.prod]` for `[clusters.prod]`) is an error naming it, in
+/// `check`, `seal` and the main job alike, never a silent pass.
+#[test]
+fn a_misspelt_table_is_an_error_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join(".sealtoken.toml"),
+        "[cluster.prod]\ncert = \"prod.pem\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("secret.yaml"), SECRET).unwrap();
+    let want = "line 1: unknown table [cluster] (expected [check] or [clusters])";
+    let runs: [&[&str]; 3] = [
+        &["check", "."],
+        &["seal", "--cert", "prod", "-f", "secret.yaml"],
+        &["--cert", "prod"],
+    ];
+    for args in runs {
+        let o = sealtoken().current_dir(dir.path()).args(args).fails();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(".sealtoken.toml: "), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}

@@ -51,21 +51,6 @@ pub fn webhook_url(host: &str, path: &str) -> String {
 /// Annotation on the token Secret recording the webhook URL, as `flux create secret receiver` sets it.
 pub const WEBHOOK_URL_ANNOTATION: &str = "notification.toolkit.fluxcd.io/webhook";
 
-/// Whether `s` is a valid Kubernetes object name or namespace
-/// (an RFC 1123 subdomain: lowercase letters, digits, `-` and `.`, at most 253 characters).
-pub fn is_valid_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && s.split('.').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !part.starts_with('-')
-                && !part.ends_with('-')
-        })
-}
-
 /// A `notification.toolkit.fluxcd.io/v1` Receiver manifest (YAML), as the
 /// Flux documentation writes them: its type, the documented default events
 /// where the type filters events ([`ReceiverType::default_events`]),
@@ -216,11 +201,12 @@ mod tests {
 
     #[test]
     fn names_and_durations() {
+        // Names: the one rule in k8s_manifest::names, as every command checks them.
         for ok in ["webhook-token", "flux-system", "a.b-c", "x1"] {
-            assert!(is_valid_name(ok), "{ok}");
+            assert!(k8s_manifest::names::is_dns1123_subdomain(ok), "{ok}");
         }
         for bad in ["", "Upper", "-a", "a-", "a..b", "a_b", "a b", "a\"b"] {
-            assert!(!is_valid_name(bad), "{bad}");
+            assert!(!k8s_manifest::names::is_dns1123_subdomain(bad), "{bad}");
         }
         for ok in ["1h", "1m", "90s", "1h30m", "1.5h", "500ms"] {
             assert!(is_valid_duration(ok), "{ok}");

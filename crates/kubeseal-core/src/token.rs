@@ -8,6 +8,10 @@ use crate::crypto;
 
 /// Default token size in random bytes, as in `openssl rand -hex 16`.
 pub const DEFAULT_TOKEN_BYTES: usize = 16;
+/// The smallest token size accepted, in random bytes: 128 bits, what
+/// `openssl rand -hex 16` gives and the Flux docs use. The token is the only
+/// secret guarding a public webhook URL.
+pub const MIN_TOKEN_BYTES: usize = 16;
 /// The largest token size accepted, in random bytes.
 pub const MAX_TOKEN_BYTES: usize = 1024;
 
@@ -22,8 +26,8 @@ pub enum TokenError {
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed")]
     Random,
-    /// The requested size is zero or larger than [`MAX_TOKEN_BYTES`].
-    #[error("token size must be between 1 and {MAX_TOKEN_BYTES} bytes, got {0}")]
+    /// The requested size is below [`MIN_TOKEN_BYTES`] or above [`MAX_TOKEN_BYTES`].
+    #[error("token size must be between {MIN_TOKEN_BYTES} and {MAX_TOKEN_BYTES} bytes, got {0}")]
     Size(usize),
     /// The token is empty.
     #[error("the token is empty")]
@@ -40,7 +44,7 @@ impl Token {
     /// Generates `bytes` random bytes from the OS CSPRNG, as lowercase hex
     /// (`2 * bytes` characters), the same as `openssl rand -hex bytes`.
     pub fn generate(bytes: usize) -> Result<Token, TokenError> {
-        if bytes == 0 || bytes > MAX_TOKEN_BYTES {
+        if !(MIN_TOKEN_BYTES..=MAX_TOKEN_BYTES).contains(&bytes) {
             return Err(TokenError::Size(bytes));
         }
         let mut raw = Zeroizing::new(vec![0u8; bytes]);
@@ -84,7 +88,7 @@ mod tests {
 
     #[test]
     fn generates_lowercase_hex_of_requested_size() {
-        for n in [1, 16, 32, 64] {
+        for n in [MIN_TOKEN_BYTES, 32, 64] {
             let t = Token::generate(n).unwrap();
             assert_eq!(t.expose().len(), 2 * n);
             assert!(t
@@ -104,6 +108,12 @@ mod tests {
     #[test]
     fn refuses_bad_sizes() {
         assert_eq!(Token::generate(0).unwrap_err(), TokenError::Size(0));
+        // The one floor: 16 bytes (it used to be 1 here and 16 in the CLI's main job).
+        assert_eq!(Token::generate(1).unwrap_err(), TokenError::Size(1));
+        assert_eq!(
+            Token::generate(MIN_TOKEN_BYTES - 1).unwrap_err(),
+            TokenError::Size(MIN_TOKEN_BYTES - 1)
+        );
         assert_eq!(
             Token::generate(MAX_TOKEN_BYTES).unwrap().expose().len(),
             2 * MAX_TOKEN_BYTES

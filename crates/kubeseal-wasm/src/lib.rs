@@ -173,11 +173,9 @@ fn generate_token_impl(bytes: usize) -> Result<String, String> {
 
 /// The path notification-controller publishes for the Receiver `namespace/receiver`.
 fn webhook_path_impl(token: String, receiver: &str, namespace: &str) -> Result<String, String> {
-    for (what, n) in [("receiver", receiver), ("namespace", namespace)] {
-        if !flux::is_valid_name(n) {
-            return Err(format!("{what} name {n:?} is not a valid Kubernetes name"));
-        }
-    }
+    k8s_manifest::names::object_name(receiver)
+        .and_then(|()| k8s_manifest::names::namespace(namespace))
+        .map_err(|e| e.to_string())?;
     let token = Token::from_string(token).map_err(|e| message(&e))?;
     Ok(flux::webhook_path(
         &token,

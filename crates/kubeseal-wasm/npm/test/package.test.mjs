@@ -258,7 +258,9 @@ test('errors: the CLI messages, never a value', () => {
   assert.throws(() => sealSecret('not a cert', secret), /^Error: certificate: no PEM certificate found/);
   assert.throws(() => sealSecret(CERT, secret, { scope: 'global' }), /unknown scope "global"/);
   assert.throws(() => sealRaw(CERT, 'v', { scope: 'strict', namespace: 'apps' }), /must provide the name option/);
-  assert.throws(() => generateToken(0), /token size must be between 1 and/);
+  assert.throws(() => generateToken(0), /token size must be between 16 and/);
+  // The one floor shared with the CLI: 16 random bytes.
+  assert.throws(() => generateToken(15), /token size must be between 16 and 1024 bytes, got 15/);
   assert.throws(() => webhookPath('has space', 'github'), (e) => !e.message.includes('has space'));
 });
 

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use kubeseal_core::{read_sealed_secrets, Format, SealedSecret, Timestamp};
 
-use super::seal::{output_format, write_output};
-use super::unseal;
+use super::output::{output_format, write_output};
 use crate::cli::SealArgs;
 use crate::io::{self, Overwrite};
+use crate::recovery;
 use crate::{cert_source, controller, key_files, CliError, CliResult};
 
 /// `--recovery-unseal --recovery-private-key K`: the plaintext Secrets, in
@@ -22,7 +22,7 @@ pub fn recovery_unseal(args: &SealArgs) -> CliResult {
     let keys = key_files::load(&args.recovery_private_key)?;
     let input = input_path(args);
     let format = output_format(args, args.sealed_secret_file.as_deref());
-    unseal::recover(
+    recovery::recover(
         &keys,
         &input,
         args.namespace.as_deref(),
@@ -40,7 +40,7 @@ pub fn validate(args: &SealArgs) -> CliResult {
     let client =
         controller::Client::connect(&args.cert.controller, "validate the SealedSecrets with")?;
     for s in &sealed {
-        unseal::warn_on_metadata_mismatch(s, &what);
+        recovery::warn_on_metadata_mismatch(s, &what);
         if !client.verify(s.to_string(Format::Json).into_bytes())? {
             return Err(CliError::failed(anyhow::anyhow!(
                 "{what}: unable to decrypt sealed secret: {}",
@@ -65,7 +65,7 @@ pub fn re_encrypt(args: &SealArgs) -> CliResult {
         controller::Client::connect(&args.cert.controller, "re-encrypt the SealedSecrets with")?;
     let mut out = String::new();
     for s in &sealed {
-        unseal::warn_on_metadata_mismatch(s, &what);
+        recovery::warn_on_metadata_mismatch(s, &what);
         let answer = client.rotate(s.to_string(Format::Json).into_bytes())?;
         let resealed = read_sealed_secrets(&answer)
             .map_err(|e| {
