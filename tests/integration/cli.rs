@@ -973,7 +973,15 @@ fn one_token_floor_for_generation() {
     let cert = cert.to_str().unwrap();
     let runs: [&[&str]; 2] = [
         &["--cert", cert, "--bytes", "15"],
-        &["rotate", "--cert", cert, "-f", "missing.sealed.yaml", "--bytes", "1"],
+        &[
+            "rotate",
+            "--cert",
+            cert,
+            "-f",
+            "missing.sealed.yaml",
+            "--bytes",
+            "1",
+        ],
     ];
     for args in runs {
         let out = sealtoken().args(args).fails();

@@ -33,6 +33,8 @@
 //! long lines are not folded at 80 columns, and LS/PS are escaped (see
 //! [`style_of`]).
 
+use crate::{Format, ObjectMeta};
+
 /// A value to write.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Out {
@@ -508,6 +510,28 @@ fn double_quoted(x: &str, s: &mut String) {
         }
     }
     s.push('"');
+}
+
+/// `metadata` in Go's ObjectMeta field order, empty maps omitted.
+pub fn object_meta(m: &ObjectMeta) -> Out {
+    let mut meta = Out::map();
+    if let Some(n) = &m.name {
+        meta.put("name", Out::Str(n.clone()));
+    }
+    if let Some(ns) = &m.namespace {
+        meta.put("namespace", Out::Str(ns.clone()));
+    }
+    meta.put_string_map("labels", &m.labels, false);
+    meta.put_string_map("annotations", &m.annotations, false);
+    meta
+}
+
+/// `o` in `format`, as kubeseal writes a manifest: JSON, or YAML after `---`.
+pub fn render(o: &Out, format: Format) -> String {
+    match format {
+        Format::Json => to_json(o),
+        Format::Yaml => format!("---\n{}", to_yaml(o)),
+    }
 }
 
 #[cfg(test)]

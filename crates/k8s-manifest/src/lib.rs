@@ -8,7 +8,9 @@
 //! - [`emit`]: write JSON and YAML that Go's readers read back as meant, keys in
 //!   go-yaml's order.
 //! - [`names`]: the rules for namespaces, object names and Secret data keys.
-//! - [`ObjectRef`], [`ObjectMeta`]: what names an object.
+//! - [`ObjectRef`], [`ObjectMeta`]: what names an object; [`Secret`] and
+//!   [`SecretValue`]: a plaintext Secret (values wiped on drop); [`base64`]:
+//!   Kubernetes' base64 rule for `data`.
 //! - [`escape`]: untrusted strings made safe for a terminal or a JSON report.
 //! - [`Format`]: JSON or YAML, decided as Kubernetes decides.
 //!
@@ -39,6 +41,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod base64;
 pub mod emit;
 pub mod escape;
 mod format;
@@ -47,11 +50,13 @@ mod key_order;
 pub mod names;
 mod object;
 mod resolve;
+mod secret;
 mod tree;
 pub mod yaml;
 
 pub use format::Format;
 pub use object::{ObjectMeta, ObjectRef};
+pub use secret::{Origin, Secret, SecretValue};
 pub use tree::{Pos, MAX_DEPTH, MAX_NODES};
 
 /// The README's Rust examples compile and run as doctests.

@@ -253,18 +253,18 @@ pub fn unseal(keys: &[PrivateKey], sealed: &SealedSecret) -> Result<Secret, Unse
     let scope = Scope::from_annotations(&sealed.metadata.annotations);
     let label = scope.label(&sealed.object_ref());
     let t = &sealed.template;
-    let mut secret = Secret {
-        metadata: ObjectMeta::from_parts(
+    let mut secret = Secret::from_parts(
+        ObjectMeta::from_parts(
             sealed.metadata.name.clone(),
             sealed.metadata.namespace.clone(),
             t.metadata.labels.clone(),
             t.metadata.annotations.clone(),
         ),
-        secret_type: t.secret_type.clone(),
-        immutable: t.immutable,
-        origin: sealed.origin,
-        ..Secret::default()
-    };
+        t.secret_type.clone(),
+        t.immutable,
+        Default::default(),
+        sealed.origin,
+    );
     for (k, v) in &sealed.encrypted_data {
         secret
             .data

@@ -8,8 +8,8 @@ pub(crate) mod read;
 mod write;
 
 pub use error::{ManifestError, Problem};
-pub use k8s_manifest::{Format, ObjectMeta, ObjectRef};
-pub use model::{Origin, SealedSecret, Secret, SecretTemplate, SecretValue};
+pub use k8s_manifest::{Format, ObjectMeta, ObjectRef, Origin, Secret, SecretValue};
+pub use model::{SealedSecret, SecretTemplate};
 pub use patch::{Edits, PatchError, SealedFile};
 pub use read::{read_sealed_secrets, read_secrets};
 

@@ -268,13 +268,13 @@ fn parse_secret(node: &Node, origin: Origin) -> Result<Secret, Problem> {
         }
         data.insert(k, SecretValue::new(value));
     }
-    Ok(Secret {
-        metadata: meta.object_meta()?,
-        secret_type: root.string("type")?,
-        immutable: root.boolean("immutable")?,
+    Ok(Secret::from_parts(
+        meta.object_meta()?,
+        root.string("type")?,
+        root.boolean("immutable")?,
         data,
         origin,
-    })
+    ))
 }
 
 pub(crate) fn parse_sealed_secret(node: &Node, origin: Origin) -> Result<SealedSecret, Problem> {
