@@ -22,9 +22,9 @@ pub fn secret_key(flag: &str, value: &str) -> Result<()> {
 }
 
 /// Refuses a token size outside the library's one range
-/// ([`kubeseal_core::MIN_TOKEN_BYTES`] to [`kubeseal_core::MAX_TOKEN_BYTES`]).
+/// ([`flux_receiver::MIN_TOKEN_BYTES`] to [`flux_receiver::MAX_TOKEN_BYTES`]).
 pub fn token_bytes(flag: &str, bytes: usize) -> Result<()> {
-    use kubeseal_core::{MAX_TOKEN_BYTES, MIN_TOKEN_BYTES};
+    use flux_receiver::{MAX_TOKEN_BYTES, MIN_TOKEN_BYTES};
     if !(MIN_TOKEN_BYTES..=MAX_TOKEN_BYTES).contains(&bytes) {
         return Err(anyhow!(
             "{flag} must be between {MIN_TOKEN_BYTES} and {MAX_TOKEN_BYTES}: \

@@ -16,7 +16,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use kubeseal_core::receiver::ReceiverType;
+use flux_receiver::ReceiverType;
 use kubeseal_core::{Format, Scope};
 
 const MAIN_EXAMPLES: &str = "\
@@ -251,7 +251,7 @@ pub struct TokenArgs {
     pub key: String,
 
     /// Random bytes in a new token; it is written as 2×N hex characters.
-    #[arg(long, default_value_t = kubeseal_core::DEFAULT_TOKEN_BYTES, value_name = "N")]
+    #[arg(long, default_value_t = flux_receiver::DEFAULT_TOKEN_BYTES, value_name = "N")]
     pub bytes: usize,
 
     /// Read the token from stdin instead of generating one (rotation, resealing).
@@ -864,7 +864,7 @@ pub struct RotateArgs {
     pub key: String,
 
     /// Random bytes in the new token; it is written as 2×N hex characters.
-    #[arg(long, default_value_t = kubeseal_core::DEFAULT_TOKEN_BYTES, value_name = "N")]
+    #[arg(long, default_value_t = flux_receiver::DEFAULT_TOKEN_BYTES, value_name = "N")]
     pub bytes: usize,
 
     /// Write the new token to this new file (mode 0600) instead of showing it.

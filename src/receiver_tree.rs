@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{anyhow, Result};
-use kubeseal_core::receiver::{self, Kustomization, ReceiverManifest};
+use flux_receiver::{Kustomization, ReceiverManifest};
 
 use crate::io;
 
@@ -119,8 +119,8 @@ pub fn scan(paths: &[PathBuf], default_ns: Option<&str>, threads: usize) -> Resu
             continue;
         }
         let text = io::read_input(&k)?;
-        let kz =
-            receiver::read_kustomization(&text).map_err(|e| anyhow!("{}: {e}", k.display()))?;
+        let kz = flux_receiver::read_kustomization(&text)
+            .map_err(|e| anyhow!("{}: {e}", k.display()))?;
         let dir = k.parent().unwrap_or(Path::new("")).to_path_buf();
         let (mut files, mut subs) = (Vec::new(), Vec::new());
         for entry in &kz.resources {
@@ -253,7 +253,7 @@ fn read_all(files: &[(PathBuf, bool)], threads: usize) -> Vec<Result<Vec<Receive
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some((path, _)) = files.get(i) else { break };
         let r = io::read_input(path).and_then(|bytes| {
-            receiver::find_receivers(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))
+            flux_receiver::find_receivers(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))
         });
         *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
     };

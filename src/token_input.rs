@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
-use kubeseal_core::Token;
+use flux_receiver::Token;
 use zeroize::Zeroizing;
 
 use crate::io;

@@ -9,11 +9,12 @@
 
 use std::sync::OnceLock;
 
-use kubeseal_core::receiver::{
+use flux_receiver::{
     find_receivers, oidc_webhook_path, read_kustomization, test_delivery, DeliveryOptions,
     ReceiverType,
 };
-use kubeseal_core::{flux, ObjectRef, Token};
+use flux_receiver::Token;
+use kubeseal_core::ObjectRef;
 use libfuzzer_sys::fuzz_target;
 
 fn token() -> &'static Token {
@@ -37,10 +38,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(r.document >= 1 && r.pos.line >= 1);
             let namespace = r.namespace.as_deref().unwrap_or("flux-system");
             let object = ObjectRef::new(namespace, r.name.as_str());
-            let path = flux::webhook_path(token(), &object);
+            let path = flux_receiver::webhook_path(token(), &object);
             assert_path(&path);
             let again = ObjectRef::new(namespace.to_string(), r.name.clone());
-            assert_eq!(path, flux::webhook_path(token(), &again));
+            assert_eq!(path, flux_receiver::webhook_path(token(), &again));
             let oidc = oidc_webhook_path(&object);
             assert_path(&oidc);
             assert_ne!(path, oidc, "the token must change the path");

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use kubeseal_core::{flux, ObjectRef, Timestamp};
+use kubeseal_core::{ObjectRef, Timestamp};
 use zeroize::Zeroizing;
 
 use crate::cli::{CertInfoArgs, WebhookPathArgs};
@@ -19,9 +19,9 @@ pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
     let token = crate::token_input::from_bytes(&bytes, "stdin")?;
     let mut out = String::new();
     for r in &args.receivers {
-        let path = flux::webhook_path(&token, &ObjectRef::new(&args.namespace, r));
+        let path = flux_receiver::webhook_path(&token, &ObjectRef::new(&args.namespace, r));
         let line = match &args.host {
-            Some(h) => flux::webhook_url(h, &path),
+            Some(h) => flux_receiver::webhook_url(h, &path),
             None => path,
         };
         let _ = writeln!(out, "{line}");

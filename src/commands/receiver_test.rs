@@ -4,8 +4,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
-use kubeseal_core::flux;
-use kubeseal_core::receiver::{self, test_delivery, Delivery, DeliveryOptions, ReceiverType};
+use flux_receiver::{test_delivery, Delivery, DeliveryOptions, ReceiverType};
 use kubeseal_core::ObjectRef;
 
 use crate::cli::ReceiverTestArgs;
@@ -38,11 +37,11 @@ pub fn run(args: &ReceiverTestArgs) -> CliResult {
             };
             let me = ObjectRef::new(args.namespace.as_str(), name.as_str());
             let path = if receiver_type.uses_token_secret() {
-                flux::webhook_path(&token, &me)
+                flux_receiver::webhook_path(&token, &me)
             } else {
-                receiver::oidc_webhook_path(&me)
+                flux_receiver::oidc_webhook_path(&me)
             };
-            flux::webhook_url(host, &path)
+            flux_receiver::webhook_url(host, &path)
         }
     };
     let mut opts = DeliveryOptions::new();
@@ -53,7 +52,7 @@ pub fn run(args: &ReceiverTestArgs) -> CliResult {
         opts = opts.id_token(t);
     }
     let delivery = test_delivery(&token, receiver_type, &opts).map_err(|e| match e {
-        kubeseal_core::receiver::DeliveryError::NeedsIdToken(_) => anyhow!(
+        flux_receiver::DeliveryError::NeedsIdToken(_) => anyhow!(
             "{e}: pass it with --id-token-file (e.g. from gcloud auth print-identity-token)"
         ),
         other => anyhow!(other),
@@ -87,10 +86,10 @@ fn target(args: &ReceiverTestArgs) -> anyhow::Result<(Option<String>, Option<Str
             if !(u.starts_with("https://") || u.starts_with("http://")) {
                 bail!("{u:?} is not an http(s):// URL");
             }
-            if !u.contains(flux::WEBHOOK_PATH_PREFIX) {
+            if !u.contains(flux_receiver::WEBHOOK_PATH_PREFIX) {
                 bail!(
                     "{u:?} has no {} path; give the full webhook URL, or --receiver and --host",
-                    flux::WEBHOOK_PATH_PREFIX
+                    flux_receiver::WEBHOOK_PATH_PREFIX
                 );
             }
             Ok((Some(u.clone()), None))
@@ -101,8 +100,8 @@ fn target(args: &ReceiverTestArgs) -> anyhow::Result<(Option<String>, Option<Str
 
 /// The URL without its secret path, for messages.
 fn redact(url: &str) -> String {
-    match url.find(flux::WEBHOOK_PATH_PREFIX) {
-        Some(i) => format!("{}{}…", &url[..i], flux::WEBHOOK_PATH_PREFIX),
+    match url.find(flux_receiver::WEBHOOK_PATH_PREFIX) {
+        Some(i) => format!("{}{}…", &url[..i], flux_receiver::WEBHOOK_PATH_PREFIX),
         None => url.to_string(),
     }
 }
@@ -226,7 +225,7 @@ fn refused(d: &Delivery) -> String {
 
 #[cfg(test)]
 mod tests {
-    use kubeseal_core::Token;
+    use flux_receiver::Token;
 
     use super::*;
 

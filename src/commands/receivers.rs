@@ -4,9 +4,9 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use kubeseal_core::flux;
-use kubeseal_core::receiver::{self, ReceiverType};
-use kubeseal_core::{ObjectRef, Token};
+use flux_receiver::ReceiverType;
+use flux_receiver::Token;
+use kubeseal_core::ObjectRef;
 
 use crate::cli::{ReceiversArgs, ReportFormat};
 use crate::receiver_tree::{self, Found, NamespaceFrom};
@@ -71,13 +71,13 @@ fn info(f: &Found, args: &ReceiversArgs, token: Option<&Token>) -> ReceiverInfo 
     let path = f.namespace.as_ref().and_then(|ns| {
         let me = ObjectRef::new(ns.as_str(), m.name.as_str());
         match (kind, &m.secret_ref, token) {
-            (Some(ReceiverType::GenericOidc), _, _) => Some(receiver::oidc_webhook_path(&me)),
-            (_, Some(s), Some(t)) if *s == args.name => Some(flux::webhook_path(t, &me)),
+            (Some(ReceiverType::GenericOidc), _, _) => Some(flux_receiver::oidc_webhook_path(&me)),
+            (_, Some(s), Some(t)) if *s == args.name => Some(flux_receiver::webhook_path(t, &me)),
             _ => None,
         }
     });
     let url = match (&path, &args.host) {
-        (Some(p), Some(h)) => Some(flux::webhook_url(h, p)),
+        (Some(p), Some(h)) => Some(flux_receiver::webhook_url(h, p)),
         _ => None,
     };
     ReceiverInfo {

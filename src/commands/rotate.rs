@@ -6,11 +6,10 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use kubeseal_core::flux;
-use kubeseal_core::receiver::{self, ReceiverType, WATCH_LABEL, WATCH_LABEL_VALUE};
+use flux_receiver::Token;
+use flux_receiver::{ReceiverType, TokenSecret, WATCH_LABEL, WATCH_LABEL_VALUE};
 use kubeseal_core::{
     read_sealed_secrets, seal_secret, Format, ObjectRef, Scope, SealOptions, Secret, SecretValue,
-    Token,
 };
 use zeroize::Zeroizing;
 
@@ -89,52 +88,40 @@ pub fn run(args: &RotateArgs) -> CliResult {
     let update = seal_secret(cert, &secret, &opts).map_err(CliError::failed)?;
     drop(secret);
     sealed.merge_from(&update);
-    if !args.no_watch_label {
-        sealed
-            .template
-            .metadata
-            .labels
-            .insert(WATCH_LABEL.into(), WATCH_LABEL_VALUE.into());
-    }
     let paths: Vec<String> = served
         .iter()
         .map(|r| {
             let me = ObjectRef::new(r.namespace.as_str(), r.name.as_str());
             if r.kind == Some(ReceiverType::GenericOidc) {
-                receiver::oidc_webhook_path(&me)
+                flux_receiver::oidc_webhook_path(&me)
             } else {
-                flux::webhook_path(&token, &me)
+                flux_receiver::webhook_path(&token, &me)
             }
         })
         .collect();
     let urls: Vec<Option<String>> = paths
         .iter()
-        .map(|p| args.host.as_deref().map(|h| flux::webhook_url(h, p)))
+        .map(|p| {
+            args.host
+                .as_deref()
+                .map(|h| flux_receiver::webhook_url(h, p))
+        })
         .collect();
-    // The recorded URL is stale now: replace it when there is one new URL, else drop it.
-    if sealed
+    // The token Secret recipe: the watch label (unless refused), and the
+    // recorded URL, which is stale now: replaced when there is one new URL,
+    // else dropped; a Secret that recorded none gets none.
+    let recorded = sealed
         .template
         .metadata
         .annotations
-        .contains_key(flux::WEBHOOK_URL_ANNOTATION)
-    {
-        match urls.as_slice() {
-            [Some(u)] => {
-                sealed
-                    .template
-                    .metadata
-                    .annotations
-                    .insert(flux::WEBHOOK_URL_ANNOTATION.into(), u.clone());
-            }
-            _ => {
-                sealed
-                    .template
-                    .metadata
-                    .annotations
-                    .remove(flux::WEBHOOK_URL_ANNOTATION);
-            }
-        }
-    }
+        .contains_key(flux_receiver::WEBHOOK_URL_ANNOTATION);
+    TokenSecret::new(sealed.object_ref(), &args.key)
+        .watch_label(!args.no_watch_label)
+        .webhook_url(match urls.as_slice() {
+            [Some(u)] if recorded => Some(u.clone()),
+            _ => None,
+        })
+        .apply_metadata(&mut sealed.template.metadata);
     let format = Format::detect(&text);
     let manifest = sealed.to_string(format);
 

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
-use kubeseal_core::flux;
-use kubeseal_core::receiver::{self, ReceiverType, ResourceKind};
-use kubeseal_core::{seal_secret, ObjectRef, SealOptions, Secret, SecretValue, Token};
+use flux_receiver::Token;
+use flux_receiver::TokenSecret;
+use flux_receiver::{ReceiverType, ResourceKind};
+use kubeseal_core::{seal_secret, ObjectRef, SealOptions};
 use zeroize::Zeroizing;
 
 use crate::cert_source::clusters;
@@ -28,7 +29,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
     args::object_name("--name", &args.name)?;
     args::secret_key("--key", &args.key)?;
     args::token_bytes("--bytes", args.bytes)?;
-    if !flux::is_valid_duration(&args.interval) {
+    if !flux_receiver::is_valid_duration(&args.interval) {
         bail!(
             "--interval {:?} is not a Flux duration such as 1h or 30m",
             args.interval
@@ -150,25 +151,16 @@ pub fn run(args: &TokenArgs) -> CliResult {
     let reused = args.token_stdin || args.token_file_in.is_some();
     let token = read_or_generate_token(args)?;
 
-    let mut secret = Secret::new(&ObjectRef::new(&args.namespace, &args.name));
-    secret.insert(&args.key, SecretValue::from(token.expose()));
-    if !args.no_watch_label {
-        // The Receivers spec: the controller reconciles a Receiver as soon as a
-        // labelled Secret changes, instead of at its next interval.
-        secret.metadata.labels.insert(
-            kubeseal_core::receiver::WATCH_LABEL.into(),
-            kubeseal_core::receiver::WATCH_LABEL_VALUE.into(),
-        );
-    }
     let urls = paths_and_urls(args, &receivers, Some(&token));
-    if let [(_, Some(url))] = urls.as_slice() {
-        // As `flux create secret receiver` does: the URL, on the Secret, for the record.
-        secret
-            .metadata
-            .annotations
-            .insert(flux::WEBHOOK_URL_ANNOTATION.into(), url.clone());
-    }
-    let mut extra_keys = Vec::new();
+    // The Receivers spec: the controller reconciles a Receiver as soon as a
+    // labelled Secret changes; as `flux create secret receiver` does, the one
+    // URL is recorded on the Secret.
+    let mut recipe = TokenSecret::new(ObjectRef::new(&args.namespace, &args.name), &args.key)
+        .watch_label(!args.no_watch_label)
+        .webhook_url(match urls.as_slice() {
+            [(_, Some(url))] => Some(url.clone()),
+            _ => None,
+        });
     if let (Some(email), Some(audience)) = (&args.gcr_email, &gcr_audience) {
         // receiver_handlers.go reads these two keys of the token Secret for gcr.
         let audience = if audience.is_empty() {
@@ -181,14 +173,13 @@ pub fn run(args: &TokenArgs) -> CliResult {
         } else {
             audience.clone()
         };
-        for (k, v) in [("email", email.as_str()), ("audience", audience.as_str())] {
-            if k == args.key {
-                bail!("--key {k:?} collides with the gcr Secret key {k:?}");
-            }
-            secret.insert(k, SecretValue::from(v));
-            extra_keys.push(k.to_string());
+        let keys = ReceiverType::Gcr.extra_secret_keys();
+        for (k, v) in keys.iter().zip([email.as_str(), audience.as_str()]) {
+            recipe = recipe.extra_key(ReceiverType::Gcr, *k, v);
         }
     }
+    let extra_keys: Vec<String> = recipe.extra_keys().map(str::to_string).collect();
+    let secret = recipe.build(&token).map_err(|e| anyhow!("--key: {e}"))?;
     let opts = SealOptions::new()
         .scope(args.scope.into())
         .allow_expired_certificate(args.cert.allow_expired_cert);
@@ -363,11 +354,14 @@ fn paths_and_urls(
             let me = ObjectRef::new(&args.namespace, &r.name);
             let path = match token {
                 Some(t) if r.provider != Some(ReceiverType::GenericOidc) => {
-                    flux::webhook_path(t, &me)
+                    flux_receiver::webhook_path(t, &me)
                 }
-                _ => receiver::oidc_webhook_path(&me),
+                _ => flux_receiver::oidc_webhook_path(&me),
             };
-            let url = args.host.as_deref().map(|h| flux::webhook_url(h, &path));
+            let url = args
+                .host
+                .as_deref()
+                .map(|h| flux_receiver::webhook_url(h, &path));
             (path, url)
         })
         .collect()
@@ -580,7 +574,7 @@ fn write_receiver_files(
             .for_kind(kind)
             .ok_or_else(|| anyhow!("Receiver {} has no resource", r.name))?;
         let me = ObjectRef::new(&args.namespace, &r.name);
-        let text = flux::receiver_manifest(kind, &me, &args.name, repo);
+        let text = flux_receiver::receiver_manifest(kind, &me, &args.name, repo);
         let path = dir.join(receiver_file_name(&r.name));
         io::write_atomic(&path, text.as_bytes(), overwrite, None)?;
         files.push(FileInfo {
@@ -589,7 +583,7 @@ fn write_receiver_files(
         });
     }
     if let Some(repo) = repos.git {
-        let patch = flux::git_repository_interval_patch(repo, &args.interval);
+        let patch = flux_receiver::git_repository_interval_patch(repo, &args.interval);
         let path = dir.join(patch_file_name(repo));
         io::write_atomic(&path, patch.as_bytes(), overwrite, None)?;
         files.push(FileInfo {

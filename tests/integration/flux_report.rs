@@ -60,7 +60,7 @@ fn main_job_json_report_names_receivers_files_scope_and_certificate() {
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["command"], "token");
     let token = r["token"].as_str().unwrap().to_string();
-    assert_eq!(token.len(), 2 * kubeseal_core::DEFAULT_TOKEN_BYTES);
+    assert_eq!(token.len(), 2 * flux_receiver::DEFAULT_TOKEN_BYTES);
     // The token in the report is the one sealed.
     assert_eq!(decoded(&open_with_python(&out_file), "token"), token);
     assert_eq!(r["secret"]["scope"], "namespace-wide");

@@ -383,7 +383,7 @@ fn no_failure_path_leaks_a_secret() {
 /// The secret-bearing types of the library never show their contents in `Debug`.
 #[test]
 fn debug_output_is_redacted() {
-    let token = kubeseal_core::Token::from_string(TOKEN.to_string()).unwrap();
+    let token = flux_receiver::Token::from_string(TOKEN.to_string()).unwrap();
     assert_clean(format!("{token:?}").as_bytes(), "Token");
     let mut s = Secret::new(&ObjectRef::new("prod", "app"));
     s.insert("password", SecretValue::from(CANARY));

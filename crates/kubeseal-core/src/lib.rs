@@ -23,20 +23,20 @@
 //! - [`Scope`]: strict, namespace-wide or cluster-wide binding.
 //! - [`PrivateKey`] + [`unseal`] / [`unseal_raw`]: recovery with the controller's private key;
 //!   [`read_key_backup`] reads the key backups of upstream's recovery procedure.
-//! - [`Token`] and [`flux::webhook_path`]: Flux webhook Receiver helpers.
+//! - Flux webhook tokens, paths and Receivers live in the `flux-receiver` crate.
 //! - [`k8s_manifest`] (re-exported): the positioned YAML tree the manifest
 //!   reader is built on, name rules and emitters, for tools that look at
 //!   manifests the same way (`sealtoken-check` does).
 //!
-//! Every call takes the key first (certificate, private keys or token),
+//! Every call takes the key first (certificate or private keys),
 //! then the object it concerns as an [`ObjectRef`] or a manifest, then the value.
 //!
 //! # Example
 //!
 //! ```
 //! use kubeseal_core::{
-//!     flux, seal_raw, seal_secret, unseal_raw, Certificate, Format, ObjectRef, PrivateKey,
-//!     Scope, SealOptions, Secret, SecretValue, Token,
+//!     seal_raw, seal_secret, unseal_raw, Certificate, Format, ObjectRef, PrivateKey, Scope,
+//!     SealOptions, Secret, SecretValue,
 //! };
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,17 +44,16 @@
 //! let pem = std::fs::read(format!("{dir}/controller.crt"))?; // e.g. from `kubeseal --fetch-cert`
 //! let cert = Certificate::from_pem(&pem)?;
 //!
-//! // A fresh webhook token, like `openssl rand -hex 16`, in the Secret flux-system/webhook-token.
-//! let token = Token::generate(16)?;
+//! // A Secret flux-system/webhook-token holding one value.
 //! let object = ObjectRef::new("flux-system", "webhook-token");
 //! let mut secret = Secret::new(&object);
-//! secret.insert("token", SecretValue::from(token.expose()));
+//! secret.insert("token", SecretValue::from("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c"));
 //!
 //! // Key first, then what to seal.
 //! let sealed = seal_secret(&cert, &secret, &SealOptions::new())?;
 //! let yaml = sealed.to_string(Format::Yaml);
 //! assert!(yaml.starts_with("---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"));
-//! assert!(!yaml.contains(token.expose()));
+//! assert!(!yaml.contains("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c"));
 //!
 //! // One value, as `kubeseal --raw`, bound to the same namespace and name;
 //! // the controller's private key opens it under that label only.
@@ -64,10 +63,7 @@
 //! assert_eq!(opened.expose(), b"s3cr3t");
 //! let elsewhere = ObjectRef::new("default", "webhook-token");
 //! assert!(unseal_raw(&keys, Scope::Strict, &elsewhere, &value).is_err());
-//!
-//! // The path the notification-controller will publish for the Receiver flux-system/github.
-//! let path = flux::webhook_path(&token, &ObjectRef::new("flux-system", "github"));
-//! assert!(path.starts_with("/hook/"));
+
 //! # Ok(())
 //! # }
 //! ```
@@ -107,19 +103,16 @@ mod backup;
 mod cert;
 mod crypto;
 pub mod diagnose;
-pub mod flux;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
 #[cfg(test)]
 mod k8s_yaml_tests;
 mod manifest;
 mod pem;
-pub mod receiver;
 mod reseal;
 mod scope;
 mod seal;
 mod time;
-mod token;
 mod unseal;
 
 pub use backup::{
@@ -138,7 +131,6 @@ pub use reseal::{reseal, ResealError, Resealed, ValueFailure};
 pub use scope::{ParseScopeError, Scope, CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION};
 pub use seal::{seal_raw, seal_secret, seal_secrets, SealError, SealOptions};
 pub use time::Timestamp;
-pub use token::{Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, MIN_TOKEN_BYTES};
 pub use unseal::{unseal, unseal_raw, unseal_raw_indexed, KeyError, PrivateKey, UnsealError};
 
 /// The guide's library page: its Rust examples compile and run as doctests.

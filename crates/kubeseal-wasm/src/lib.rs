@@ -22,9 +22,10 @@
     allow(dead_code)
 )]
 
+use flux_receiver::Token;
 use kubeseal_core::{
-    flux, read_secrets, seal_raw, seal_secrets, Certificate, Format, ObjectRef, Scope, SealOptions,
-    Timestamp, Token,
+    read_secrets, seal_raw, seal_secrets, Certificate, Format, ObjectRef, Scope, SealOptions,
+    Timestamp,
 };
 
 /// An error's message with its causes, joined as the CLI joins them (`{:#}`).
@@ -177,7 +178,7 @@ fn webhook_path_impl(token: String, receiver: &str, namespace: &str) -> Result<S
         .and_then(|()| k8s_manifest::names::namespace(namespace))
         .map_err(|e| e.to_string())?;
     let token = Token::from_string(token).map_err(|e| message(&e))?;
-    Ok(flux::webhook_path(
+    Ok(flux_receiver::webhook_path(
         &token,
         &ObjectRef::new(namespace, receiver),
     ))
@@ -415,7 +416,7 @@ mod tests {
         let t = generate_token_impl(16).unwrap();
         assert_eq!(t.len(), 32);
         assert!(generate_token_impl(0).is_err());
-        // The value documented beside flux::webhook_path (notification-controller's algorithm).
+        // The value documented beside flux_receiver::webhook_path (notification-controller's algorithm).
         let p = webhook_path_impl(
             "8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c".into(),
             "tenant-demo-github",

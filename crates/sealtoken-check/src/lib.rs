@@ -105,6 +105,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod finding;
+#[cfg(feature = "fix")]
 mod fix;
 mod kustomize;
 mod line_scan;
@@ -112,14 +113,16 @@ mod placeholder;
 mod scan;
 
 pub use finding::{CheckError, Finding, FindingKind, Location, Note, Report, Unreadable};
+#[cfg(feature = "fix")]
 pub use fix::{fix, Fixed, Sealed, Unfixed, UnfixedReason};
 pub use k8s_manifest::Pos;
 pub use kustomize::{is_kustomization_file, is_sops_encrypted, scan_kustomization};
 pub use placeholder::is_placeholder;
 pub use scan::scan;
 
-/// The core library, whose types appear in this crate's signatures
+/// The sealing library, whose types appear in `fix`'s signatures
 /// ([`Certificate`](kubeseal_core::Certificate), [`SealOptions`](kubeseal_core::SealOptions)).
+#[cfg(feature = "fix")]
 pub use kubeseal_core;
 
 /// Annotation that allows a plain Secret (value `"true"`).

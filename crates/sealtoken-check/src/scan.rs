@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use k8s_manifest::yaml::{self, Kind, Node, Scalar, TextError};
+use k8s_manifest::SecretValue;
 use k8s_manifest::{Format, Pos};
-use kubeseal_core::SecretValue;
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report};
 use crate::kustomize::{scan_generators, Reader};

@@ -1,55 +1,10 @@
-//! Flux notification-controller helpers: webhook paths for Receivers.
+//! The Flux manifests written for a Receiver: the Receiver itself and the
+//! GitRepository interval patch, as the Flux documentation writes them.
 
-use crate::crypto;
-use crate::manifest::ObjectRef;
-use crate::receiver::ReceiverType;
-use crate::token::Token;
 use k8s_manifest::emit::{self, Out};
+use k8s_manifest::ObjectRef;
 
-/// The path prefix under which the notification-controller serves Receivers.
-pub const WEBHOOK_PATH_PREFIX: &str = "/hook/";
-
-/// The webhook path the notification-controller publishes in a Receiver's
-/// `.status.webhookPath`: `/hook/` followed by the lowercase hex SHA-256 of
-/// token, Receiver name and Receiver namespace, concatenated in that order
-/// (`api/v1/receiver_types.go`, `GetWebhookPath`).
-///
-/// Computing it offline means the URL is known before the Receiver exists.
-///
-/// ```
-/// use kubeseal_core::{flux, ObjectRef, Token};
-///
-/// let token = Token::from_string("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c".into())?;
-/// let receiver = ObjectRef::new("flux-system", "tenant-demo-github");
-/// let path = flux::webhook_path(&token, &receiver);
-/// assert_eq!(path, "/hook/a9103a0523b26719250dc181140a680663c2f300fcbe0b8c66dc11aca753fbb9");
-/// # Ok::<(), kubeseal_core::TokenError>(())
-/// ```
-pub fn webhook_path(token: &Token, receiver: &ObjectRef) -> String {
-    let digest = crypto::sha256(&[
-        token.expose().as_bytes(),
-        receiver.name.as_bytes(),
-        receiver.namespace.as_bytes(),
-    ]);
-    format!(
-        "{WEBHOOK_PATH_PREFIX}{}",
-        base16ct::lower::encode_string(&digest)
-    )
-}
-
-/// The full webhook URL for `host` (a bare host name such as
-/// `flux.example.org`, or a base URL with scheme): `https://host/hook/…`.
-pub fn webhook_url(host: &str, path: &str) -> String {
-    let host = host.trim_end_matches('/');
-    if host.starts_with("https://") || host.starts_with("http://") {
-        format!("{host}{path}")
-    } else {
-        format!("https://{host}{path}")
-    }
-}
-
-/// Annotation on the token Secret recording the webhook URL, as `flux create secret receiver` sets it.
-pub const WEBHOOK_URL_ANNOTATION: &str = "notification.toolkit.fluxcd.io/webhook";
+use crate::ReceiverType;
 
 /// A `notification.toolkit.fluxcd.io/v1` Receiver manifest (YAML), as the
 /// Flux documentation writes them: its type, the documented default events
@@ -62,11 +17,12 @@ pub const WEBHOOK_URL_ANNOTATION: &str = "notification.toolkit.fluxcd.io/webhook
 /// string (a Receiver named `true` or `123`).
 ///
 /// ```
-/// use kubeseal_core::{flux, receiver::ReceiverType, ObjectRef};
+/// use flux_receiver::{receiver_manifest, ReceiverType};
+/// use k8s_manifest::ObjectRef;
 ///
 /// let me = ObjectRef::new("flux-system", "apps-harbor");
 /// let images = ObjectRef::new("flux-system", "apps");
-/// let yaml = flux::receiver_manifest(ReceiverType::Harbor, &me, "webhook-token", &images);
+/// let yaml = receiver_manifest(ReceiverType::Harbor, &me, "webhook-token", &images);
 /// assert!(yaml.contains("  type: harbor\n"));
 /// assert!(yaml.contains("      kind: ImageRepository\n"));
 /// ```
@@ -174,32 +130,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_matches_an_independent_sha256() {
-        // `printf %s 'tokreceiverns' | sha256sum`
-        let token = Token::from_string("tok".into()).unwrap();
-        assert_eq!(
-            webhook_path(&token, &ObjectRef::new("ns", "receiver")),
-            "/hook/76b13b4c3845c930e0e5a0ae2db83dd7ead445f8b66ca67be82060dc1f35ee39"
-        );
-    }
-
-    #[test]
-    fn url_adds_https_only_when_missing() {
-        assert_eq!(
-            webhook_url("flux.example.org", "/hook/x"),
-            "https://flux.example.org/hook/x"
-        );
-        assert_eq!(
-            webhook_url("https://flux.example.org/", "/hook/x"),
-            "https://flux.example.org/hook/x"
-        );
-        assert_eq!(
-            webhook_url("http://localhost:9292", "/hook/x"),
-            "http://localhost:9292/hook/x"
-        );
-    }
-
-    #[test]
     fn names_and_durations() {
         // Names: the one rule in k8s_manifest::names, as every command checks them.
         for ok in ["webhook-token", "flux-system", "a.b-c", "x1"] {
@@ -238,7 +168,7 @@ mod tests {
         let res = ObjectRef::new("flux-system", "app");
         for kind in ReceiverType::ALL {
             let text = receiver_manifest(kind, &me, "webhook-token", &res);
-            let found = crate::receiver::find_receivers(text.as_bytes()).unwrap();
+            let found = crate::find_receivers(text.as_bytes()).unwrap();
             assert_eq!(found.len(), 1, "{kind}");
             let m = &found[0];
             assert_eq!(m.type_name, kind.as_str());

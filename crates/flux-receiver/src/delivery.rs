@@ -9,7 +9,7 @@ use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::json;
 
-use super::ReceiverType;
+use crate::ReceiverType;
 use crate::Token;
 
 /// One HTTP request for a Receiver's webhook path: always a `POST` with a
@@ -116,8 +116,7 @@ impl fmt::Debug for Delivery {
 /// not used (pass any) and the ID token is required, as for `gcr`.
 ///
 /// ```
-/// use kubeseal_core::receiver::{test_delivery, DeliveryOptions, ReceiverType};
-/// use kubeseal_core::Token;
+/// use flux_receiver::{test_delivery, DeliveryOptions, ReceiverType, Token};
 ///
 /// let token = Token::from_string("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c".into()).unwrap();
 /// let d = test_delivery(&token, ReceiverType::GitHub, &DeliveryOptions::new()).unwrap();

@@ -4,8 +4,6 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::crypto;
-
 /// Default token size in random bytes, as in `openssl rand -hex 16`.
 pub const DEFAULT_TOKEN_BYTES: usize = 16;
 /// The smallest token size accepted, in random bytes: 128 bits, what
@@ -48,7 +46,7 @@ impl Token {
             return Err(TokenError::Size(bytes));
         }
         let mut raw = Zeroizing::new(vec![0u8; bytes]);
-        crypto::fill_random(&mut raw).map_err(|_| TokenError::Random)?;
+        getrandom::fill(&mut raw).map_err(|_| TokenError::Random)?;
         // Allocated at its final size and moved, never copied, into the wiped wrapper.
         Ok(Token(Zeroizing::new(base16ct::lower::encode_string(&raw))))
     }

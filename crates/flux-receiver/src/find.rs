@@ -77,9 +77,11 @@ fn parse(input: &[u8]) -> Result<Vec<yaml::Document>, FindError> {
         TextError::NotUtf8 { offset } => FindError::NotUtf8 { offset },
         TextError::BadUtf16 => FindError::BadUtf16,
     })?;
-    yaml::parse_manifests_as(&text, crate::Format::detect(input)).map_err(|e| FindError::Yaml {
-        pos: e.pos(),
-        message: e.message().to_string(),
+    yaml::parse_manifests_as(&text, k8s_manifest::Format::detect(input)).map_err(|e| {
+        FindError::Yaml {
+            pos: e.pos(),
+            message: e.message().to_string(),
+        }
     })
 }
 
@@ -89,7 +91,7 @@ fn parse(input: &[u8]) -> Result<Vec<yaml::Document>, FindError> {
 ///
 /// ```
 /// let yaml = b"apiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: github\n  namespace: flux-system\nspec:\n  type: github\n  secretRef:\n    name: webhook-token\n  resources: []\n";
-/// let found = kubeseal_core::receiver::find_receivers(yaml).unwrap();
+/// let found = flux_receiver::find_receivers(yaml).unwrap();
 /// assert_eq!(found[0].name, "github");
 /// assert_eq!(found[0].secret_ref.as_deref(), Some("webhook-token"));
 /// ```

@@ -1,0 +1,67 @@
+//! Flux webhook Receivers, offline: what the notification-controller will
+//! do with a token, computed before the Receiver exists.
+//!
+//! # Which item do I need?
+//!
+//! - [`Token`]: a webhook token from the OS CSPRNG (at least
+//!   [`MIN_TOKEN_BYTES`] random bytes), or an existing one; wiped on drop.
+//! - [`webhook_path`] / [`webhook_url`]: the path the controller publishes in
+//!   `.status.webhookPath`, and the URL to give the sender;
+//!   [`oidc_webhook_path`] for `generic-oidc` Receivers.
+//! - [`ReceiverType`]: every `spec.type`, its events, headers and the keys
+//!   its token Secret holds.
+//! - [`TokenSecret`]: the token Secret recipe (watch label, URL annotation,
+//!   extra keys), as `flux create secret receiver` makes it.
+//! - [`receiver_manifest`], [`git_repository_interval_patch`]: the Flux
+//!   manifests to commit.
+//! - [`find_receivers`], [`read_kustomization`]: the Receivers a repository
+//!   declares, and how kustomize places them.
+//! - `test_delivery` (feature `delivery`, default): the request a sender would
+//!   make, signed as that sender signs it.
+//!
+//! # Example
+//!
+//! ```
+//! use flux_receiver::{webhook_path, webhook_url, Token, TokenSecret};
+//! use k8s_manifest::ObjectRef;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let token = Token::generate(16)?; // like `openssl rand -hex 16`
+//! let secret = TokenSecret::new(ObjectRef::new("flux-system", "webhook-token"), "token")
+//!     .build(&token)?; // seal this one (kubeseal_core::seal_secret)
+//! assert_eq!(secret.data["token"].expose().len(), 32);
+//! let path = webhook_path(&token, &ObjectRef::new("flux-system", "github-receiver"));
+//! let url = webhook_url("flux.example.org", &path);
+//! assert!(url.starts_with("https://flux.example.org/hook/"));
+//! # Ok(())
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+#[cfg(feature = "delivery")]
+mod delivery;
+mod find;
+mod kind;
+mod manifests;
+mod path;
+mod recipe;
+mod token;
+
+#[cfg(feature = "delivery")]
+pub use delivery::{test_delivery, Delivery, DeliveryError, DeliveryOptions};
+pub use find::{
+    find_receivers, read_kustomization, FindError, Kustomization, ReceiverManifest,
+    NOTIFICATION_API_GROUP,
+};
+pub use kind::{ReceiverType, ResourceKind, UnknownReceiverType};
+pub use manifests::{git_repository_interval_patch, is_valid_duration, receiver_manifest};
+pub use path::{oidc_webhook_path, webhook_path, webhook_url, WEBHOOK_PATH_PREFIX};
+pub use recipe::{
+    RecipeError, TokenSecret, WATCH_LABEL, WATCH_LABEL_VALUE, WEBHOOK_URL_ANNOTATION,
+};
+pub use token::{Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, MIN_TOKEN_BYTES};
