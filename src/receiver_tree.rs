@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::paths::normalize;
+use crate::walk::is_manifest_name;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -52,22 +53,13 @@ type Placement = (Option<String>, Option<PathBuf>);
 type Frame = (PathBuf, Option<(String, PathBuf)>, Vec<PathBuf>);
 
 fn is_kustomization(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        matches!(
-            n,
-            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-        )
-    })
-}
-
-fn is_manifest_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(k8s_manifest::is_kustomization_file)
 }
 
 fn kustomization_in(dir: &Path) -> Option<PathBuf> {
-    ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+    k8s_manifest::KUSTOMIZATION_FILE_NAMES
         .iter()
         .map(|n| dir.join(n))
         .find(|p| p.is_file())

@@ -9,7 +9,7 @@ pub fn is_manifest_name(path: &Path) -> bool {
     if path
         .file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(sealtoken_check::is_kustomization_file)
+        .is_some_and(k8s_manifest::is_kustomization_file)
     {
         return true;
     }

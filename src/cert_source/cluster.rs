@@ -13,6 +13,7 @@
 //! timeouts, proxy), [`service_port`] (the Service's first port name), and
 //! [`proxy_get`] (a GET of a controller path through the service proxy).
 
+use k8s_manifest::escape::error_chain;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
@@ -170,8 +171,8 @@ fn kubeconfig_error(e: &KubeconfigError, path: Option<&std::path::Path>) -> Stri
         }
         KubeconfigError::FindPath => "no kubeconfig found ($KUBECONFIG, ~/.kube/config)".into(),
         _ => match path {
-            Some(p) => format!("kubeconfig {}: {}", p.display(), one_line(e)),
-            None => format!("kubeconfig: {}", one_line(e)),
+            Some(p) => format!("kubeconfig {}: {}", p.display(), error_chain(e)),
+            None => format!("kubeconfig: {}", error_chain(e)),
         },
     }
 }
@@ -300,7 +301,7 @@ fn describe(e: &kube::Error, timeout: Duration) -> String {
                 None => format!("the kubeconfig's credential plugin failed ({status})"),
             }
         }
-        kube::Error::Auth(a) => format!("authentication failed: {}", one_line(a)),
+        kube::Error::Auth(a) => format!("authentication failed: {}", error_chain(a)),
         _ if is_timeout(e) => net::timed_out(timeout),
         _ => root_cause(e),
     }
@@ -319,21 +320,6 @@ fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
         cur = err.source();
     }
     false
-}
-
-/// An error and its causes on one line, `a: b: c`, skipping repetitions.
-fn one_line(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(err) = cur {
-        let m = err.to_string();
-        if !out.contains(&m) {
-            out.push_str(": ");
-            out.push_str(&m);
-        }
-        cur = err.source();
-    }
-    out.replace(['\n', '\r'], " ")
 }
 
 /// `403 Forbidden (message of the API's Status object, or the body's first line)`.

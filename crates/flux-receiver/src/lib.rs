@@ -17,7 +17,8 @@
 //! - [`find_receivers`], [`read_kustomization`]: the Receivers a repository
 //!   declares, and how kustomize places them.
 //! - `test_delivery` (feature `delivery`, default): the request a sender would
-//!   make, signed as that sender signs it.
+//!   make, signed as that sender signs it, and `explain_status`: what the
+//!   controller's (or a proxy's) answer to it means.
 //!
 //! # Example
 //!
@@ -45,6 +46,8 @@
 
 #[cfg(feature = "delivery")]
 mod delivery;
+#[cfg(feature = "delivery")]
+mod explain;
 mod find;
 mod kind;
 mod manifests;
@@ -54,6 +57,8 @@ mod token;
 
 #[cfg(feature = "delivery")]
 pub use delivery::{test_delivery, Delivery, DeliveryError, DeliveryOptions};
+#[cfg(feature = "delivery")]
+pub use explain::explain_status;
 pub use find::{
     find_receivers, read_kustomization, FindError, Kustomization, ReceiverManifest,
     NOTIFICATION_API_GROUP,

@@ -72,6 +72,31 @@ pub fn json(s: &str) -> String {
     out
 }
 
+/// An error and its sources on one line: each message joined with `: `
+/// (a source whose text is already there is skipped, as wrappers often repeat
+/// it), line breaks as spaces, and the result [escaped](text) (a server's
+/// answer can be in it).
+///
+/// ```
+/// use k8s_manifest::escape;
+///
+/// let e = std::io::Error::other("bad\nanswer\u{1b}[2J");
+/// assert_eq!(escape::error_chain(&e), "bad answer\\u{1b}[2J");
+/// ```
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(err) = cur {
+        let m = err.to_string();
+        if !out.contains(&m) {
+            out.push_str(": ");
+            out.push_str(&m);
+        }
+        cur = err.source();
+    }
+    text(&out.replace("\r\n", " ").replace(['\n', '\r'], " ")).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +141,27 @@ mod tests {
             let back: String = serde_json::from_str(&quoted).unwrap();
             assert_eq!(back, s);
         }
+    }
+
+    #[test]
+    fn error_chains_are_one_escaped_line() {
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl std::fmt::Display for Outer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("cannot fetch")
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let e = Outer(std::io::Error::other("403\r\nForbidden \u{9b}31m"));
+        assert_eq!(error_chain(&e), "cannot fetch: 403 Forbidden \\u{9b}31m");
+        // A source repeated in its wrapper's text is not said twice.
+        let inner = std::io::Error::other("timed out");
+        let e = Outer(inner);
+        assert_eq!(error_chain(&e), "cannot fetch: timed out");
     }
 }

@@ -47,6 +47,7 @@ pub mod escape;
 mod format;
 mod json;
 mod key_order;
+mod kustomize;
 pub mod names;
 mod object;
 mod resolve;
@@ -55,6 +56,7 @@ mod tree;
 pub mod yaml;
 
 pub use format::Format;
+pub use kustomize::{is_kustomization_file, KUSTOMIZATION_FILE_NAMES};
 pub use object::{ObjectMeta, ObjectRef};
 pub use secret::{Origin, Secret, SecretValue};
 pub use tree::{Pos, MAX_DEPTH, MAX_NODES};

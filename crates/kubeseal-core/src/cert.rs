@@ -133,7 +133,7 @@ pub struct Certificate {
     spki: Vec<u8>,
     /// The RSA-OAEP step set by [`crate::hazmat::with_rsa_oaep_encrypt`].
     #[cfg(feature = "hazmat")]
-    rsa_step: Option<crate::hazmat::RsaOaepEncrypt>,
+    rsa_step: Option<crypto::RsaOaepEncrypt>,
 }
 
 impl Certificate {
@@ -330,18 +330,23 @@ impl Certificate {
         pem::encode(label, &self.der)
     }
 
-    pub(crate) fn public_key(&self) -> &PublicKey {
-        &self.key
+    /// What sealing encrypts with for this certificate.
+    pub(crate) fn encryptor(&self) -> crypto::Encryptor<'_> {
+        crypto::Encryptor {
+            key: &self.key,
+            #[cfg(feature = "hazmat")]
+            step: self.rsa_step(),
+        }
     }
 
     /// The outside RSA-OAEP step, if one is set, with the key's DER `SubjectPublicKeyInfo`.
     #[cfg(feature = "hazmat")]
-    pub(crate) fn rsa_step(&self) -> Option<(crate::hazmat::RsaOaepEncrypt, &[u8])> {
+    pub(crate) fn rsa_step(&self) -> Option<(crypto::RsaOaepEncrypt, &[u8])> {
         self.rsa_step.map(|step| (step, self.spki.as_slice()))
     }
 
     #[cfg(feature = "hazmat")]
-    pub(crate) fn set_rsa_step(&mut self, step: crate::hazmat::RsaOaepEncrypt) {
+    pub(crate) fn set_rsa_step(&mut self, step: crypto::RsaOaepEncrypt) {
         self.rsa_step = Some(step);
     }
 }

@@ -12,7 +12,7 @@ use crate::Certificate;
 
 /// One RSA-OAEP-SHA256 encryption of `msg` (at most 32 bytes) with `label`.
 pub fn rsa_oaep_encrypt(cert: &Certificate, label: &[u8], msg: &[u8]) -> Option<Vec<u8>> {
-    let key = cert.public_key();
+    let key = cert.encryptor().key;
     let mut out = vec![0u8; key.ciphertext_len()];
     key.oaep_encrypt(label, msg, &mut out).ok().map(|()| out)
 }
@@ -34,29 +34,7 @@ pub fn rsa_oaep_decrypt(key: &crate::PrivateKey, label: &[u8], ct: &[u8]) -> Opt
     key.raw().oaep_decrypt(label, ct).ok().map(|p| p.to_vec())
 }
 
-/// An RSA-OAEP step done outside this library, for a caller whose platform has
-/// a faster RSA than the backend's (the npm package hands it to Node's OpenSSL,
-/// where the pure-Rust RSA compiled to WebAssembly is several times slower).
-///
-/// Called once per sealed value with the certificate's public key as DER
-/// `SubjectPublicKeyInfo`, the scope's OAEP label and the value's fresh 32-byte
-/// session key. It must write RSAES-OAEP (SHA-256, MGF1-SHA-256, that label) of
-/// the session key under that key into `out`, which is exactly the modulus
-/// size, keep no copy of the session key, and return `Ok(())`; an `Err` seals
-/// nothing ([`crate::SealError::Crypto`]). Everything else stays in the library:
-/// the session key is drawn from the OS CSPRNG and zeroized afterwards, and
-/// AES-GCM and the ciphertext format are the library's.
-pub type RsaOaepEncrypt = fn(
-    spki_der: &[u8],
-    label: &[u8],
-    session_key: &[u8],
-    out: &mut [u8],
-) -> Result<(), RsaOaepFailed>;
-
-/// An [`RsaOaepEncrypt`] step failed. It carries no detail: sealing reports
-/// its own message, whatever the step's error said.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RsaOaepFailed;
+pub use crate::crypto::{RsaOaepEncrypt, RsaOaepFailed};
 
 /// `cert`, sealing from now on with `step` as its RSA-OAEP step in place of the
 /// backend's, in [`crate::seal_raw`], [`crate::seal_secrets`] and every other

@@ -186,9 +186,10 @@ pub fn seal_secret(
         &name,
     ));
 
+    let encryptor = cert.encryptor();
     let items: Vec<(&String, &SecretValue)> = secret.data.iter().collect();
     let seal_one = |(key, value): &(&String, &SecretValue)| {
-        crypto::hybrid_encrypt(cert, &label, value.expose())
+        crypto::hybrid_encrypt(&encryptor, &label, value.expose())
             .map(|ct| ((*key).clone(), b64::encode(&ct)))
             .map_err(|_| SealError::Crypto)
     };
@@ -275,8 +276,8 @@ pub fn seal_raw(
     if scope == Scope::Strict && object.name.is_empty() {
         return Err(SealError::MissingName { origin });
     }
-    let ct =
-        crypto::hybrid_encrypt(cert, &scope.label(object), value).map_err(|_| SealError::Crypto)?;
+    let ct = crypto::hybrid_encrypt(&cert.encryptor(), &scope.label(object), value)
+        .map_err(|_| SealError::Crypto)?;
     Ok(b64::encode(&ct))
 }
 

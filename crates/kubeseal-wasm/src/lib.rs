@@ -23,33 +23,19 @@
 )]
 
 use flux_receiver::Token;
+use k8s_manifest::escape::error_chain;
 use kubeseal_core::{
     read_secrets, seal_raw, seal_secrets, Certificate, Format, ObjectRef, Scope, SealOptions,
     Timestamp,
 };
 
-/// An error's message with its causes, joined as the CLI joins them (`{:#}`).
-fn message(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let m = c.to_string();
-        if !s.ends_with(&m) {
-            s.push_str(": ");
-            s.push_str(&m);
-        }
-        cur = c.source();
-    }
-    s
-}
-
 fn parse_cert(cert: &[u8]) -> Result<Certificate, String> {
-    Certificate::from_pem(cert).map_err(|e| format!("certificate: {}", message(&e)))
+    Certificate::from_pem(cert).map_err(|e| format!("certificate: {}", error_chain(&e)))
 }
 
 fn parse_scope(scope: Option<&str>) -> Result<Option<Scope>, String> {
     scope
-        .map(|s| s.parse::<Scope>().map_err(|e| message(&e)))
+        .map(|s| s.parse::<Scope>().map_err(|e| error_chain(&e)))
         .transpose()
 }
 
@@ -100,11 +86,11 @@ fn seal_secret_impl(
     if let Some(ns) = &options.namespace {
         opts = opts.namespace(ns.as_str());
     }
-    let secrets = read_secrets(manifest).map_err(|e| message(&e))?;
+    let secrets = read_secrets(manifest).map_err(|e| error_chain(&e))?;
     if secrets.is_empty() {
         return Err("no Secret found in the input".into());
     }
-    let sealed = seal_secrets(cert, &secrets, &opts).map_err(|e| message(&e))?;
+    let sealed = seal_secrets(cert, &secrets, &opts).map_err(|e| error_chain(&e))?;
     Ok(sealed.iter().map(|s| s.to_string(format)).collect())
 }
 
@@ -128,8 +114,8 @@ fn seal_raw_impl(
         ));
     }
     cert.check_validity_at(Timestamp::now(), false)
-        .map_err(|e| message(&e))?;
-    seal_raw(cert, scope, &ObjectRef::new(namespace, name), value).map_err(|e| message(&e))
+        .map_err(|e| error_chain(&e))?;
+    seal_raw(cert, scope, &ObjectRef::new(namespace, name), value).map_err(|e| error_chain(&e))
 }
 
 /// The certificate's facts as a JSON object (what `sealtoken cert-info` shows).
@@ -168,7 +154,7 @@ fn json_string(s: &str) -> String {
 
 /// A fresh token of `bytes` random bytes, hex-encoded.
 fn generate_token_impl(bytes: usize) -> Result<String, String> {
-    let token = Token::generate(bytes).map_err(|e| message(&e))?;
+    let token = Token::generate(bytes).map_err(|e| error_chain(&e))?;
     Ok(token.expose().to_string())
 }
 
@@ -177,7 +163,7 @@ fn webhook_path_impl(token: String, receiver: &str, namespace: &str) -> Result<S
     k8s_manifest::names::object_name(receiver)
         .and_then(|()| k8s_manifest::names::namespace(namespace))
         .map_err(|e| e.to_string())?;
-    let token = Token::from_string(token).map_err(|e| message(&e))?;
+    let token = Token::from_string(token).map_err(|e| error_chain(&e))?;
     Ok(flux_receiver::webhook_path(
         &token,
         &ObjectRef::new(namespace, receiver),

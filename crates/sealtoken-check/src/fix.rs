@@ -10,7 +10,8 @@ use kubeseal_core::{
 use zeroize::Zeroizing;
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Report};
-use crate::scan::{decode, line_starts, scan_text};
+use crate::scan::scan_text;
+use crate::text::{decode, line_starts};
 
 /// A Secret sealed in place by [`fix`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,26 +5,17 @@
 use std::io;
 
 use k8s_manifest::yaml::{Kind, Node, Scalar};
-use k8s_manifest::{Format, Pos};
+use k8s_manifest::Pos;
 use zeroize::Zeroizing;
 
-use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report, Unreadable};
+use crate::finding::{Finding, FindingKind, Location, Note, Report, Unreadable};
 use crate::placeholder::is_placeholder;
-use crate::scan::{decode, has_allow_comment, scan_text, Lines};
+use crate::text::{has_allow_comment, Lines};
 use crate::ALLOW_ANNOTATION;
 
 /// How a kustomization's referenced files are read: a path as written in the
 /// kustomization, to the file's bytes.
 pub(crate) type Reader<'a> = dyn FnMut(&str) -> io::Result<Vec<u8>> + 'a;
-
-/// Whether a file name is one kustomize reads (`kustomization.yaml`,
-/// `kustomization.yml`, `Kustomization`).
-pub fn is_kustomization_file(file_name: &str) -> bool {
-    matches!(
-        file_name,
-        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-    )
-}
 
 /// Whether file contents are SOPS-encrypted: `sops` metadata and `ENC[…]`
 /// values (YAML, JSON, dotenv and binary SOPS files all have both).
@@ -34,25 +25,6 @@ pub fn is_sops_encrypted(bytes: &[u8]) -> bool {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Scans a kustomization file: its `secretGenerator`s, and any Secret in it.
-///
-/// `read` gets a path as written in the file (relative to the kustomization's
-/// directory) and returns the file's bytes. An error of kind
-/// [`io::ErrorKind::NotFound`] becomes a [`Note`] (the file is not checked);
-/// any other error is reported in [`Report::unreadable`], so that a file that
-/// cannot be read is never taken for one that does not exist.
-///
-/// # Errors
-///
-/// [`CheckError::NotUtf8`] or [`CheckError::BadUtf16`] when the input is not text.
-pub fn scan_kustomization(
-    input: &[u8],
-    read: &mut dyn FnMut(&str) -> io::Result<Vec<u8>>,
-) -> Result<Report, CheckError> {
-    let text = decode(input)?;
-    Ok(scan_text(&text, Format::detect(input), Some(read)))
 }
 
 pub(crate) fn scan_generators(
@@ -231,6 +203,7 @@ fn env_keys(bytes: &[u8]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan_kustomization;
 
     #[test]
     fn kustomize_generators() {

@@ -111,14 +111,16 @@ mod kustomize;
 mod line_scan;
 mod placeholder;
 mod scan;
+mod text;
 
 pub use finding::{CheckError, Finding, FindingKind, Location, Note, Report, Unreadable};
 #[cfg(feature = "fix")]
 pub use fix::{fix, Fixed, Sealed, Unfixed, UnfixedReason};
+pub use k8s_manifest::is_kustomization_file;
 pub use k8s_manifest::Pos;
-pub use kustomize::{is_kustomization_file, is_sops_encrypted, scan_kustomization};
+pub use kustomize::is_sops_encrypted;
 pub use placeholder::is_placeholder;
-pub use scan::scan;
+pub use scan::{scan, scan_kustomization};
 
 /// The sealing library, whose types appear in `fix`'s signatures
 /// ([`Certificate`](kubeseal_core::Certificate), [`SealOptions`](kubeseal_core::SealOptions)).

@@ -6,7 +6,7 @@ use k8s_manifest::Pos;
 
 use crate::finding::{Finding, FindingKind, Location, Report};
 use crate::placeholder::is_placeholder;
-use crate::scan::has_allow_comment;
+use crate::text::has_allow_comment;
 use crate::ALLOW_ANNOTATION;
 
 struct Entry<'a> {

@@ -1,23 +1,15 @@
 //! The tree scan: plain `v1` Secrets in a parsed YAML or JSON stream, with
 //! the line-based fallback for input that is not YAML.
 
-use std::borrow::Cow;
-
-use k8s_manifest::yaml::{self, Kind, Node, Scalar, TextError};
+use k8s_manifest::yaml::{self, Kind, Node, Scalar};
+use k8s_manifest::Format;
 use k8s_manifest::SecretValue;
-use k8s_manifest::{Format, Pos};
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report};
 use crate::kustomize::{scan_generators, Reader};
 use crate::placeholder::is_placeholder;
+use crate::text::{decode, has_allow_comment, Lines};
 use crate::{line_scan, ALLOW_ANNOTATION};
-
-pub(crate) fn decode(input: &[u8]) -> Result<Cow<'_, str>, CheckError> {
-    yaml::decode_text(input).map_err(|e| match e {
-        TextError::NotUtf8 { offset } => CheckError::NotUtf8 { offset },
-        TextError::BadUtf16 => CheckError::BadUtf16,
-    })
-}
 
 /// Scans a YAML or JSON stream for plain Secrets.
 ///
@@ -28,6 +20,25 @@ pub(crate) fn decode(input: &[u8]) -> Result<Cow<'_, str>, CheckError> {
 pub fn scan(input: &[u8]) -> Result<Report, CheckError> {
     let text = decode(input)?;
     Ok(scan_text(&text, Format::detect(input), None))
+}
+
+/// Scans a kustomization file: its `secretGenerator`s, and any Secret in it.
+///
+/// `read` gets a path as written in the file (relative to the kustomization's
+/// directory) and returns the file's bytes. An error of kind
+/// [`std::io::ErrorKind::NotFound`] becomes a [`Note`] (the file is not checked);
+/// any other error is reported in [`Report::unreadable`], so that a file that
+/// cannot be read is never taken for one that does not exist.
+///
+/// # Errors
+///
+/// [`CheckError::NotUtf8`] or [`CheckError::BadUtf16`] when the input is not text.
+pub fn scan_kustomization(
+    input: &[u8],
+    read: &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>,
+) -> Result<Report, CheckError> {
+    let text = decode(input)?;
+    Ok(scan_text(&text, Format::detect(input), Some(read)))
 }
 
 /// Scans decoded text, read as `format` (what [`Format::detect`] says of the
@@ -71,72 +82,6 @@ pub(crate) fn scan_text(text: &str, format: Format, read: Option<&mut Reader<'_>
         .findings
         .sort_by_key(|f| (f.pos.line, f.pos.col, f.kind));
     report
-}
-
-/// Line access by 1-based number, for comments and raw text at a position.
-pub(crate) struct Lines<'a> {
-    text: &'a str,
-    starts: std::cell::OnceCell<Vec<usize>>,
-}
-
-impl<'a> Lines<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
-        Self {
-            text,
-            starts: std::cell::OnceCell::new(),
-        }
-    }
-
-    fn starts(&self) -> &[usize] {
-        self.starts.get_or_init(|| line_starts(self.text))
-    }
-
-    pub(crate) fn line(&self, n: usize) -> &'a str {
-        let starts = self.starts();
-        let Some(&start) = n.checked_sub(1).and_then(|i| starts.get(i)) else {
-            return "";
-        };
-        let end = starts.get(n).copied().unwrap_or(self.text.len());
-        self.text
-            .get(start..end)
-            .unwrap_or_default()
-            .trim_end_matches(['\n', '\r'])
-    }
-
-    /// The text of the line from a 1-based column (in characters) on.
-    pub(crate) fn from(&self, pos: Pos) -> &'a str {
-        let line = self.line(pos.line);
-        match line.char_indices().nth(pos.col.saturating_sub(1)) {
-            Some((i, _)) => line.get(i..).unwrap_or_default(),
-            None => "",
-        }
-    }
-}
-
-/// Byte offsets where each line starts.
-pub(crate) fn line_starts(text: &str) -> Vec<usize> {
-    let mut v = vec![0];
-    v.extend(
-        text.bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'\n')
-            .map(|(i, _)| i + 1),
-    );
-    if v.last() == Some(&text.len()) && !text.is_empty() {
-        v.pop();
-    }
-    v
-}
-
-pub(crate) fn has_allow_comment(line: &str) -> bool {
-    // `# sealtoken: allow`, spaces optional around the colon.
-    line.match_indices('#').any(|(i, _)| {
-        let rest = line.get(i + 1..).unwrap_or_default().trim_start();
-        rest.strip_prefix("sealtoken")
-            .map(str::trim_start)
-            .and_then(|r| r.strip_prefix(':'))
-            .is_some_and(|r| r.trim_start().starts_with("allow"))
-    })
 }
 
 fn is_sops_document(root: &Node) -> bool {
@@ -288,6 +233,7 @@ fn raw_flow(rest: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_manifest::Pos;
 
     fn lines_of(input: &str) -> Vec<usize> {
         scan(input.as_bytes())

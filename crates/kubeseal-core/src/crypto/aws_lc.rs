@@ -259,7 +259,7 @@ mod tests {
         ))
         .unwrap();
         let private = crate::unseal::test_support::demo_private_key();
-        let key: &PublicKey = cert.public_key();
+        let key: &PublicKey = cert.encryptor().key;
         let quick = key.quick.get().expect("RustCrypto takes the demo key");
         let msg = [0x5Au8; 32];
         let mut out = vec![0u8; key.ciphertext_len()];

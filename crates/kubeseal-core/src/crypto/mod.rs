@@ -129,23 +129,58 @@ pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), Failure> {
     getrandom::fill(buf).map_err(|_| Failure::Random)
 }
 
-/// Encrypts `plaintext` for `cert`'s key under the OAEP `label`, with a fresh
-/// session key; the RSA-OAEP step is the certificate's outside one when it has
+/// An RSA-OAEP step done outside this library, for a caller whose platform has
+/// a faster RSA than the backend's (the npm package hands it to Node's OpenSSL,
+/// where the pure-Rust RSA compiled to WebAssembly is several times slower).
+///
+/// Called once per sealed value with the certificate's public key as DER
+/// `SubjectPublicKeyInfo`, the scope's OAEP label and the value's fresh 32-byte
+/// session key. It must write RSAES-OAEP (SHA-256, MGF1-SHA-256, that label) of
+/// the session key under that key into `out`, which is exactly the modulus
+/// size, keep no copy of the session key, and return `Ok(())`; an `Err` seals
+/// nothing (`SealError::Crypto`). Everything else stays in the library:
+/// the session key is drawn from the OS CSPRNG and zeroized afterwards, and
+/// AES-GCM and the ciphertext format are the library's.
+#[cfg(feature = "hazmat")]
+pub type RsaOaepEncrypt = fn(
+    spki_der: &[u8],
+    label: &[u8],
+    session_key: &[u8],
+    out: &mut [u8],
+) -> Result<(), RsaOaepFailed>;
+
+/// An [`RsaOaepEncrypt`] step failed. It carries no detail: sealing reports
+/// its own message, whatever the step's error said.
+#[cfg(feature = "hazmat")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RsaOaepFailed;
+
+/// What sealing encrypts with: the public key, and (feature `hazmat`) an
+/// outside RSA-OAEP step with the key's DER `SubjectPublicKeyInfo`.
+pub(crate) struct Encryptor<'a> {
+    /// The backend's key.
+    pub key: &'a PublicKey,
+    /// The outside step, if one is set.
+    #[cfg(feature = "hazmat")]
+    pub step: Option<(RsaOaepEncrypt, &'a [u8])>,
+}
+
+/// Encrypts `plaintext` for the encryptor's key under the OAEP `label`, with
+/// a fresh session key; the RSA-OAEP step is the outside one when there is
 /// one (feature `hazmat`), the backend's otherwise.
 pub(crate) fn hybrid_encrypt(
-    cert: &crate::Certificate,
+    enc: &Encryptor<'_>,
     label: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Failure> {
-    let key = cert.public_key();
     #[cfg(feature = "hazmat")]
-    if let Some((step, spki)) = cert.rsa_step() {
+    if let Some((step, spki)) = enc.step {
         let rsa = |msg: &[u8], out: &mut [u8]| {
-            step(spki, label, msg, out).map_err(|crate::hazmat::RsaOaepFailed| Failure::Encrypt)
+            step(spki, label, msg, out).map_err(|RsaOaepFailed| Failure::Encrypt)
         };
-        return encrypt_with::<Active>(key.ciphertext_len(), rsa, plaintext);
+        return encrypt_with::<Active>(enc.key.ciphertext_len(), rsa, plaintext);
     }
-    encrypt::<Active>(key, label, plaintext)
+    encrypt::<Active>(enc.key, label, plaintext)
 }
 
 /// Decrypts what [`hybrid_encrypt`] produced.
