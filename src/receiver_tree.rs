@@ -7,9 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::paths::normalize;
-use crate::walk::is_manifest_name;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use crate::walk;
 
 use anyhow::{anyhow, Result};
 use flux_receiver::{Kustomization, ReceiverManifest};
@@ -74,30 +72,16 @@ pub fn scan(paths: &[PathBuf], default_ns: Option<&str>, threads: usize) -> Resu
     let mut named: Vec<PathBuf> = Vec::new();
     let mut walked: Vec<PathBuf> = Vec::new();
     let mut roots: Vec<PathBuf> = Vec::new();
-    let mut dirs = Vec::new();
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    for p in &paths {
-        if p.is_dir() {
-            dirs.push(p.clone());
-        } else if is_kustomization(p) {
-            roots.push(normalize(p));
+    let (entries, errors) = walk::files(paths, threads);
+    scan.warnings.extend(errors.into_iter().map(|e| e.message));
+    for e in entries {
+        let p = normalize(&e.path);
+        if is_kustomization(&p) {
+            roots.push(p);
+        } else if e.named {
+            named.push(p);
         } else {
-            named.push(normalize(p));
-        }
-    }
-    if !dirs.is_empty() {
-        let (files, errors) = walk(&dirs, threads);
-        scan.warnings.extend(errors);
-        for f in files {
-            if is_kustomization(&f) {
-                roots.push(f);
-            } else {
-                walked.push(f);
-            }
+            walked.push(p);
         }
     }
 
@@ -238,65 +222,11 @@ pub fn scan(paths: &[PathBuf], default_ns: Option<&str>, threads: usize) -> Resu
 
 /// Reads and searches each file, on up to `threads` threads; results in order.
 fn read_all(files: &[(PathBuf, bool)], threads: usize) -> Vec<Result<Vec<ReceiverManifest>>> {
-    let results: Vec<Mutex<Option<Result<Vec<ReceiverManifest>>>>> =
-        files.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some((path, _)) = files.get(i) else { break };
-        let r = io::read_input(path).and_then(|bytes| {
+    walk::par_map(files, threads, |(path, _)| {
+        io::read_input(path).and_then(|bytes| {
             flux_receiver::find_receivers(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))
-        });
-        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-    };
-    let threads = threads.clamp(1, files.len().max(1));
-    if threads == 1 {
-        work();
-    } else {
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(work);
-            }
-        });
-    }
-    results
-        .into_iter()
-        .map(|m| {
-            m.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .unwrap_or_else(|| Err(anyhow!("not read")))
         })
-        .collect()
-}
-
-/// YAML/JSON files and kustomizations under `dirs`, .gitignore honoured, sorted.
-fn walk(dirs: &[PathBuf], threads: usize) -> (Vec<PathBuf>, Vec<String>) {
-    let found = Mutex::new(Vec::new());
-    let errors = Mutex::new(Vec::new());
-    crate::io::walker(dirs, threads).run(|| {
-        Box::new(|entry| {
-            match entry {
-                Ok(e) => {
-                    let p = e.path();
-                    if e.file_type().is_some_and(|t| t.is_file())
-                        && (is_manifest_name(p) || is_kustomization(p))
-                    {
-                        let p = normalize(p);
-                        found.lock().unwrap_or_else(|e| e.into_inner()).push(p);
-                    }
-                }
-                Err(e) => errors
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(e.to_string()),
-            }
-            ignore::WalkState::Continue
-        })
-    });
-    let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    found.sort();
-    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    (found, errors)
+    })
 }
 
 #[cfg(test)]

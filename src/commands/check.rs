@@ -9,8 +9,6 @@ mod sarif;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use anyhow::Context;
 use kubeseal_core::{Certificate, SealError, SealOptions};
@@ -22,7 +20,7 @@ use self::sarif::SarifFinding;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::{self, Allow};
 use crate::io::{self, Overwrite};
-use crate::walk::{display_path, is_manifest_name};
+use crate::walk::{self, display_path};
 use crate::{cert_source, CliResult};
 
 /// What happened to one file.
@@ -60,104 +58,32 @@ pub fn run(args: &CheckArgs) -> CliResult {
         None
     };
     let ctx = Ctx { allow, cwd, fix };
-    let threads = args
-        .jobs
-        .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-
-    let results = Mutex::new(Vec::new());
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    if args.paths.is_empty() {
-        dirs.push(PathBuf::from("."));
-    }
-    for p in &args.paths {
-        if p != Path::new("-") && p.is_dir() {
-            dirs.push(p.clone());
-        } else {
-            files.push(p.clone());
-        }
-    }
-    if !dirs.is_empty() {
-        walk(&dirs, threads, &ctx, &results);
-    }
-    scan_files(&files, threads, &ctx, &results);
-
-    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    results.sort_by(|a, b| a.display.cmp(&b.display));
-    report(&results, args.format)
-}
-
-/// Walks directories in parallel, honouring .gitignore; YAML/JSON files only.
-fn walk(dirs: &[PathBuf], threads: usize, ctx: &Ctx, results: &Mutex<Vec<FileResult>>) {
-    crate::io::walker(dirs, threads).run(|| {
-        Box::new(|entry| {
-            let Ok(entry) = entry else {
-                // An unreadable directory entry: report it, do not skip silently.
-                if let Err(e) = entry {
-                    push(
-                        results,
-                        FileResult {
-                            display: walk_error_path(&e),
-                            errors: vec![e.to_string()],
-                            ..FileResult::default()
-                        },
-                    );
-                }
-                return ignore::WalkState::Continue;
-            };
-            if entry.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(entry.path()) {
-                let path = entry.path();
-                let display = display_path(path);
-                if !ctx.is_allowed(path) {
-                    push(results, scan_file(path, display, ctx));
-                }
-            }
-            ignore::WalkState::Continue
+    let (entries, walk_errors) = walk::files(&args.paths, walk::threads(args.jobs));
+    // An unreadable directory entry: reported, not skipped silently.
+    let mut results: Vec<FileResult> = walk_errors
+        .into_iter()
+        .map(|e| FileResult {
+            display: e.path.as_deref().map_or_else(|| ".".into(), display_path),
+            errors: vec![e.message],
+            ..FileResult::default()
         })
-    });
-}
-
-fn walk_error_path(e: &ignore::Error) -> String {
-    match e {
-        ignore::Error::WithPath { path, .. } => display_path(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            walk_error_path(err)
-        }
-        _ => ".".to_string(),
-    }
-}
-
-/// Scans explicitly named files (always read, whatever their name) in parallel.
-fn scan_files(files: &[PathBuf], threads: usize, ctx: &Ctx, results: &Mutex<Vec<FileResult>>) {
-    let next = AtomicUsize::new(0);
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(path) = files.get(i) else { break };
-        if path != Path::new("-") && ctx.is_allowed(path) {
-            continue;
-        }
-        let display = if path == Path::new("-") {
+        .collect();
+    let stdin = Path::new("-");
+    let entries: Vec<_> = entries
+        .into_iter()
+        .filter(|e| e.path == stdin || !ctx.is_allowed(&e.path))
+        .collect();
+    results.extend(walk::par_map(&entries, walk::threads(args.jobs), |e| {
+        let display = if e.path == stdin {
             "stdin".to_string()
         } else {
-            display_path(path)
+            display_path(&e.path)
         };
-        push(results, scan_file(path, display, ctx));
-    };
-    let threads = threads.min(files.len());
-    if threads <= 1 {
-        work();
-        return;
-    }
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(work);
-        }
-    });
-}
+        scan_file(&e.path, display, &ctx)
+    }));
 
-fn push(results: &Mutex<Vec<FileResult>>, r: FileResult) {
-    results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+    results.sort_by(|a, b| a.display.cmp(&b.display));
+    report(&results, args.format)
 }
 
 fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {

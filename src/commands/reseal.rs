@@ -4,11 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use std::sync::Mutex;
-
 use kubeseal_core::{reseal, Certificate, PrivateKey};
 
-use crate::walk::is_manifest_name;
+use crate::walk;
 
 use crate::cli::ResealArgs;
 use crate::io::{self, Overwrite};
@@ -42,14 +40,9 @@ pub fn run(args: &ResealArgs) -> CliResult {
         bail!("several files to reseal: pass --in-place (or one file, with -w FILE or to stdout)");
     }
     let cert = cert_source::load_cert(&args.cert)?;
-    let work = |path: &PathBuf| one_file(&keys, &cert, path, in_place, args);
-    #[cfg(feature = "parallel")]
-    let outcomes: Vec<Outcome> = {
-        use rayon::prelude::*;
-        files.par_iter().map(work).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let outcomes: Vec<Outcome> = files.iter().map(work).collect();
+    let outcomes: Vec<Outcome> = walk::par_map(&files, walk::threads(None), |path| {
+        one_file(&keys, &cert, path, in_place, args)
+    });
 
     let mut total = (0usize, 0usize);
     let mut per_key = vec![0usize; keys.len()];
@@ -171,54 +164,28 @@ fn one_file(
 /// kustomization files; `.gitignore` honoured, `.git` skipped) that mention
 /// `SealedSecret`, in name order.
 fn input_files(paths: &[PathBuf]) -> CliResult<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    if paths.is_empty() {
-        dirs.push(PathBuf::from("."));
+    if let Some(p) = paths.iter().find(|p| !p.exists()) {
+        bail!("{}: no such file or directory", p.display());
     }
-    for p in paths {
-        if p.is_dir() {
-            dirs.push(p.clone());
-        } else if p.exists() {
-            files.push(p.clone());
-        } else {
-            bail!("{}: no such file or directory", p.display());
+    let threads = walk::threads(None);
+    let (entries, errors) = walk::files(paths, threads);
+    if let Some(e) = errors.into_iter().next() {
+        bail!("cannot walk the tree: {}", e.message);
+    }
+    let mentions = walk::par_map(&entries, threads, |e| {
+        if e.named {
+            return Ok(true);
+        }
+        io::read_limited(&e.path)
+            .map(|text| text.windows(12).any(|w| w == b"SealedSecret"))
+            .map_err(|err| format!("cannot read {}: {err}", e.path.display()))
+    });
+    let mut files = Vec::new();
+    for (e, mentions) in entries.into_iter().zip(mentions) {
+        if mentions.map_err(|m| CliError::from(anyhow::anyhow!(m)))? {
+            let shown = e.path.strip_prefix(".").unwrap_or(&e.path);
+            files.push(shown.to_path_buf());
         }
     }
-    if dirs.is_empty() {
-        return Ok(files);
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let found: Mutex<Vec<Result<PathBuf, String>>> = Mutex::new(Vec::new());
-    let push = |r| found.lock().unwrap_or_else(|e| e.into_inner()).push(r);
-    io::walker(&dirs, threads).run(|| {
-        Box::new(|entry| {
-            match entry {
-                Err(e) => push(Err(format!("cannot walk the tree: {e}"))),
-                Ok(entry) => {
-                    let path = entry.path();
-                    if entry.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(path) {
-                        match io::read_limited(path) {
-                            Ok(text) if text.windows(12).any(|w| w == b"SealedSecret") => {
-                                let shown = path.strip_prefix(".").unwrap_or(path);
-                                push(Ok(shown.to_path_buf()));
-                            }
-                            Ok(_) => {}
-                            Err(e) => push(Err(format!("cannot read {}: {e}", path.display()))),
-                        }
-                    }
-                }
-            }
-            ignore::WalkState::Continue
-        })
-    });
-    let mut found: Vec<PathBuf> = found
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .collect::<Result<_, String>>()
-        .map_err(|e| CliError::from(anyhow::anyhow!(e)))?;
-    found.sort();
-    files.extend(found);
     Ok(files)
 }

@@ -1,0 +1,284 @@
+//! Every command-line definition (clap), and nothing else.
+//!
+//! This module imports no other module of the binary but `version` (the
+//! `--version` text), and the commands import their argument types from
+//! here. This file holds the top-level [`Cli`] and its [`Command`] enum,
+//! argument groups shared by several commands ([`CertArgs`],
+//! [`ControllerArgs`]) and the shared value types (their values come from the
+//! libraries' own lists); each area's `…Args` structs, with their examples,
+//! live in a file of their own: `kubeseal` (seal, unseal, cert-info,
+//! fetch-cert), `flux` (the main job, webhook-path, receiver, receivers,
+//! rotate), `check`, `repair` (doctor, keys, reseal, edit).
+//!
+//! A new subcommand: a variant in [`Command`] (with its `after_help`
+//! examples), its `…Args` struct in its area's file, a module in
+//! `src/commands/` with a `run(&…Args) -> CliResult`, and one line in
+//! `commands::run`. A new flag shared by several commands goes into a group
+//! (a struct flattened with `#[command(flatten)]`).
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use clap::builder::PossibleValue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kubeseal_core::{Format, Scope};
+
+mod check;
+mod flux;
+mod kubeseal;
+mod repair;
+
+use self::check::CHECK_EXAMPLES;
+pub use self::check::{CheckArgs, CheckFormat};
+pub use self::flux::{
+    ReceiverArgs, ReceiverCommand, ReceiverTestArgs, ReceiversArgs, ReportFormat, RotateArgs,
+    TokenArgs, WebhookPathArgs,
+};
+use self::flux::{RECEIVERS_EXAMPLES, ROTATE_EXAMPLES, WEBHOOK_EXAMPLES};
+pub use self::kubeseal::{CertInfoArgs, FetchCertArgs, SealArgs, UnsealArgs};
+use self::kubeseal::{CERT_INFO_EXAMPLES, FETCH_CERT_EXAMPLES, SEAL_EXAMPLES, UNSEAL_EXAMPLES};
+pub use self::repair::{DoctorArgs, DoctorFormat, EditArgs, KeysArgs, ResealArgs};
+use self::repair::{DOCTOR_EXAMPLES, EDIT_EXAMPLES, KEYS_EXAMPLES, RESEAL_EXAMPLES};
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  # Token + sealed webhook-token Secret for Flux, and the URL to register:
+  sealtoken --cert pub.pem --namespace flux-system \\
+      -w flux-webhook-token.sealed.yaml \\
+      --receiver tenant-demo-github --host flux.example.org
+
+  # Also the Receiver manifests and a patch raising the GitRepository interval:
+  sealtoken --cert pub.pem -w webhook-token.sealed.yaml --provider github \\
+      --git-repository tenant-demo --receiver-manifests ./receivers \\
+      --host flux.example.org
+
+  # Reseal an existing token (rotation, a new cluster):
+  sealtoken --cert new-cluster.pem --token-file-in token.txt \\
+      -w webhook-token.sealed.yaml --force
+
+  # kubeseal's command line, unchanged but for the binary name:
+  sealtoken seal -f secret.yaml -w flux-webhook-token.sealed.yaml \\
+      --controller-namespace sealed-secrets -n flux-system";
+
+/// Seal Kubernetes Secrets for Bitnami Sealed Secrets, and give a Flux
+/// webhook Receiver its token in one command.
+///
+/// Without a subcommand: generate a webhook token, seal it into a
+/// `webhook-token` SealedSecret, and print the webhook path and URL to register.
+#[derive(Debug, Parser)]
+#[command(name = "sealtoken", version, long_version = crate::version::LONG.as_str(), after_help = MAIN_EXAMPLES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+}
+
+// The binary run under the name `kubeseal` (a symbolic link or a copy):
+// exactly `sealtoken seal`, so that it replaces kubeseal in scripts.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubeseal",
+    version,
+    about = "sealtoken run as kubeseal: seal Secrets with kubeseal's flags and output (= sealtoken seal).",
+    after_help = SEAL_EXAMPLES
+)]
+pub struct KubesealCli {
+    #[command(flatten)]
+    pub seal: SealArgs,
+}
+
+/// What the binary behaves as, by the name it was run under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Personality {
+    /// `sealtoken` (and any other name).
+    Sealtoken,
+    /// `kubectl-sealtoken`: a kubectl plugin, `kubectl sealtoken …`.
+    KubectlPlugin,
+    /// `kubeseal`: `sealtoken seal`.
+    Kubeseal,
+}
+
+impl Personality {
+    /// From `argv[0]`: its file name, without a `.exe` suffix.
+    pub fn of(argv0: Option<&std::ffi::OsStr>) -> Personality {
+        let name = argv0
+            .map(std::path::Path::new)
+            .and_then(std::path::Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match name.strip_suffix(".exe").unwrap_or(&name) {
+            "kubeseal" => Personality::Kubeseal,
+            "kubectl-sealtoken" => Personality::KubectlPlugin,
+            _ => Personality::Sealtoken,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Seal Secrets like kubeseal: same flags, same output.
+    #[command(after_help = SEAL_EXAMPLES)]
+    Seal(SealArgs),
+    /// Turn a SealedSecret back into a plaintext Secret with the controller's private key.
+    #[command(after_help = UNSEAL_EXAMPLES)]
+    Unseal(UnsealArgs),
+    /// Refuse plain Kubernetes Secrets in files (a pre-commit hook).
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Print the webhook path of a Flux Receiver for a token read from stdin.
+    #[command(after_help = WEBHOOK_EXAMPLES)]
+    WebhookPath(WebhookPathArgs),
+    /// Show a sealing certificate: subject, validity, key size, fingerprint.
+    #[command(after_help = CERT_INFO_EXAMPLES)]
+    CertInfo(CertInfoArgs),
+    /// Fetch the controller's certificate, check it, and save it for sealing offline.
+    #[command(after_help = FETCH_CERT_EXAMPLES)]
+    FetchCert(FetchCertArgs),
+    /// Send a Flux Receiver its sender's test delivery and explain the answer.
+    Receiver(ReceiverArgs),
+    /// Print the webhook paths and URLs of the Receivers declared in files and directories.
+    #[command(after_help = RECEIVERS_EXAMPLES)]
+    Receivers(ReceiversArgs),
+    /// Put a new webhook token into an existing token SealedSecret, and say what to update.
+    #[command(after_help = ROTATE_EXAMPLES)]
+    Rotate(RotateArgs),
+    /// Explain, per SealedSecret, why the controller would fail to decrypt it, and what to change.
+    #[command(after_help = DOCTOR_EXAMPLES)]
+    Doctor(DoctorArgs),
+    /// List the controller's keys in backups: what each opens, which are safe to retire.
+    #[command(after_help = KEYS_EXAMPLES)]
+    Keys(KeysArgs),
+    /// Re-encrypt SealedSecrets for a new certificate with the old private keys, offline.
+    #[command(after_help = RESEAL_EXAMPLES)]
+    Reseal(ResealArgs),
+    /// Change values of a SealedSecret; unchanged values keep their ciphertext.
+    #[command(after_help = EDIT_EXAMPLES)]
+    Edit(EditArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page, or write one page per subcommand into a directory.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+/// Where the sealing certificate comes from, and what is accepted.
+#[derive(Debug, Clone, Args)]
+pub struct CertArgs {
+    /// The controller's public certificate: a PEM file, or - for stdin
+    /// (as saved by `kubeseal --fetch-cert`), or an http(s):// URL.
+    /// Without it, the certificate is fetched from the cluster.
+    /// `seal` and the main job take it once per cluster: NAME=PATH (or URL), a
+    /// path named after its stem, or a name from .sealtoken.toml [clusters];
+    /// -w then contains {cluster}.
+    #[arg(long, env = "SEALED_SECRETS_CERT", value_name = "FILE", action = clap::ArgAction::Append)]
+    pub cert: Vec<String>,
+
+    /// Refuse the certificate unless its SHA-256 fingerprint is this (hex; colons allowed).
+    #[arg(long, value_name = "HEX")]
+    pub cert_sha256: Option<String>,
+
+    /// Seal even with an expired certificate (the controller may still hold its key).
+    #[arg(long)]
+    pub allow_expired_cert: bool,
+
+    // The controller to fetch the certificate from when there is no --cert.
+    #[command(flatten)]
+    pub controller: ControllerArgs,
+}
+
+/// Which sealed-secrets controller to ask, and through which kubeconfig.
+#[derive(Debug, Clone, Args)]
+pub struct ControllerArgs {
+    /// Namespace of the sealed-secrets controller (for fetching its certificate).
+    #[arg(
+        long,
+        env = "SEALED_SECRETS_CONTROLLER_NAMESPACE",
+        default_value = "kube-system",
+        value_name = "NS"
+    )]
+    pub controller_namespace: String,
+
+    /// Name of the sealed-secrets controller service (for fetching its certificate).
+    #[arg(
+        long,
+        env = "SEALED_SECRETS_CONTROLLER_NAME",
+        default_value = "sealed-secrets-controller",
+        value_name = "NAME"
+    )]
+    pub controller_name: String,
+
+    /// Kubeconfig file for fetching the certificate from the cluster
+    /// (default: $KUBECONFIG, else ~/.kube/config).
+    #[arg(long, env = "SEALED_SECRETS_KUBECONFIG", value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Kubeconfig context for fetching the certificate (default: the current context).
+    #[arg(long, env = "SEALED_SECRETS_CONTEXT", value_name = "NAME")]
+    pub context: Option<String>,
+}
+
+/// Output layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Yaml,
+}
+
+/// A sealing scope on the command line: the values come from [`Scope::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScopeArg(pub Scope);
+
+impl ValueEnum for ScopeArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: OnceLock<Vec<ScopeArg>> = OnceLock::new();
+        ALL.get_or_init(|| Scope::ALL.iter().map(|s| ScopeArg(*s)).collect())
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.as_str()))
+    }
+}
+
+impl From<ScopeArg> for Scope {
+    fn from(s: ScopeArg) -> Scope {
+        s.0
+    }
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Yaml => Format::Yaml,
+        }
+    }
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Example:
+  sealtoken completions bash > /etc/bash_completion.d/sealtoken";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  sealtoken man | man -l -
+  sealtoken man --dir /usr/local/share/man/man1";
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write sealtoken.1 and a page per subcommand (sealtoken-seal.1, …) here.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Replace pages that already exist in --dir.
+    #[arg(long, requires = "dir")]
+    pub force: bool,
+}
