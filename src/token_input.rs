@@ -30,6 +30,6 @@ pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Token> {
     if trimmed.is_some() {
         eprintln!("sealtoken: warning: removed the line break after the token from {what} (Flux hashes the raw bytes)");
     }
-    Token::from_string(trimmed.unwrap_or(text).to_string())
+    Token::from_input(trimmed.unwrap_or(text).to_string())
         .with_context(|| format!("token from {what}"))
 }

@@ -910,17 +910,28 @@ fn refusals_say_why_and_name_the_flag() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("128 bits"));
 
     // webhook-path says when it removes a line break, as --token-stdin does.
+    // (A 16-byte token: the floor applies to input as to generation.)
     let out = sealtoken()
         .args(["webhook-path", "--receiver", "r"])
-        .write_stdin("tok\n")
+        .write_stdin("tok-0123456789ab\n")
         .succeeds();
     assert!(String::from_utf8_lossy(&out.stderr).contains("removed the line break"));
     let plain = sealtoken()
         .args(["webhook-path", "--receiver", "r"])
-        .write_stdin("tok")
+        .write_stdin("tok-0123456789ab")
         .succeeds();
     assert_eq!(plain.stdout, out.stdout);
     assert!(plain.stderr.is_empty());
+    let short = sealtoken()
+        .args(["webhook-path", "--receiver", "r"])
+        .write_stdin("tok")
+        .fails();
+    assert_eq!(short.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&short.stderr);
+    assert!(
+        err.contains("the token has 3 bytes: a webhook token needs at least 16"),
+        "{err}"
+    );
 
     // No Secret in the input, and a missing -f file: errors.
     let out = sealtoken()

@@ -36,6 +36,9 @@ pub enum TokenError {
     /// The token contains a control character or whitespace.
     #[error("the token contains whitespace or a control character")]
     Whitespace,
+    /// A token given as input is shorter than [`MIN_TOKEN_BYTES`].
+    #[error("the token has {0} bytes: a webhook token needs at least {MIN_TOKEN_BYTES} (128 bits) to resist guessing; make a new one (sealtoken rotate)")]
+    TooShort(usize),
 }
 
 impl Token {
@@ -66,6 +69,18 @@ impl Token {
             return Err(TokenError::Whitespace);
         }
         Ok(Token(s))
+    }
+
+    /// Accepts a token given as input (a file, stdin, a form): what
+    /// [`from_string`](Self::from_string) accepts, and at least
+    /// [`MIN_TOKEN_BYTES`] bytes, the same floor as [`generate`](Self::generate).
+    pub fn from_input(s: String) -> Result<Token, TokenError> {
+        let token = Token::from_string(s)?;
+        let len = token.expose().len();
+        if len < MIN_TOKEN_BYTES {
+            return Err(TokenError::TooShort(len));
+        }
+        Ok(token)
     }
 
     /// The token text. Handle with care: this is the secret.
@@ -147,5 +162,26 @@ mod tests {
             TokenError::Whitespace
         );
         assert_eq!(Token::from_string("abc".into()).unwrap().expose(), "abc");
+    }
+
+    #[test]
+    fn input_has_the_generation_floor() {
+        assert_eq!(
+            Token::from_input("0123456789abcde".into()).unwrap_err(),
+            TokenError::TooShort(15)
+        );
+        assert_eq!(
+            Token::from_input("0123456789abcdef".into())
+                .unwrap()
+                .expose(),
+            "0123456789abcdef"
+        );
+        // The other checks come first, and no message holds the token.
+        assert_eq!(
+            Token::from_input("a b".into()).unwrap_err(),
+            TokenError::Whitespace
+        );
+        let e = Token::from_input("short-secret".into()).unwrap_err();
+        assert!(!e.to_string().contains("short-secret"));
     }
 }

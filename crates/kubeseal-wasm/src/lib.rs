@@ -163,7 +163,7 @@ fn webhook_path_impl(token: String, receiver: &str, namespace: &str) -> Result<S
     k8s_manifest::names::object_name(receiver)
         .and_then(|()| k8s_manifest::names::namespace(namespace))
         .map_err(|e| e.to_string())?;
-    let token = Token::from_string(token).map_err(|e| error_chain(&e))?;
+    let token = Token::from_input(token).map_err(|e| error_chain(&e))?;
     Ok(flux_receiver::webhook_path(
         &token,
         &ObjectRef::new(namespace, receiver),
