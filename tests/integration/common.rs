@@ -9,9 +9,12 @@
 #![allow(dead_code)] // Each test module uses some of the helpers.
 
 pub mod api_server;
+pub mod doctor_docs;
 pub mod fake_controller;
 pub mod hybrid;
 pub mod keys;
+pub mod receiver_server;
+pub mod sealed;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -3,153 +3,13 @@
 //! checked for its fix in words and the line it points at; no plaintext ever
 //! appears in what the command prints.
 
-use std::path::{Path, PathBuf};
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use kubeseal_core::{ObjectRef, Scope};
+use kubeseal_core::Scope;
 use serde_json::Value;
 
-use crate::common::keys::{self, controller_keys, other_size_key, sealed_value, ControllerKey};
-use crate::common::sealtoken;
-
-/// A plaintext no output may contain (nor its base64).
-fn plaintext(tag: &str) -> Vec<u8> {
-    format!("PLAINTEXT-{tag}-must-never-be-printed").into_bytes()
-}
-
-/// A value of `tag` sealed with `key` for `scope` and `ns/name`.
-fn value(key: &ControllerKey, scope: Scope, ns: &str, name: &str, tag: &str) -> String {
-    sealed_value(key, scope, &ObjectRef::new(ns, name), &plaintext(tag))
-}
-
-/// A SealedSecret as kubeseal lays it out: `meta` and `template` are the
-/// lines under `metadata:` (indented 2) and `spec.template:` (indented 4).
-fn sealed_doc(meta: &str, template: &str, values: &[(&str, String)]) -> String {
-    let template = if template.is_empty() {
-        "    metadata: {}\n"
-    } else {
-        template
-    };
-    let mut s = format!(
-        "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n{meta}spec:\n  template:\n{template}  encryptedData:\n"
-    );
-    for (k, v) in values {
-        s.push_str(&format!("    {k}: {v}\n"));
-    }
-    s
-}
-
-/// `metadata` (or template metadata, with `indent` 4) lines for `ns/name`
-/// with a scope annotation.
-fn meta(indent: usize, ns: Option<&str>, name: &str, scope: Scope) -> String {
-    let pad = " ".repeat(indent);
-    let mut s = String::new();
-    let annotation = match scope {
-        Scope::Strict => None,
-        Scope::NamespaceWide => Some("sealedsecrets.bitnami.com/namespace-wide"),
-        Scope::ClusterWide => Some("sealedsecrets.bitnami.com/cluster-wide"),
-    };
-    if let Some(a) = annotation {
-        s.push_str(&format!("{pad}annotations:\n{pad}  {a}: \"true\"\n"));
-    }
-    s.push_str(&format!("{pad}name: {name}\n"));
-    if let Some(ns) = ns {
-        s.push_str(&format!("{pad}namespace: {ns}\n"));
-    }
-    s
-}
-
-/// Template metadata lines (under `spec.template:`) for `ns/name`, `scope`.
-fn tmeta(ns: Option<&str>, name: &str, scope: Scope) -> String {
-    format!("    metadata:\n{}", meta(6, ns, name, scope))
-}
-
-/// The 1-based line of the first line of `text` starting (after indentation) with `start`.
-fn line_of(text: &str, start: &str) -> usize {
-    text.lines()
-        .position(|l| l.trim_start().starts_with(start))
-        .unwrap_or_else(|| panic!("{start:?} not in\n{text}"))
-        + 1
-}
-
-/// The 1-based line of the line of `text` equal to `line`.
-fn line_is(text: &str, line: &str) -> usize {
-    text.lines()
-        .position(|l| l == line)
-        .unwrap_or_else(|| panic!("{line:?} not in\n{text}"))
-        + 1
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `sealtoken doctor ARGS` in `dir`; checks that neither stream holds
-/// any plaintext of [`plaintext`] (raw or base64) and that nothing panicked.
-fn doctor(dir: &Path, args: &[&str]) -> Out {
-    let o = sealtoken()
-        .current_dir(dir)
-        .arg("doctor")
-        .args(args)
-        .output()
-        .unwrap();
-    let out = Out {
-        code: o.status.code().expect("killed by a signal"),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    };
-    for s in [&out.stdout, &out.stderr] {
-        assert!(!s.contains("PLAINTEXT-"), "plaintext printed:\n{s}");
-        assert!(!s.contains("panicked"), "{s}");
-        // Base64 of the common prefix, at each of the three alignments.
-        for pre in ["", "x", "xx"] {
-            let enc = STANDARD.encode(format!("{pre}PLAINTEXT-"));
-            let stable = &enc[(pre.len() * 4).div_ceil(3)..enc.len() - 4];
-            assert!(!s.contains(stable), "base64 plaintext printed:\n{s}");
-        }
-    }
-    out
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    keys::write(dir, name, text)
-}
-
-/// Runs doctor on one file holding `text`; expects exit 1 and exactly the
-/// findings `want` (line, fragments of the message), in order.
-fn expect_findings(text: &str, extra: &[&str], want: &[(usize, &[&str])]) -> Out {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "s.yaml", text);
-    let mut args: Vec<&str> = extra.to_vec();
-    args.push("s.yaml");
-    let out = doctor(dir.path(), &args);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), want.len(), "{}", out.stdout);
-    for (got, (line, fragments)) in lines.iter().zip(want) {
-        let prefix = format!("s.yaml:{line}: SealedSecret ");
-        assert!(got.starts_with(&prefix), "want {prefix:?}:\n{got}");
-        for f in *fragments {
-            assert!(got.contains(f), "want {f:?}:\n{got}");
-        }
-    }
-    out
-}
-
-fn key_a() -> &'static ControllerKey {
-    &controller_keys()[0]
-}
-
-/// A List backup of keys 0 and 1 (key 2 is "not in the backup") in `dir`.
-fn backup(dir: &Path) -> PathBuf {
-    let k = controller_keys();
-    write(dir, "main.key", &keys::backup_list(&[&k[0], &k[1]]))
-}
-
-// ---- Alone -------------------------------------------------------------
+use crate::common::doctor_docs::*;
+use crate::common::keys::{controller_keys, other_size_key};
 
 #[test]
 fn strict_scope_without_a_namespace() {
@@ -435,7 +295,7 @@ fn template_references_to_missing_keys() {
     );
 }
 
-// ---- With --cert ---------------------------------------------------------
+// With --cert:
 
 #[test]
 fn with_cert_values_sealed_for_another_key_size() {
@@ -465,7 +325,7 @@ fn with_cert_values_sealed_for_another_key_size() {
     assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
 }
 
-// ---- With --key ----------------------------------------------------------
+// With --key:
 
 #[test]
 fn with_keys_sealed_for_another_namespace() {
@@ -633,7 +493,7 @@ fn with_keys_a_value_sealed_with_a_key_not_in_the_backup() {
     );
 }
 
-// ---- Exit codes, formats, folders ------------------------------------------
+// Exit codes, formats, folders:
 
 /// A healthy strict, namespace-wide and cluster-wide SealedSecret, each
 /// checked with the certificate and the keys: exit 0, nothing on stdout.

@@ -13,6 +13,7 @@ mod flux_report;
 mod golden;
 mod interop;
 mod keys;
+mod main_job;
 mod man;
 mod no_leak;
 mod precommit;

@@ -184,7 +184,7 @@ fn no_failure_path_leaks_a_secret() {
     utf16_odd.push(b'x');
 
     let scenarios = vec![
-        // ---- seal ----
+        // seal:
         scenario(
             "value that is not base64",
             vec![("in.yaml", format!("kind: Secret\nmetadata: {{name: a, namespace: b}}\ndata:\n  k: {CANARY}!\n").into_bytes())],
@@ -292,7 +292,7 @@ fn no_failure_path_leaks_a_secret() {
             Some(CANARY.as_bytes()),
             1,
         ),
-        // ---- the main job, with a known token ----
+        // the main job, with a known token:
         scenario("token with a space", vec![], &["--token-stdin", "--cert", c], Some(token_space.as_bytes()), 2),
         scenario("token with two line breaks", vec![], &["--token-stdin", "--cert", c], Some(token_2nl.as_bytes()), 2),
         scenario(
@@ -327,7 +327,7 @@ fn no_failure_path_leaks_a_secret() {
         scenario("token and a bad receiver name", vec![], &["--token-stdin", "--receiver", "Bad Name!", "--cert", c], Some(token_nl.as_bytes()), 2),
         scenario("webhook-path, token with a space", vec![], &["webhook-path", "--receiver", "r"], Some(token_space.as_bytes()), 2),
         scenario("webhook-path, bad receiver name", vec![], &["webhook-path", "--receiver", "Bad Name!"], Some(token_nl.as_bytes()), 2),
-        // ---- unseal: plaintext in memory ----
+        // unseal: plaintext in memory:
         scenario(
             "unseal to an existing file",
             vec![("sealed.yaml", sealed_yaml(false)), ("plain.yaml", b"old\n".to_vec())],
@@ -363,7 +363,7 @@ fn no_failure_path_leaks_a_secret() {
             None,
             1,
         ),
-        // ---- check ----
+        // check:
         scenario("check finds a plain Secret", secret(), &["check", "in.yaml"], None, 1),
         scenario("check finds a plain Secret (JSON report)", secret(), &["check", "--format", "json", "in.yaml"], None, 1),
         scenario(

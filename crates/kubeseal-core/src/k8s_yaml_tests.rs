@@ -34,7 +34,7 @@ fn secret(body: &str) -> String {
     format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n{body}")
 }
 
-// ---- 1. Uppercase radix prefixes ----
+// 1. Uppercase radix prefixes:
 
 #[test]
 fn item1_kubernetes_reads_plain_0x1f_0o17_0b101_as_integers_so_they_are_quoted() {
@@ -51,7 +51,7 @@ fn item1_kubernetes_reads_key_0x1f_as_key_31_so_keys_are_quoted_too() {
     assert_eq!(yaml_of("0B11", "v"), "\"0B11\": v\n");
 }
 
-// ---- 2. U+2028 / U+2029 ----
+// 2. U+2028 / U+2029:
 
 #[test]
 fn item2_kubernetes_reads_raw_line_separators_as_line_breaks_so_they_are_escaped() {
@@ -63,7 +63,7 @@ fn item2_kubernetes_reads_raw_line_separators_as_line_breaks_so_they_are_escaped
     assert_eq!(yaml_of("k\u{2028}", "v"), "? \"k\\L\"\n: v\n");
 }
 
-// ---- 3. U+FFFE / U+FFFF ----
+// 3. U+FFFE / U+FFFF:
 
 #[test]
 fn item3_kubernetes_refuses_raw_fffe_ffff_so_they_are_escaped() {
@@ -88,7 +88,7 @@ fn item3_go_yaml_escapes_every_character_it_does_not_print() {
     );
 }
 
-// ---- 4. Tabs in multi-line values ----
+// 4. Tabs in multi-line values:
 
 #[test]
 fn item4_kubernetes_refuses_a_tab_led_block_line_so_tabbed_values_are_double_quoted() {
@@ -104,7 +104,7 @@ fn item4_go_yaml_writes_no_block_for_a_space_before_a_break_or_a_trailing_space(
     assert_eq!(yaml_of("a", " x\ny"), "a: |2-\n   x\n  y\n");
 }
 
-// ---- 5. JSON input ----
+// 5. JSON input:
 
 #[test]
 fn item5_kubernetes_reads_json_surrogate_pair_escapes_as_one_character() {
@@ -191,7 +191,7 @@ fn item5_kubernetes_reads_brace_led_flow_yaml_as_json_and_refuses_it() {
     assert_eq!(s[0].data["k"].expose(), b"v");
 }
 
-// ---- 6. Go-written YAML holding U+2028 / U+2029 ----
+// 6. Go-written YAML holding U+2028 / U+2029:
 
 #[test]
 fn item6_kubernetes_reads_go_written_single_quoted_line_separator_without_the_indentation() {
@@ -253,7 +253,7 @@ fn item6_what_the_emitter_writes_kubernetes_reads_back() {
     }
 }
 
-// ---- 7. 1e400 ----
+// 7. 1e400:
 
 #[test]
 fn item7_kubernetes_reads_plain_1e400_as_a_string() {
@@ -263,7 +263,7 @@ fn item7_kubernetes_reads_plain_1e400_as_a_string() {
     assert_eq!(yaml_of("a", "1e400"), "a: \"1e400\"\n");
 }
 
-// ---- 8. Quoted scalar continued at the key's indentation ----
+// 8. Quoted scalar continued at the key's indentation:
 
 #[test]
 fn item8_kubernetes_reads_a_quoted_continuation_at_key_indentation_folded() {
@@ -275,7 +275,7 @@ fn item8_kubernetes_reads_a_quoted_continuation_at_key_indentation_folded() {
     assert_eq!(annotations(&input)["k"], "a b\nc");
 }
 
-// ---- 9. YAML 1.1 forms ----
+// 9. YAML 1.1 forms:
 
 #[test]
 fn item9_kubernetes_reads_keys_yes_y_off_on_as_true_and_false() {
@@ -357,7 +357,7 @@ fn item9_kubernetes_tools_refuse_yaml_directives() {
     assert!(e.contains("line 6") && e.contains("directive"), "{e}");
 }
 
-// ---- 10. Duplicate keys ----
+// 10. Duplicate keys:
 
 #[test]
 fn item10_kubernetes_keeps_the_last_duplicate_key_and_sealtoken_refuses_saying_so() {
