@@ -24,6 +24,5 @@ mod reseal;
 mod sarif;
 mod static_binary;
 mod tools;
-mod vectors;
 mod wasm;
 mod yaml_interop;

@@ -1,12 +1,16 @@
 //! Upstream test vectors: values sealed by the Go `HybridEncrypt` of
-//! bitnami-labs/sealed-secrets (fixtures/upstream/vectors.json).
+//! bitnami-labs/sealed-secrets (fixtures/upstream/vectors.json), tested from
+//! the crate that implements the scheme.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use kubeseal_core::{unseal_raw, ObjectRef, PrivateKey, Scope, UnsealError};
 use serde_json::Value;
 
-use crate::common::read_fixture;
+fn read_fixture(rel: &str) -> Vec<u8> {
+    let p = format!("{}/../../fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+}
 
 fn keys() -> Vec<PrivateKey> {
     PrivateKey::from_pem(&read_fixture("upstream/controller.key")).unwrap()
