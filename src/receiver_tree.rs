@@ -1,66 +1,43 @@
 //! Receivers declared in a repository: files and directories walked as
-//! `sealtoken check` walks them (.gitignore honoured), with each
-//! kustomization's `namespace:` applied to the resources it lists, as
-//! `kustomize build` applies it (the outermost kustomization that sets one wins).
+//! `sealtoken check` walks them (.gitignore honoured), read on all cores, and
+//! placed in the namespace kustomize gives them (`flux_receiver::place`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::paths::normalize;
-use crate::walk;
-
 use anyhow::{anyhow, Result};
-use flux_receiver::{Kustomization, ReceiverManifest};
+use flux_receiver::{PlacedReceiver, ReceiverManifest, Tree};
 
-use crate::io;
-
-/// Where a Receiver's namespace came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NamespaceFrom {
-    /// Its own `metadata.namespace`.
-    Manifest,
-    /// The `namespace:` of this kustomization file.
-    Kustomization(PathBuf),
-    /// Neither: the caller's default.
-    Default,
-}
-
-/// One Receiver as it would reach the cluster.
-#[derive(Debug, Clone)]
-pub struct Found {
-    pub file: PathBuf,
-    pub manifest: ReceiverManifest,
-    /// `None` when neither the manifest, a kustomization nor the caller names one.
-    pub namespace: Option<String>,
-    pub namespace_from: NamespaceFrom,
-}
+use crate::paths::normalize;
+use crate::{io, walk};
 
 /// What a scan found, and what it could not read.
 #[derive(Debug, Default)]
 pub struct Scan {
-    pub receivers: Vec<Found>,
+    pub receivers: Vec<PlacedReceiver>,
     /// One line each: a file that could not be read or parsed (in a walked
     /// directory), a kustomization entry that does not exist, a remote base.
     pub warnings: Vec<String>,
 }
 
-/// A file's namespace from a kustomization, and that kustomization's path.
-type Placement = (Option<String>, Option<PathBuf>);
-/// A kustomization to visit, the namespace set above it (and by which file),
-/// and the kustomizations on the way to it (cycle detection).
-type Frame = (PathBuf, Option<(String, PathBuf)>, Vec<PathBuf>);
+/// The file system, as discovery sees it.
+struct Files;
+
+impl Tree for Files {
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        io::read_limited(path)
+    }
+}
 
 fn is_kustomization(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(k8s_manifest::is_kustomization_file)
-}
-
-fn kustomization_in(dir: &Path) -> Option<PathBuf> {
-    k8s_manifest::KUSTOMIZATION_FILE_NAMES
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| p.is_file())
 }
 
 /// Scans `paths` (files and directories; none means `.`). Files named
@@ -84,97 +61,14 @@ pub fn scan(paths: &[PathBuf], default_ns: Option<&str>, threads: usize) -> Resu
             walked.push(p);
         }
     }
-
-    // Kustomizations: read each one reachable from those found, on demand.
-    let mut kustomizations: HashMap<PathBuf, Kustomization> = HashMap::new();
-    let mut children: HashMap<PathBuf, (Vec<PathBuf>, Vec<PathBuf>)> = HashMap::new();
-    let mut queue: Vec<PathBuf> = roots.clone();
-    let mut referenced: BTreeSet<PathBuf> = BTreeSet::new();
-    while let Some(k) = queue.pop() {
-        if kustomizations.contains_key(&k) {
-            continue;
-        }
-        let text = io::read_input(&k)?;
-        let kz = flux_receiver::read_kustomization(&text)
-            .map_err(|e| anyhow!("{}: {e}", k.display()))?;
-        let dir = k.parent().unwrap_or(Path::new("")).to_path_buf();
-        let (mut files, mut subs) = (Vec::new(), Vec::new());
-        for entry in &kz.resources {
-            if entry.contains("://") || entry.starts_with("github.com/") || entry.contains("?ref=")
-            {
-                scan.warnings.push(format!(
-                    "{}: remote resource {entry:?} not read",
-                    k.display()
-                ));
-                continue;
-            }
-            let target = normalize(&dir.join(entry));
-            if target.is_dir() {
-                match kustomization_in(&target) {
-                    Some(sub) => {
-                        let sub = normalize(&sub);
-                        referenced.insert(sub.clone());
-                        queue.push(sub.clone());
-                        subs.push(sub);
-                    }
-                    None => scan.warnings.push(format!(
-                        "{}: {entry:?} is a directory without a kustomization",
-                        k.display()
-                    )),
-                }
-            } else if target.is_file() {
-                files.push(target);
-            } else {
-                scan.warnings
-                    .push(format!("{}: {entry:?} does not exist", k.display()));
-            }
-        }
-        children.insert(k.clone(), (files, subs));
-        kustomizations.insert(k, kz);
-    }
-
-    // Each top kustomization places its files; the outermost namespace wins.
-    // A file reached from several overlays is emitted once per namespace.
-    let mut placed: BTreeMap<PathBuf, BTreeSet<Placement>> = BTreeMap::new();
-    let tops: BTreeSet<PathBuf> = roots
-        .iter()
-        .map(|r| normalize(r))
-        .filter(|r| !referenced.contains(r))
-        .collect();
-    for top in &tops {
-        let mut stack: Vec<Frame> = vec![(top.clone(), None, Vec::new())];
-        while let Some((k, outer, path)) = stack.pop() {
-            if path.contains(&k) {
-                scan.warnings
-                    .push(format!("{}: kustomization cycle", k.display()));
-                continue;
-            }
-            let Some(kz) = kustomizations.get(&k) else {
-                continue;
-            };
-            let ns = outer.or_else(|| kz.namespace.clone().map(|n| (n, k.clone())));
-            let Some((files, subs)) = children.get(&k) else {
-                continue;
-            };
-            for f in files {
-                placed.entry(f.clone()).or_default().insert((
-                    ns.as_ref().map(|(n, _)| n.clone()),
-                    ns.as_ref().map(|(_, p)| p.clone()),
-                ));
-            }
-            let mut path = path.clone();
-            path.push(k.clone());
-            for s in subs {
-                stack.push((s.clone(), ns.clone(), path.clone()));
-            }
-        }
-    }
+    let placements = flux_receiver::place(&Files, &roots)?;
+    scan.warnings.extend(placements.warnings.iter().cloned());
 
     // Read every file once, in parallel: named files must read, walked ones may not.
-    let mut files: BTreeMap<PathBuf, bool> = BTreeMap::new();
-    for f in placed.keys() {
-        files.insert(f.clone(), false);
-    }
+    let mut files: std::collections::BTreeMap<PathBuf, bool> = placements
+        .files()
+        .map(|f| (f.to_path_buf(), false))
+        .collect();
     for f in walked {
         files.entry(f).or_insert(false);
     }
@@ -182,7 +76,7 @@ pub fn scan(paths: &[PathBuf], default_ns: Option<&str>, threads: usize) -> Resu
         files.insert(f, true);
     }
     let list: Vec<(PathBuf, bool)> = files.into_iter().collect();
-    let read = read_all(&list, threads);
+    let read = walk::par_map(&list, threads, |(path, _)| receivers_in(path));
     for ((file, must), result) in list.iter().zip(read) {
         let manifests = match result {
             Ok(m) => m,
@@ -192,46 +86,22 @@ pub fn scan(paths: &[PathBuf], default_ns: Option<&str>, threads: usize) -> Resu
                 continue;
             }
         };
-        if manifests.is_empty() {
-            continue;
-        }
-        let placements: Vec<Placement> = match placed.get(file) {
-            Some(p) => p.iter().cloned().collect(),
-            None => vec![(None, None)],
-        };
-        for (ns, from) in placements {
-            for m in &manifests {
-                let (namespace, namespace_from) = match (&ns, &from, &m.namespace) {
-                    (Some(n), Some(k), _) => {
-                        (Some(n.clone()), NamespaceFrom::Kustomization(k.clone()))
-                    }
-                    (_, _, Some(own)) => (Some(own.clone()), NamespaceFrom::Manifest),
-                    _ => (default_ns.map(str::to_string), NamespaceFrom::Default),
-                };
-                scan.receivers.push(Found {
-                    file: file.clone(),
-                    manifest: m.clone(),
-                    namespace,
-                    namespace_from,
-                });
-            }
-        }
+        scan.receivers
+            .extend(placements.assign(file, &manifests, default_ns));
     }
     Ok(scan)
 }
 
-/// Reads and searches each file, on up to `threads` threads; results in order.
-fn read_all(files: &[(PathBuf, bool)], threads: usize) -> Vec<Result<Vec<ReceiverManifest>>> {
-    walk::par_map(files, threads, |(path, _)| {
-        io::read_input(path).and_then(|bytes| {
-            flux_receiver::find_receivers(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))
-        })
-    })
+/// The Receivers one file declares.
+fn receivers_in(path: &Path) -> Result<Vec<ReceiverManifest>> {
+    let bytes = io::read_input(path)?;
+    flux_receiver::find_receivers(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flux_receiver::NamespaceFrom;
 
     fn receiver(name: &str, ns: Option<&str>) -> String {
         let ns = ns

@@ -9,10 +9,11 @@ use flux_receiver::Token;
 use kubeseal_core::ObjectRef;
 
 use crate::cli::{ReceiversArgs, ReportFormat};
-use crate::receiver_tree::{self, Found, NamespaceFrom};
+use crate::receiver_tree;
 use crate::report::{ReceiverInfo, Report};
 use crate::token_input;
 use crate::CliResult;
+use flux_receiver::{NamespaceFrom, PlacedReceiver as Found};
 
 pub fn run(args: &ReceiversArgs) -> CliResult {
     if args.report_include_token && args.report.is_none() {

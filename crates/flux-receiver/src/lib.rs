@@ -14,8 +14,9 @@
 //!   extra keys), as `flux create secret receiver` makes it.
 //! - [`receiver_manifest`], [`git_repository_interval_patch`]: the Flux
 //!   manifests to commit.
-//! - [`find_receivers`], [`read_kustomization`]: the Receivers a repository
-//!   declares, and how kustomize places them.
+//! - [`find_receivers`], [`read_kustomization`], [`place`]: the Receivers a
+//!   repository declares, and the namespace kustomize gives each (the caller
+//!   reads the files, through a [`Tree`]).
 //! - `test_delivery` (feature `delivery`, default): the request a sender would
 //!   make, signed as that sender signs it, and `explain_status`: what the
 //!   controller's (or a proxy's) answer to it means.
@@ -52,6 +53,7 @@ mod find;
 mod kind;
 mod manifests;
 mod path;
+mod placement;
 mod recipe;
 mod token;
 
@@ -66,6 +68,7 @@ pub use find::{
 pub use kind::{ReceiverType, ResourceKind, UnknownReceiverType};
 pub use manifests::{git_repository_interval_patch, is_valid_duration, receiver_manifest};
 pub use path::{oidc_webhook_path, webhook_path, webhook_url, WEBHOOK_PATH_PREFIX};
+pub use placement::{place, NamespaceFrom, PlacedReceiver, PlacementError, Placements, Tree};
 pub use recipe::{
     RecipeError, TokenSecret, WATCH_LABEL, WATCH_LABEL_VALUE, WEBHOOK_URL_ANNOTATION,
 };

@@ -56,7 +56,7 @@ mod tree;
 pub mod yaml;
 
 pub use format::Format;
-pub use kustomize::{is_kustomization_file, KUSTOMIZATION_FILE_NAMES};
+pub use kustomize::{is_kustomization_file, normalize, KUSTOMIZATION_FILE_NAMES};
 pub use object::{ObjectMeta, ObjectRef};
 pub use secret::{Origin, Secret, SecretValue};
 pub use tree::{Pos, MAX_DEPTH, MAX_NODES};
