@@ -1,6 +1,6 @@
 // The offline sealing page: plain JS over the npm package (copied into pkg/ by
 // crates/kubeseal-wasm/build.sh). No network: the module is embedded in pkg/.
-import { sealSecret, certInfo, generateToken, webhookPath } from './pkg/index.js';
+import { sealSecret, certInfo, generateToken, webhookPath, tokenSecret } from './pkg/index.js';
 
 const $ = (id) => document.getElementById(id);
 let lastName = 'sealed-secret';
@@ -79,7 +79,10 @@ $('flux-run').addEventListener('click', () => {
     const receivers = $('flux-receivers').value.split(',').map((s) => s.trim()).filter(Boolean);
     const host = $('flux-host').value.trim().replace(/\/+$/, '');
     let token = generateToken(16);
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'webhook-token', namespace }, stringData: { token } };
+    const url = (r) => (host ? `https://${host.replace(/^https?:\/\//, '')}${webhookPath(token, r, namespace)}` : null);
+    // The CLI's recipe: the watch label, and the URL when one Receiver uses the token.
+    const webhookUrl = receivers.length === 1 && host ? url(receivers[0]) : undefined;
+    const secret = tokenSecret(token, { namespace, webhookUrl });
     const sealed = sealSecret($('cert').value, secret, { format: $('format').value });
     $('flux-paths').replaceChildren(...receivers.map((r) => {
       const li = document.createElement('li');

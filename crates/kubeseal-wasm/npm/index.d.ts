@@ -90,5 +90,23 @@ export function generateToken(bytes?: number): string;
 /** "/hook/<sha256 hex>" for the Receiver namespace/receiver (namespace default flux-system). */
 export function webhookPath(token: string, receiver: string, namespace?: string): string;
 
+/** Options of `tokenSecret`. */
+export interface TokenSecretOptions {
+  /** Namespace of the Secret (default flux-system). */
+  namespace?: string;
+  /** Name of the Secret (default webhook-token). */
+  name?: string;
+  /** Key of the token (default token). */
+  key?: string;
+  /** The webhook URL, recorded in the notification.toolkit.fluxcd.io/webhook annotation. */
+  webhookUrl?: string;
+}
+
+/**
+ * The Flux token Secret holding `token`, as the CLI's main job builds it (the
+ * reconcile.fluxcd.io/watch label, the URL annotation): a JSON manifest for `sealSecret`.
+ */
+export function tokenSecret(token: string, options?: TokenSecretOptions): string;
+
 /** The crypto backend compiled into the module: "rust-crypto". */
 export const backend: string;

@@ -141,5 +141,16 @@ export function webhookPath(token, receiver, namespace = 'flux-system') {
   return wasm.webhookPath(token, String(receiver), String(namespace));
 }
 
+/**
+ * The Flux token Secret holding `token`, as the CLI's main job builds it: the
+ * `reconcile.fluxcd.io/watch: Enabled` label, and the webhook URL annotation
+ * when `webhookUrl` is given. A JSON manifest (plaintext) for `sealSecret`.
+ */
+export function tokenSecret(token, options = {}) {
+  if (typeof token !== 'string') throw new TypeError('token must be a string');
+  const { namespace = 'flux-system', name = 'webhook-token', key = 'token', webhookUrl } = options;
+  return wasm.tokenSecret(token, String(namespace), String(name), String(key), webhookUrl === undefined ? undefined : String(webhookUrl));
+}
+
 /** The crypto backend compiled into the module ("rust-crypto"). */
 export const backend = wasm.backend();

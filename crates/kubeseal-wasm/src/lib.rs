@@ -170,6 +170,29 @@ fn webhook_path_impl(token: String, receiver: &str, namespace: &str) -> Result<S
     ))
 }
 
+/// The Flux token Secret holding `token`, as the CLI's main job builds it
+/// (`flux_receiver::TokenSecret`: the watch label, and the webhook URL
+/// annotation when `url` is given), as a JSON manifest for `sealSecret`.
+/// This is plaintext.
+fn token_secret_impl(
+    token: String,
+    namespace: &str,
+    name: &str,
+    key: &str,
+    url: Option<String>,
+) -> Result<String, String> {
+    k8s_manifest::names::namespace(namespace)
+        .and_then(|()| k8s_manifest::names::object_name(name))
+        .and_then(|()| k8s_manifest::names::secret_key(key))
+        .map_err(|e| e.to_string())?;
+    let token = Token::from_input(token).map_err(|e| error_chain(&e))?;
+    let secret = flux_receiver::TokenSecret::new(ObjectRef::new(namespace, name), key)
+        .webhook_url(url)
+        .build(&token)
+        .map_err(|e| error_chain(&e))?;
+    Ok(secret.to_string(Format::Json))
+}
+
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub use js::*;
 
@@ -341,6 +364,18 @@ mod js {
         js(webhook_path_impl(token, receiver, namespace))
     }
 
+    /// `tokenSecret`: see `token_secret_impl`.
+    #[wasm_bindgen(js_name = tokenSecret)]
+    pub fn token_secret_js(
+        token: String,
+        namespace: &str,
+        name: &str,
+        key: &str,
+        url: Option<String>,
+    ) -> Result<String, JsError> {
+        js(token_secret_impl(token, namespace, name, key, url))
+    }
+
     /// The crypto backend compiled in (`rust-crypto`).
     #[wasm_bindgen]
     pub fn backend() -> String {
@@ -416,5 +451,19 @@ mod tests {
         let e = webhook_path_impl("tok en".into(), "r", "ns").unwrap_err();
         assert!(!e.contains("tok en"), "{e}");
         assert!(webhook_path_impl("t".into(), "Bad_Name", "ns").is_err());
+    }
+
+    #[test]
+    fn the_token_secret_is_the_cli_recipe() {
+        let token = "8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c".to_string();
+        let json = token_secret_impl(token.clone(), "flux-system", "webhook-token", "token", None).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["metadata"]["labels"]["reconcile.fluxcd.io/watch"], "Enabled");
+        assert_eq!(v["metadata"]["namespace"], "flux-system");
+        assert_eq!(v["data"]["token"], "OGYzYzJhMWI5ZDRlNWY2YTdiOGM5ZDBlMWYyYTNiNGM=");
+        let e = token_secret_impl(token.clone(), "Bad_NS", "webhook-token", "token", None).unwrap_err();
+        assert!(e.contains("not a valid namespace"), "{e}");
+        let e = token_secret_impl("short".into(), "ns", "n", "token", None).unwrap_err();
+        assert!(e.contains("at least 16") && !e.contains("short"), "{e}");
     }
 }

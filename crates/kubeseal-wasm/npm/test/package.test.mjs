@@ -14,7 +14,7 @@ import crypto, { createPublicKey } from 'node:crypto';
 
 // The package as Node resolves it (package.json "exports", condition "node": node.js,
 // whose sealing runs the RSA-OAEP step in node:crypto). `pure` seals entirely in WebAssembly.
-import { sealSecret, sealRaw, certInfo, generateToken, webhookPath, backend, loadCertificate, Certificate } from '@sealtoken/kubeseal';
+import { sealSecret, sealRaw, certInfo, generateToken, webhookPath, tokenSecret, backend, loadCertificate, Certificate } from '@sealtoken/kubeseal';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const upstream = join(root, 'fixtures/upstream');
@@ -330,4 +330,24 @@ test('generateToken and webhookPath match the CLI', () => {
   assert.match(generateToken(32), /^[0-9a-f]{64}$/);
   const cli = execFileSync(BIN, ['webhook-path', '-n', 'flux-system', '--receiver', 'github', '--receiver', 'gitlab'], { input: token, encoding: 'utf8' });
   assert.equal(cli, `${webhookPath(token, 'github')}\n${webhookPath(token, 'gitlab', 'flux-system')}\n`);
+});
+
+test('tokenSecret is the CLI main job\'s recipe: the watch label, and the URL for one Receiver', () => {
+  const token = generateToken();
+  const url = `https://flux.example.org${webhookPath(token, 'github')}`;
+  const manifest = JSON.parse(tokenSecret(token, { webhookUrl: url }));
+  // The CLI's main job with the same token, Receiver and host.
+  const certFile = join(upstream, 'controller.crt');
+  const cli = JSON.parse(execFileSync(BIN, ['--cert', certFile, '--token-stdin', '--receiver', 'github', '--host', 'flux.example.org', '-o', 'json'], { input: token, encoding: 'utf8' }));
+  assert.deepEqual(manifest.metadata.labels, cli.spec.template.metadata.labels);
+  assert.deepEqual(manifest.metadata.labels, { 'reconcile.fluxcd.io/watch': 'Enabled' });
+  assert.equal(manifest.metadata.annotations['notification.toolkit.fluxcd.io/webhook'], url);
+  assert.equal(cli.spec.template.metadata.annotations['notification.toolkit.fluxcd.io/webhook'], url);
+  // Sealed and opened by the CLI: the token under its key.
+  const opened = cliUnseal(sealSecret(CERT, manifest, { format: "json" }));
+  assert.equal(Buffer.from(opened.data.token, 'base64').toString(), token);
+  assert.equal(opened.metadata.labels['reconcile.fluxcd.io/watch'], 'Enabled');
+  // The same name and token rules as the CLI, and no token in a message.
+  assert.throws(() => tokenSecret(token, { namespace: 'Bad_NS' }), /is not a valid namespace/);
+  assert.throws(() => tokenSecret('short-secret'), (e) => /at least 16/.test(e.message) && !e.message.includes('short-secret'));
 });
