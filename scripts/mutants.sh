@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Mutation testing of kubeseal-core: cargo-mutants changes the code of the
-# crypto, scope, seal, unseal, manifest, flux and token modules one mutant at a
-# time and runs the crate's own unit and integration tests against each. A
+# Mutation testing of kubeseal-core and flux-receiver: cargo-mutants changes
+# the code of the crypto, scope, seal, unseal and manifest modules, and of the
+# Flux token, path, recipe and manifest modules, one mutant at a time and runs
+# the crates' own unit and integration tests against each. A
 # mutant the tests do not notice is "missed". Mutants known to be equivalent
 # (no test can tell them from the original) are excluded, each with its reason,
 # in .cargo/mutants.toml.
@@ -28,8 +29,10 @@ files=(
     crates/kubeseal-core/src/seal.rs
     crates/kubeseal-core/src/unseal.rs
     'crates/kubeseal-core/src/manifest/**/*.rs'
-    crates/kubeseal-core/src/flux.rs
-    crates/kubeseal-core/src/token.rs
+    crates/flux-receiver/src/manifests.rs
+    crates/flux-receiver/src/path.rs
+    crates/flux-receiver/src/recipe.rs
+    crates/flux-receiver/src/token.rs
 )
 args=()
 for f in "${files[@]}"; do
@@ -41,7 +44,7 @@ status=0
 # Every feature, so both crypto backends are compiled and tested against each
 # other. Doctests are left out: each is its own compile (minutes per mutant),
 # and the examples they run are covered by the unit tests.
-cargo mutants --package kubeseal-core --all-features \
+cargo mutants --package kubeseal-core --package flux-receiver --all-features \
     --cargo-test-arg=--lib --cargo-test-arg=--tests \
     --minimum-test-timeout 60 --output "$out" "${args[@]}" "$@" || status=$?
 

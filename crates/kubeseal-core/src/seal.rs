@@ -27,6 +27,7 @@ pub struct SealOptions {
     override_namespace: Option<String>,
     allow_empty_data: bool,
     allow_expired_certificate: bool,
+    now: Option<Timestamp>,
 }
 
 impl SealOptions {
@@ -72,6 +73,13 @@ impl SealOptions {
     /// Seal even when the certificate has expired.
     pub fn allow_expired_certificate(mut self, allow: bool) -> Self {
         self.allow_expired_certificate = allow;
+        self
+    }
+
+    /// Judge the certificate's validity at `now` instead of by the system
+    /// clock (the only time sealing reads the clock).
+    pub fn at(mut self, now: Timestamp) -> Self {
+        self.now = Some(now);
         self
     }
 }
@@ -140,7 +148,10 @@ pub fn seal_secret(
     opts: &SealOptions,
 ) -> Result<SealedSecret, SealError> {
     // Warnings are the caller's to show (see `Certificate::check_validity_at`).
-    cert.check_validity_at(Timestamp::now(), opts.allow_expired_certificate)?;
+    cert.check_validity_at(
+        opts.now.unwrap_or_else(Timestamp::now),
+        opts.allow_expired_certificate,
+    )?;
     let origin = secret.origin;
     if secret.data.is_empty() && !opts.allow_empty_data {
         return Err(SealError::EmptyData { origin });
@@ -420,6 +431,20 @@ mod tests {
         let opts = SealOptions::new().allow_expired_certificate(true);
         let sealed = seal_secret(&expired, &secret_in("ns"), &opts).unwrap();
         assert_eq!(sealed.encrypted_data.len(), 1);
+    }
+
+    /// The clock is a parameter: the same certificate is valid at a time
+    /// inside its validity and refused at one after it.
+    #[test]
+    fn validity_is_judged_at_the_time_given() {
+        let expired =
+            Certificate::from_pem(include_bytes!("../../../fixtures/keys/expired.crt")).unwrap();
+        let not_after = expired.not_after().unwrap();
+        let before = SealOptions::new().at(Timestamp::from_unix(not_after.unix() - 60));
+        assert!(seal_secret(&expired, &secret_in("ns"), &before).is_ok());
+        let after = SealOptions::new().at(Timestamp::from_unix(not_after.unix() + 60));
+        let err = seal_secret(&expired, &secret_in("ns"), &after).unwrap_err();
+        assert!(err.to_string().contains("expired"), "{err}");
     }
 
     #[test]

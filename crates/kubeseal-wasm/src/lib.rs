@@ -456,12 +456,20 @@ mod tests {
     #[test]
     fn the_token_secret_is_the_cli_recipe() {
         let token = "8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c".to_string();
-        let json = token_secret_impl(token.clone(), "flux-system", "webhook-token", "token", None).unwrap();
+        let json = token_secret_impl(token.clone(), "flux-system", "webhook-token", "token", None)
+            .unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(v["metadata"]["labels"]["reconcile.fluxcd.io/watch"], "Enabled");
+        assert_eq!(
+            v["metadata"]["labels"]["reconcile.fluxcd.io/watch"],
+            "Enabled"
+        );
         assert_eq!(v["metadata"]["namespace"], "flux-system");
-        assert_eq!(v["data"]["token"], "OGYzYzJhMWI5ZDRlNWY2YTdiOGM5ZDBlMWYyYTNiNGM=");
-        let e = token_secret_impl(token.clone(), "Bad_NS", "webhook-token", "token", None).unwrap_err();
+        assert_eq!(
+            v["data"]["token"],
+            "OGYzYzJhMWI5ZDRlNWY2YTdiOGM5ZDBlMWYyYTNiNGM="
+        );
+        let e =
+            token_secret_impl(token.clone(), "Bad_NS", "webhook-token", "token", None).unwrap_err();
         assert!(e.contains("not a valid namespace"), "{e}");
         let e = token_secret_impl("short".into(), "ns", "n", "token", None).unwrap_err();
         assert!(e.contains("at least 16") && !e.contains("short"), "{e}");
