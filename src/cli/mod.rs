@@ -30,9 +30,11 @@ mod repair;
 
 use self::check::CHECK_EXAMPLES;
 pub use self::check::{CheckArgs, CheckFormat};
+#[cfg(feature = "http")]
+pub use self::flux::ReceiverTestArgs;
 pub use self::flux::{
-    ReceiverArgs, ReceiverCommand, ReceiverTestArgs, ReceiversArgs, ReportFormat, RotateArgs,
-    TokenArgs, WebhookPathArgs,
+    ReceiverArgs, ReceiverCommand, ReceiversArgs, ReportFormat, RotateArgs, TokenArgs,
+    WebhookPathArgs,
 };
 use self::flux::{RECEIVERS_EXAMPLES, ROTATE_EXAMPLES, WEBHOOK_EXAMPLES};
 pub use self::kubeseal::{CertInfoArgs, FetchCertArgs, SealArgs, UnsealArgs};

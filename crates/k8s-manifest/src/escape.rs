@@ -137,7 +137,7 @@ mod tests {
             "ok ✓",
         ] {
             let quoted = format!("\"{}\"", json(s));
-            assert!(!quoted.chars().any(|c| is_unsafe(c)), "{quoted:?}");
+            assert!(!quoted.chars().any(is_unsafe), "{quoted:?}");
             let back: String = serde_json::from_str(&quoted).unwrap();
             assert_eq!(back, s);
         }
