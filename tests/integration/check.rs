@@ -231,7 +231,10 @@ fn no_value_is_printed_anywhere() {
     fs::write(dir.path().join("x.env"), format!("K={value}\n")).unwrap();
     for args in [vec![], vec!["--format", "json"]] {
         let (code, stdout, stderr) = run_in(dir.path(), &args);
-        assert_eq!(code, 1, "{stdout}{stderr}");
+        // e.json is neither JSON nor YAML: it cannot be checked, so the run
+        // fails closed with exit 2 (it was read line by line, exit 1).
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(stderr.contains("e.json: not valid JSON (line 1"), "{stderr}");
         for needle in ["hunter2", b64] {
             assert!(!stdout.contains(needle), "{stdout}");
             assert!(!stderr.contains(needle), "{stderr}");

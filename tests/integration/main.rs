@@ -3,6 +3,7 @@
 mod bad_input;
 mod cert_sources;
 mod check;
+mod check_oracle;
 mod cli;
 mod clusters;
 mod common;

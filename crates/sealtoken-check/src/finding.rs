@@ -251,6 +251,18 @@ pub enum CheckError {
     /// UTF-16 with a BOM, but malformed.
     #[error("malformed UTF-16 text")]
     BadUtf16,
+    /// Input that reads as JSON to Kubernetes (`{` first) but is neither valid
+    /// JSON nor YAML: kubectl refuses it, other readers may not, so it cannot
+    /// be checked.
+    #[error(
+        "not valid JSON (line {line}: {message}), nor YAML: it cannot be checked; fix the file"
+    )]
+    NotJson {
+        /// Line where the JSON parser stopped.
+        line: usize,
+        /// The JSON parser's message.
+        message: String,
+    },
     /// [`fix`](crate::fix) was given UTF-16 text, which it does not rewrite.
     #[error("cannot fix UTF-16 text; convert the file to UTF-8 first")]
     FixUtf16,

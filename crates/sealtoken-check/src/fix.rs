@@ -40,6 +40,9 @@ pub enum UnfixedReason {
     ListItem,
     /// The input is not valid YAML (it was read line by line).
     NotYaml,
+    /// The input reads as JSON to Kubernetes but is not valid JSON (it was
+    /// read as YAML, as kustomize reads it).
+    NotJson,
     /// A JSON input holding more than one document.
     JsonNotSingle,
     /// The document's text could not be located.
@@ -59,6 +62,9 @@ impl fmt::Display for UnfixedReason {
         match self {
             UnfixedReason::ListItem => f.write_str("it is an item of a List; seal it by hand"),
             UnfixedReason::NotYaml => f.write_str("the file is not valid YAML; seal it by hand"),
+            UnfixedReason::NotJson => {
+                f.write_str("the file is not valid JSON; fix it, then seal it")
+            }
             UnfixedReason::JsonNotSingle => {
                 f.write_str("a JSON file can only be fixed when it holds a single Secret")
             }
@@ -152,7 +158,7 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
     let text = decode(body)?;
     // One rule for the whole run, decided on the raw bytes (a BOM makes it YAML).
     let format = Format::detect(input);
-    let report = scan_text(&text, format, None);
+    let report = scan_text(&text, format, None)?;
     let mut out = Fixed {
         report: report.clone(),
         ..Fixed::default()
@@ -178,7 +184,13 @@ pub fn fix(input: &[u8], cert: &Certificate, opts: &SealOptions) -> Result<Fixed
     }
     let docs = match yaml::parse_manifests_as(&text, format) {
         Ok(d) => d,
-        Err(_) => return Ok(out),
+        Err(_) => {
+            out.unfixed = plain
+                .iter()
+                .map(|f| unfixed(f, UnfixedReason::NotJson))
+                .collect();
+            return Ok(out);
+        }
     };
     let json = format == Format::Json;
     let non_empty = docs.iter().filter(|d| d.root().is_some()).count();

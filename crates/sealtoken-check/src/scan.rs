@@ -19,7 +19,7 @@ use crate::{line_scan, ALLOW_ANNOTATION};
 /// Input that is text but not YAML is read line by line ([`Report::is_line_based`]).
 pub fn scan(input: &[u8]) -> Result<Report, CheckError> {
     let text = decode(input)?;
-    Ok(scan_text(&text, Format::detect(input), None))
+    scan_text(&text, Format::detect(input), None)
 }
 
 /// Scans a kustomization file: its `secretGenerator`s, and any Secret in it.
@@ -38,50 +38,70 @@ pub fn scan_kustomization(
     read: &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>,
 ) -> Result<Report, CheckError> {
     let text = decode(input)?;
-    Ok(scan_text(&text, Format::detect(input), Some(read)))
+    scan_text(&text, Format::detect(input), Some(read))
 }
 
 /// Scans decoded text, read as `format` (what [`Format::detect`] says of the
 /// raw bytes); `read` is given for a kustomization (its generators are scanned too).
-pub(crate) fn scan_text(text: &str, format: Format, read: Option<&mut Reader<'_>>) -> Report {
+///
+/// Fails closed on JSON: text Kubernetes takes for JSON that is not valid
+/// JSON is read as YAML, as kustomize (and so Flux) reads it, and is an
+/// error when it is not YAML either. YAML that does not parse, and a Go
+/// template (a Helm template), are read line by line.
+pub(crate) fn scan_text(
+    text: &str,
+    format: Format,
+    read: Option<&mut Reader<'_>>,
+) -> Result<Report, CheckError> {
     let mut report = Report::default();
     // Fast path: nothing that could be flagged (escapes could spell "Secret").
     if !text.contains("Secret") && !text.contains("secretGenerator") && !text.contains('\\') {
-        return report;
+        return Ok(report);
     }
     // JSON is read as JSON (as Kubernetes reads it), YAML as YAML.
-    match yaml::parse_manifests_as(text, format) {
-        Ok(docs) => {
-            let lines = Lines::new(text);
-            let mut read = read;
-            for (i, doc) in docs.iter().enumerate() {
-                let Some(root) = doc.root() else { continue };
-                scan_document(&lines, root, i + 1, &mut report);
-                if let Some(r) = read.as_deref_mut() {
-                    scan_generators(&lines, root, r, &mut report);
-                }
+    // A Go template (`{{` first) is JSON to Kubernetes by its first rune,
+    // but it is a template: read like YAML that does not parse.
+    let template = text.trim_start().starts_with("{{");
+    let docs = match yaml::parse_manifests_as(text, format) {
+        Ok(docs) => docs,
+        Err(e) if format == Format::Json && !template => match yaml::parse_stream(text) {
+            Ok(docs) => {
+                report.notes.push(Note {
+                    pos: Some(e.pos()),
+                    message: format!("not valid JSON ({e}); read as YAML, as kustomize reads it"),
+                });
+                docs
             }
-        }
+            Err(_) => {
+                return Err(CheckError::NotJson {
+                    line: e.pos().line,
+                    message: e.message().to_string(),
+                })
+            }
+        },
         Err(e) => {
             report.line_based = true;
             report.notes.push(Note {
                 pos: Some(e.pos()),
-                message: format!(
-                    "not valid {} ({e}); scanned line by line",
-                    if format == Format::Json {
-                        "JSON"
-                    } else {
-                        "YAML"
-                    }
-                ),
+                message: format!("not valid YAML ({e}); scanned line by line"),
             });
             line_scan::scan(text, &mut report);
+            Vec::new()
+        }
+    };
+    let lines = Lines::new(text);
+    let mut read = read;
+    for (i, doc) in docs.iter().enumerate() {
+        let Some(root) = doc.root() else { continue };
+        scan_document(&lines, root, i + 1, &mut report);
+        if let Some(r) = read.as_deref_mut() {
+            scan_generators(&lines, root, r, &mut report);
         }
     }
     report
         .findings
         .sort_by_key(|f| (f.pos.line, f.pos.col, f.kind));
-    report
+    Ok(report)
 }
 
 fn is_sops_document(root: &Node) -> bool {
@@ -99,15 +119,37 @@ fn has_enc(node: &Node) -> bool {
 
 fn scan_document(lines: &Lines<'_>, root: &Node, doc: usize, report: &mut Report) {
     let sops = is_sops_document(root);
-    if root.get("kind").and_then(Node::as_str) == Some("List") {
-        if let Some(Kind::Seq(items)) = root.get("items").map(Node::kind) {
-            for item in items {
-                scan_object(lines, item, Location::ListItem(doc), sops, report);
-            }
-        }
+    if list_items(root).is_some() {
+        scan_list(lines, root, doc, sops, report);
         return;
     }
     scan_object(lines, root, Location::Document(doc), sops, report);
+}
+
+/// The `items` of a list, as kubectl tells one (`meta.IsListType`: a kind
+/// ending in `List`, `List` itself included, with `items`).
+fn list_items(node: &Node) -> Option<&[Node]> {
+    let kind = node.get("kind").and_then(Node::as_str)?;
+    if !kind.ends_with("List") {
+        return None;
+    }
+    match node.get("items").map(Node::kind) {
+        Some(Kind::Seq(items)) => Some(items),
+        _ => None,
+    }
+}
+
+/// Every object of a list, lists inside it flattened as kubectl's builder
+/// flattens them (a `ConfigMapList` may hold a Secret: the kind of a list
+/// does not bind its items). Nesting is bounded by the reader's depth limit.
+fn scan_list(lines: &Lines<'_>, list: &Node, doc: usize, sops: bool, report: &mut Report) {
+    for item in list_items(list).unwrap_or_default() {
+        if list_items(item).is_some() {
+            scan_list(lines, item, doc, sops, report);
+        } else {
+            scan_object(lines, item, Location::ListItem(doc), sops, report);
+        }
+    }
 }
 
 fn scan_object(
@@ -139,6 +181,7 @@ fn scan_object(
         return;
     }
     let mut keys: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut unknown = false;
     for (field, base64) in [("data", true), ("stringData", false)] {
         let Some(container) = node.get(field) else {
@@ -149,7 +192,7 @@ fn scan_object(
                 for (k, v) in entries {
                     if value_is_plain(lines, v, base64, sops) {
                         let name = key_name(lines, k);
-                        if !keys.contains(&name) {
+                        if seen.insert(name.clone()) {
                             keys.push(name);
                         }
                     }
@@ -333,16 +376,85 @@ mod tests {
         );
     }
 
+    /// Invalid JSON is named JSON, and read as YAML as kustomize reads it
+    /// (it used to be read line by line): the Secret in it is found.
     #[test]
     fn invalid_json_is_named_json() {
         let r = scan(b"{\"kind\": \"Secret\",\n \"stringData\": {\"k\": \"v\"},}\n").unwrap();
-        assert!(r.is_line_based());
+        assert!(!r.is_line_based());
         assert_eq!(r.notes[0].pos.map(|p| p.line), Some(2));
         assert!(
-            r.notes[0].message.starts_with("not valid JSON ("),
+            r.notes[0].message.starts_with("not valid JSON (")
+                && r.notes[0]
+                    .message
+                    .ends_with("read as YAML, as kustomize reads it"),
             "{:?}",
             r.notes
         );
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+    }
+
+    fn plain_count(input: &str) -> usize {
+        scan(input.as_bytes())
+            .unwrap()
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::PlainSecret)
+            .count()
+    }
+
+    /// Each encoding Flux or kubectl would apply as a plain Secret is
+    /// refused; each near miss passes.
+    #[test]
+    fn every_encoding_of_a_plain_secret_is_refused() {
+        let refused = [
+            // One-line flow YAML: `{` first makes it JSON to kubectl, YAML to kustomize.
+            "{apiVersion: v1, kind: Secret, metadata: {name: s}, stringData: {password: hunter2}}\n",
+            // JSON objects separated by `---`.
+            "{\"kind\": \"Secret\", \"stringData\": {\"a\": \"x\"}}\n---\n{\"kind\": \"ConfigMap\"}\n",
+            // Every *List, and a List in a List.
+            "kind: SecretList\nitems:\n- kind: Secret\n  stringData: {a: x}\n",
+            "kind: ConfigMapList\nitems:\n- kind: Secret\n  stringData: {a: x}\n",
+            "kind: List\nitems:\n- kind: List\n  items:\n  - kind: SecretList\n    items:\n    - kind: Secret\n      data: {a: eA==}\n",
+        ];
+        for input in refused {
+            assert_eq!(plain_count(input), 1, "{input}");
+        }
+        let near_misses = [
+            "kind: ConfigMapList\nitems:\n- kind: ConfigMap\n  data: {a: x}\n",
+            "{apiVersion: v1, kind: Secret, metadata: {name: s}}\n",
+            "kind: SecretList\nitems: []\n",
+            // A kind that only ends in List without items is an object, not a list.
+            "kind: PodList\nmetadata: {name: x}\n",
+        ];
+        for input in near_misses {
+            assert_eq!(plain_count(input), 0, "{input}");
+        }
+    }
+
+    /// What reads as JSON to Kubernetes and is neither JSON nor YAML cannot
+    /// be checked: an error (exit 2 in the CLI), not a pass.
+    #[test]
+    fn unreadable_json_fails_closed() {
+        let e =
+            scan(b"{\"kind\": \"Secret\", \"stringData\": {\"a\": \"s3cr3t\"}\n\t]\n").unwrap_err();
+        assert!(matches!(e, CheckError::NotJson { .. }), "{e}");
+        let m = e.to_string();
+        assert!(m.starts_with("not valid JSON (line "), "{m}");
+        assert!(!m.contains("s3cr3t"), "{m}");
+    }
+
+    /// Repeated keys are reported once each; the de-duplication is a set
+    /// (it was a list search, quadratic in the keys).
+    #[test]
+    fn many_keys_are_reported_once_each() {
+        let mut text = String::from("kind: Secret\nstringData:\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("  k{i}: v\n  k{i}: w\n"));
+        }
+        let r = scan(text.as_bytes()).unwrap();
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].keys.len(), 20_000);
     }
 
     #[test]
