@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use k8s_manifest::escape;
 use kubeseal_core::{Certificate, SealError, SealOptions};
 use sealtoken_check::{Finding, FindingKind, Location, UnfixedReason};
 use zeroize::Zeroizing;
@@ -220,22 +221,25 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
     let (mut errors, mut findings, mut fixed) = (0usize, 0usize, 0usize);
     for r in results {
         let path = &r.display;
+        // Paths, keys and messages may hold anything a file name or a
+        // manifest holds: shown escaped, never as terminal controls.
+        let shown = escape::text(path);
         for e in &r.errors {
             errors += 1;
-            err.push_str(&format!("{path}: {e}\n"));
+            err.push_str(&format!("{shown}: {}\n", escape::text(e)));
         }
         for n in &r.notes {
-            err.push_str(&format!("{path}: {n}\n"));
+            err.push_str(&format!("{shown}: {}\n", escape::text(n)));
         }
         let mut lines: Vec<(usize, usize, String)> = Vec::new();
         for f in &r.findings {
             findings += 1;
-            let message = format!("{f}: {}", remedy(f, path));
+            let message = format!("{f}: {}", remedy(f, &shown));
             match format {
                 CheckFormat::Text => lines.push((
                     f.pos().line,
                     f.pos().col,
-                    format!("{path}:{}:{}: {message}\n", f.pos().line, f.pos().col),
+                    format!("{shown}:{}:{}: {message}\n", f.pos().line, f.pos().col),
                 )),
                 CheckFormat::Json => json.push(JsonFinding {
                     path,
@@ -261,7 +265,7 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
         }
         for (line, msg) in &r.fixed {
             fixed += 1;
-            let text = format!("{path}:{line}: {msg}\n");
+            let text = format!("{shown}:{line}: {}\n", escape::text(msg));
             match format {
                 CheckFormat::Text => lines.push((*line, 0, text)),
                 CheckFormat::Json | CheckFormat::Sarif => err.push_str(&text),
@@ -276,10 +280,12 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
         CheckFormat::Text => {}
         CheckFormat::Json => {
             out = json::to_string(&json).context("cannot write the findings as JSON")?;
+            out = escape::json_document(&out).into_owned();
         }
         CheckFormat::Sarif => {
             out = sarif::to_string(&sarif, errors == 0)
                 .context("cannot write the findings as SARIF")?;
+            out = escape::json_document(&out).into_owned();
         }
     }
     io::write_stdout(out.as_bytes())?;

@@ -234,7 +234,10 @@ fn no_value_is_printed_anywhere() {
         // e.json is neither JSON nor YAML: it cannot be checked, so the run
         // fails closed with exit 2 (it was read line by line, exit 1).
         assert_eq!(code, 2, "{stdout}{stderr}");
-        assert!(stderr.contains("e.json: not valid JSON (line 1"), "{stderr}");
+        assert!(
+            stderr.contains("e.json: not valid JSON (line 1"),
+            "{stderr}"
+        );
         for needle in ["hunter2", b64] {
             assert!(!stdout.contains(needle), "{stdout}");
             assert!(!stderr.contains(needle), "{stderr}");
@@ -543,4 +546,39 @@ fn form_feed_led_json_is_json_everywhere() {
     assert!(!fixed.contains(MARKER), "{fixed}");
     let (code, stdout, _) = run_in(d, &["bom.json"]);
     assert_eq!((code, stdout.as_str()), (0, ""));
+}
+
+/// Keys, names and paths are shown escaped: nothing in a manifest or a file
+/// name reaches the terminal as a control (ESC, C1, DEL, bidi), in text, JSON
+/// and SARIF alike; the JSON still reads back to the same key.
+#[test]
+fn output_is_safe_for_a_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let unsafe_char = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let file = "s\u{202e}lmay.yaml";
+    fs::write(
+        d.path().join(file),
+        "kind: Secret\nmetadata: {name: \"n\\e[2J\"}\nstringData:\n  \"k\\e]0;x\\a\\x9b\": v\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(d.path(), &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(!stdout.chars().any(unsafe_char), "{stdout:?}");
+    assert!(
+        stdout.starts_with("s\\u{202e}lmay.yaml:1:7: plain Secret"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("keys: k\\u{1b}]0;x\\u{7}\\u{9b}"),
+        "{stdout}"
+    );
+    for format in ["json", "sarif"] {
+        let (_, stdout, _) = run_in(d.path(), &["--format", format]);
+        assert!(!stdout.chars().any(unsafe_char), "{format}: {stdout:?}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        if format == "json" {
+            assert_eq!(v[0]["keys"][0], "k\u{1b}]0;x\u{7}\u{9b}");
+            assert_eq!(v[0]["path"], file);
+        }
+    }
 }

@@ -72,6 +72,35 @@ pub fn json(s: &str) -> String {
     out
 }
 
+/// Serialised JSON made safe for a terminal: every [unsafe](is_unsafe)
+/// character left raw by a JSON writer (DEL, C1 and bidi controls; JSON
+/// escapes C0 inside strings) written as `\uXXXX`. Such characters can only
+/// stand inside JSON strings, so the document reads back the same; the line
+/// breaks and tabs of its layout are kept.
+///
+/// ```
+/// use k8s_manifest::escape;
+///
+/// let doc = serde_json::to_string(&["a\u{202e}b"]).unwrap();
+/// assert_eq!(escape::json_document(&doc), "[\"a\\u202eb\"]");
+/// ```
+pub fn json_document(serialized: &str) -> std::borrow::Cow<'_, str> {
+    // Line breaks and tabs outside strings are the document's own layout.
+    let raw = |c: char| is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !serialized.chars().any(raw) {
+        return std::borrow::Cow::Borrowed(serialized);
+    }
+    let mut out = String::with_capacity(serialized.len() + 12);
+    for c in serialized.chars() {
+        if raw(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// An error and its sources on one line: each message joined with `: `
 /// (a source whose text is already there is skipped, as wrappers often repeat
 /// it), line breaks as spaces, and the result [escaped](text) (a server's
@@ -163,5 +192,26 @@ mod tests {
         let inner = std::io::Error::other("timed out");
         let e = Outer(inner);
         assert_eq!(error_chain(&e), "cannot fetch: timed out");
+    }
+
+    #[test]
+    fn json_documents_read_back_the_same() {
+        let values = [
+            "a\u{7f}b",
+            "\u{9b}31m",
+            "x\u{202e}y",
+            "\u{1b}[2J",
+            "plain ✓",
+        ];
+        let doc = serde_json::to_string_pretty(&values).unwrap();
+        let safe = json_document(&doc);
+        assert!(!safe.chars().any(|c| is_unsafe(c) && c != '\n'), "{safe}");
+        assert_eq!(safe.lines().count(), doc.lines().count());
+        let back: Vec<String> = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, values);
+        assert!(matches!(
+            json_document("[1]"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -1,5 +1,6 @@
 //! The findings model: what a scan reports, and why an input could not be checked.
 
+use k8s_manifest::escape;
 use std::fmt;
 
 use k8s_manifest::Pos;
@@ -104,7 +105,8 @@ impl Finding {
         if self.keys.is_empty() {
             "keys: unknown".to_string()
         } else {
-            format!("keys: {}", self.keys.join(", "))
+            let keys: Vec<_> = self.keys.iter().map(|k| escape::text(k)).collect();
+            format!("keys: {}", keys.join(", "))
         }
     }
 }
@@ -125,7 +127,7 @@ impl fmt::Display for Finding {
             FindingKind::GeneratorEnv => write!(
                 f,
                 "secretGenerator {name:?} has a plain env file {} ({keys})",
-                self.file.as_deref().unwrap_or("?")
+                escape::text(self.file.as_deref().unwrap_or("?"))
             ),
         }
     }
