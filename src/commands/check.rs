@@ -106,7 +106,15 @@ fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {
     let scanned = if kustomization {
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
         sealtoken_check::scan_kustomization(&bytes, &mut |rel: &str| {
-            io::read_limited(&dir.join(rel))
+            // Only regular files: a FIFO or a device would hang or never end.
+            let p = dir.join(rel);
+            if !std::fs::metadata(&p)?.is_file() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "not a regular file",
+                ));
+            }
+            io::read_limited(&p)
         })
     } else {
         sealtoken_check::scan(&bytes)

@@ -582,3 +582,35 @@ fn output_is_safe_for_a_terminal() {
         }
     }
 }
+
+/// A generator never reads outside its kustomization, never opens a FIFO
+/// (which would hang the hook), and prints no file content: each is an
+/// error naming the path (exit 2).
+#[cfg(unix)]
+#[test]
+fn generators_read_only_regular_files_below_the_kustomization() {
+    let d = tempfile::tempdir().unwrap();
+    let outside = d.path().join("outside.env");
+    fs::write(&outside, "REGISTRY_AUTH=c2VjcmV0LXZhbHVl\n").unwrap();
+    let k = d.path().join("app");
+    fs::create_dir(&k).unwrap();
+    let fifo = k.join("pipe.env");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    fs::write(
+        k.join("kustomization.yaml"),
+        format!(
+            "secretGenerator:\n- name: g\n  envs: [../outside.env, {}, pipe.env]\n",
+            outside.display()
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(&k, &["kustomization.yaml"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("cannot read ../outside.env: outside the kustomization's directory"), "{stderr}");
+    assert!(stderr.contains("outside.env: outside the kustomization's directory"), "{stderr}");
+    assert!(stderr.contains("cannot read pipe.env: not a regular file"), "{stderr}");
+    for leak in ["REGISTRY_AUTH", "c2VjcmV0"] {
+        assert!(!stdout.contains(leak) && !stderr.contains(leak), "{stdout}{stderr}");
+    }
+}

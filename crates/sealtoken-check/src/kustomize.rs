@@ -154,6 +154,20 @@ fn read_named(
     path: &str,
     report: &mut Report,
 ) -> Option<Zeroizing<Vec<u8>>> {
+    // kustomize's default load restrictor: generators read only below the
+    // kustomization's directory. Outside it, nothing is read.
+    let p = std::path::Path::new(path);
+    if p.is_absolute() || k8s_manifest::normalize(p).starts_with("..") {
+        report.unreadable.push(Unreadable {
+            pos,
+            generator: generator.to_string(),
+            path: path.to_string(),
+            kind: io::ErrorKind::PermissionDenied,
+            message: "outside the kustomization's directory, which kustomize refuses; not read"
+                .to_string(),
+        });
+        return None;
+    }
     match read(path) {
         Ok(bytes) => Some(Zeroizing::new(bytes)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -178,11 +192,14 @@ fn read_named(
     }
 }
 
-/// Keys of a dotenv file that have non-empty, non-placeholder values.
+/// Keys of a dotenv file that have non-empty, non-placeholder values. A key
+/// that is not an environment variable name (a line of some other file) is
+/// shown as its line number only: its text could be a secret.
 fn env_keys(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let mut keys = Vec::new();
-    for line in text.lines() {
+    let mut seen = std::collections::HashSet::new();
+    for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -191,13 +208,27 @@ fn env_keys(bytes: &[u8]) -> Vec<String> {
         let (key, value) = line.split_once('=').unwrap_or((line, ""));
         let value = value.trim().trim_matches(['"', '\'']);
         if !value.is_empty() && !is_placeholder(value) {
-            let key = key.trim().to_string();
-            if !keys.contains(&key) {
+            let key = key.trim();
+            let key = if is_env_name(key) {
+                key.to_string()
+            } else {
+                format!("(line {})", n + 1)
+            };
+            if seen.insert(key.clone()) {
                 keys.push(key);
             }
         }
     }
     keys
+}
+
+/// Whether `s` is an environment variable name: a letter or `_`, then
+/// letters, digits and `_`.
+fn is_env_name(s: &str) -> bool {
+    let mut b = s.bytes();
+    b.next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 #[cfg(test)]
@@ -277,5 +308,32 @@ mod tests {
         );
         assert_eq!(r.notes().len(), 1, "{r:?}");
         assert!(r.notes()[0].message().contains("gone.pem not found"));
+    }
+
+    /// Generators read only below the kustomization (kustomize's load
+    /// restrictor): an absolute or `../` path is an error and is never read.
+    #[test]
+    fn generator_paths_outside_the_root_are_refused_unread() {
+        let k = "secretGenerator:\n- name: g\n  envs: [/home/u/.docker/config.json]\n  files: [../../id_rsa, ok/../in.txt]\n";
+        let mut asked = Vec::new();
+        let mut read = |p: &str| {
+            asked.push(p.to_string());
+            Ok(b"K=v\n".to_vec())
+        };
+        let r = scan_kustomization(k.as_bytes(), &mut read).unwrap();
+        assert_eq!(asked, ["ok/../in.txt"]);
+        let bad: Vec<&str> = r.unreadable().iter().map(|u| u.path()).collect();
+        assert_eq!(bad, ["/home/u/.docker/config.json", "../../id_rsa"]);
+        assert!(r.unreadable()[0]
+            .to_string()
+            .contains("outside the kustomization's directory"));
+    }
+
+    /// Only environment variable names are shown; another line is counted
+    /// by its number, its text never printed.
+    #[test]
+    fn env_keys_show_only_names() {
+        let keys = env_keys(b"GOOD_1=x\nAbC=y\n{\"auths\": {\"r\": {\"auth\": \"dXNlcjpwYXNz\"}}}=z\n-----END=w\nGOOD_1=again\n");
+        assert_eq!(keys, ["GOOD_1", "AbC", "(line 3)", "(line 4)"]);
     }
 }
