@@ -119,6 +119,45 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // Linear time on large single files: a Secret with many keys, and a
+    // template that is not YAML (read line by line), at 1 MB and 10 MB; the
+    // 10 MB case should take about 10x the 1 MB one.
+    let mut g = c.benchmark_group("check large file");
+    g.sample_size(10);
+    for (what, template) in [("many-key Secret", false), ("broken template", true)] {
+        for mb in [1usize, 10] {
+            let text = large_secret(mb * 1_000_000, template);
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_function(format!("{what}, {mb} MB"), |b| {
+                b.iter(|| {
+                    let r = sealtoken_check::scan(text.as_bytes()).unwrap();
+                    assert_eq!(r.findings().len(), 1);
+                    r.is_line_based()
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+/// A Secret of about `bytes` bytes with one key a line; as a Helm template
+/// that does not parse as YAML when `template`.
+fn large_secret(bytes: usize, template: bool) -> String {
+    let mut s = String::with_capacity(bytes + 64);
+    if template {
+        s.push_str("{{ if .Values.x }}\n");
+    }
+    s.push_str("kind: Secret\nstringData:\n");
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&format!("  key{i:08}: value-{i:08}\n"));
+        i += 1;
+    }
+    if template {
+        s.push_str("  bad: [oops\n");
+    }
+    s
 }
 
 criterion_group!(benches, bench);

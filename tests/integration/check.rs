@@ -595,7 +595,10 @@ fn generators_read_only_regular_files_below_the_kustomization() {
     let k = d.path().join("app");
     fs::create_dir(&k).unwrap();
     let fifo = k.join("pipe.env");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     fs::write(
         k.join("kustomization.yaml"),
@@ -607,10 +610,22 @@ fn generators_read_only_regular_files_below_the_kustomization() {
     .unwrap();
     let (code, stdout, stderr) = run_in(&k, &["kustomization.yaml"]);
     assert_eq!(code, 2, "{stdout}{stderr}");
-    assert!(stderr.contains("cannot read ../outside.env: outside the kustomization's directory"), "{stderr}");
-    assert!(stderr.contains("outside.env: outside the kustomization's directory"), "{stderr}");
-    assert!(stderr.contains("cannot read pipe.env: not a regular file"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read ../outside.env: outside the kustomization's directory"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("outside.env: outside the kustomization's directory"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cannot read pipe.env: not a regular file"),
+        "{stderr}"
+    );
     for leak in ["REGISTRY_AUTH", "c2VjcmV0"] {
-        assert!(!stdout.contains(leak) && !stderr.contains(leak), "{stdout}{stderr}");
+        assert!(
+            !stdout.contains(leak) && !stderr.contains(leak),
+            "{stdout}{stderr}"
+        );
     }
 }

@@ -185,6 +185,7 @@ fn finish(entries: &[Entry<'_>], doc: usize, sops: bool, kind_lines: &[&str], re
     let mut name = None;
     let mut namespace = None;
     let mut keys: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut unknown = false;
     let mut i = 0;
     while i < entries.len() {
@@ -214,7 +215,7 @@ fn finish(entries: &[Entry<'_>], doc: usize, sops: bool, kind_lines: &[&str], re
                     unknown = true;
                 }
                 for c in direct {
-                    if is_plain(c, sops) && !keys.iter().any(|k| k == c.key) {
+                    if is_plain(c, sops) && seen.insert(c.key) {
                         keys.push(c.key.to_string());
                     }
                 }
@@ -279,5 +280,20 @@ mod tests {
             assert!(r.line_based, "{c}");
             assert!(r.findings.is_empty(), "{c}: {r:?}");
         }
+    }
+
+    /// Repeated keys in a template are reported once each; the
+    /// de-duplication is a set (it was a list search, quadratic in the keys).
+    #[test]
+    fn many_keys_in_a_template_are_reported_once_each() {
+        let mut t = String::from("{{ if .X }}\nkind: Secret\nstringData:\n");
+        for i in 0..20_000 {
+            t.push_str(&format!("  k{i}: v\n  k{i}: w\n"));
+        }
+        t.push_str("  bad: [oops\n");
+        let r = scan(t.as_bytes()).unwrap();
+        assert!(r.line_based);
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].keys.len(), 20_000);
     }
 }
