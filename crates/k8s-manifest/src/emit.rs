@@ -21,7 +21,7 @@
 //!   bool, int, float, null and timestamp forms in every case and prefix,
 //!   `0X1F`, `0B101`, `y`, `off`, `2024-1-2`) is double-quoted, and so is what
 //!   a YAML 1.2 reader or PyYAML would resolve differently (`1e400`, `=`; see
-//!   [`crate::resolve::needs_quotes`]);
+//!   `needs_quotes` in the crate's `resolve` module);
 //! - every character go-yaml does not print raw (C0 and C1 controls, tab,
 //!   DEL, U+FEFF, U+FFFE, U+FFFF and everything above U+FFFF) puts the string
 //!   in double quotes, escaped as go-yaml escapes it (`\t`, `\x7F`, `\N`,
@@ -31,7 +31,7 @@
 //!
 //! Known differences from go-yaml's bytes, none of which changes a value:
 //! long lines are not folded at 80 columns, and LS/PS are escaped (see
-//! [`style_of`]).
+//! `style_of` in this module's source).
 
 use crate::{Format, ObjectMeta};
 
