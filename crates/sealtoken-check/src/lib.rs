@@ -119,7 +119,7 @@ pub use fix::{fix, Fixed, Sealed, Unfixed, UnfixedReason};
 pub use k8s_manifest::is_kustomization_file;
 pub use k8s_manifest::Pos;
 pub use kustomize::is_sops_encrypted;
-pub use placeholder::is_placeholder;
+pub use placeholder::{is_placeholder, is_secret_reference};
 pub use scan::{scan, scan_kustomization};
 
 /// The sealing library, whose types appear in `fix`'s signatures
