@@ -59,7 +59,8 @@ pub fn run(args: &CheckArgs) -> CliResult {
         None
     };
     let ctx = Ctx { allow, cwd, fix };
-    let (entries, walk_errors) = walk::files(&args.paths, walk::threads(args.jobs));
+    let threads = walk::threads(args.jobs);
+    let (entries, walk_errors) = walk::files(&args.paths, threads);
     // An unreadable directory entry: reported, not skipped silently.
     let mut results: Vec<FileResult> = walk_errors
         .into_iter()
@@ -74,7 +75,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
         .into_iter()
         .filter(|e| e.path == stdin || !ctx.is_allowed(&e.path))
         .collect();
-    results.extend(walk::par_map(&entries, walk::threads(args.jobs), |e| {
+    results.extend(walk::par_map(&entries, threads, |e| {
         let display = if e.path == stdin {
             "stdin".to_string()
         } else {

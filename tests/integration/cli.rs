@@ -494,7 +494,7 @@ fn help_examples_are_not_wrapped_at_80_columns() {
     }
 }
 
-/// Refusals that name the rule or the flag (issue: kubeseal drop-in, smaller defects).
+/// Refusals that name the rule or the flag.
 #[test]
 fn refusals_say_why_and_name_the_flag() {
     let secret = "kind: Secret\nmetadata: {name: e, namespace: x}\n";

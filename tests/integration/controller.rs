@@ -2,7 +2,8 @@
 //! loopback API server with a controller behind its service proxy
 //! (`common::fake_controller`: upstream's `/v1/verify` and `/v1/rotate`
 //! with a real decrypt): `--validate`, `--re-encrypt` (`--rotate`),
-//! `--fetch-cert`, sealing without `--cert`, and the seed's command line
+//! `--fetch-cert`, sealing without `--cert`, and the Flux webhook procedure's
+//! kubeseal command line
 //! byte for byte through a `kubeseal` link.
 
 #![cfg(feature = "cluster")]
@@ -19,8 +20,8 @@ use crate::common::api_server::{
 use crate::common::{demo_cert, fixture, read_fixture, sealtoken_as, Run};
 use crate::golden::{drop_creation_timestamp, mask};
 
-/// The seed's command line, as its procedure runs it.
-const SEED: &str = "kubeseal -f secret.yaml -w flux-webhook-token.sealed.yaml --controller-namespace sealed-secrets -n flux-system";
+/// The kubeseal command line of the Flux webhook procedure, as it is run.
+const PROCEDURE: &str = "kubeseal -f secret.yaml -w flux-webhook-token.sealed.yaml --controller-namespace sealed-secrets -n flux-system";
 
 const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: apps\nstringData:\n  password: s3cr3t\n";
 
@@ -31,7 +32,10 @@ fn proxy(endpoint: &str) -> String {
 
 /// A server, a folder and a kubeconfig reaching the server with a token.
 fn setup() -> (ApiServer, tempfile::TempDir, PathBuf) {
-    assert_eq!(NS, "sealed-secrets", "the seed's --controller-namespace");
+    assert_eq!(
+        NS, "sealed-secrets",
+        "the procedure's --controller-namespace"
+    );
     let srv = ApiServer::start();
     let dir = tempfile::tempdir().unwrap();
     let kc = kubeconfig(
@@ -73,14 +77,14 @@ fn stderr(out: &std::process::Output) -> String {
 }
 
 #[test]
-fn the_seed_command_line_runs_byte_for_byte_through_a_kubeseal_link() {
+fn the_procedure_command_line_runs_byte_for_byte_through_a_kubeseal_link() {
     let (srv, dir, kc) = setup();
     std::fs::write(
         dir.path().join("secret.yaml"),
         read_fixture("upstream/secret.yaml"),
     )
     .unwrap();
-    let args: Vec<&str> = SEED.split(' ').collect();
+    let args: Vec<&str> = PROCEDURE.split(' ').collect();
     assert_eq!(args[0], "kubeseal");
     kubeseal(dir.path(), &kc).args(&args[1..]).succeeds();
     let written =
@@ -90,11 +94,11 @@ fn the_seed_command_line_runs_byte_for_byte_through_a_kubeseal_link() {
         &String::from_utf8(read_fixture("upstream/flux-webhook-token.sealed.yaml")).unwrap(),
     ));
     assert_eq!(mask(&written) + "\n", want);
-    // It unseals with the controller's key to the seed's token.
+    // It unseals with the controller's key to the fixture's token.
     let sealed = read_sealed_secrets(written.as_bytes()).unwrap();
     let secret = unseal(&keys("upstream/controller.key"), &sealed[0]).unwrap();
-    let seed = read_secrets(&read_fixture("upstream/secret.yaml")).unwrap();
-    assert_eq!(secret.data["token"], seed[0].data["token"]);
+    let fixture = read_secrets(&read_fixture("upstream/secret.yaml")).unwrap();
+    assert_eq!(secret.data["token"], fixture[0].data["token"]);
     // The certificate came from the controller through the service proxy.
     assert_eq!(srv.requests().last().unwrap(), &proxy("/v1/cert.pem"));
 }

@@ -78,7 +78,7 @@ fn json_layout_matches_kubeseal() {
 }
 
 #[test]
-fn cli_seal_of_the_seed_secret_matches_kubeseal_layout() {
+fn cli_seal_of_the_fixture_secret_matches_kubeseal_layout() {
     let out = sealtoken()
         .args(["seal", "-f"])
         .arg(crate::common::fixture("upstream/secret.yaml"))
@@ -96,9 +96,9 @@ fn cli_seal_of_the_seed_secret_matches_kubeseal_layout() {
 }
 
 #[test]
-fn upstream_sealed_manifests_unseal_to_the_seed_token() {
+fn upstream_sealed_manifests_unseal_to_the_fixture_token() {
     let keys = PrivateKey::from_pem(&read_fixture("upstream/controller.key")).unwrap();
-    let seed = read_secrets(&read_fixture("upstream/secret.yaml"))
+    let fixture = read_secrets(&read_fixture("upstream/secret.yaml"))
         .unwrap()
         .remove(0);
     for f in [
@@ -108,7 +108,7 @@ fn upstream_sealed_manifests_unseal_to_the_seed_token() {
         let sealed = kubeseal_core::read_sealed_secrets(&read_fixture(f)).unwrap();
         assert_eq!(sealed.len(), 1, "{f}");
         let secret = unseal(&keys, &sealed[0]).unwrap();
-        assert_eq!(secret.data["token"], seed.data["token"], "{f}");
+        assert_eq!(secret.data["token"], fixture.data["token"], "{f}");
         assert_eq!(secret.metadata.name.as_deref(), Some("webhook-token"));
         assert_eq!(secret.secret_type.as_deref(), Some("Opaque"));
     }

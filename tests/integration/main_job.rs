@@ -307,7 +307,7 @@ fn main_job_bad_arguments_write_nothing() {
 // seal:
 
 #[test]
-fn seed_command_line_works_with_seal_and_cert() {
+fn procedure_command_line_works_with_seal_and_cert() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         fixture("upstream/secret.yaml"),

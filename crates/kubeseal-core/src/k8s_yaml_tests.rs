@@ -5,8 +5,8 @@
 //! (`encode.go` `stringv`, `emitterc.go` `analyze_scalar`,
 //! `select_scalar_style`, `write_double_quoted_scalar`); expected readings
 //! from go-yaml v2's scanner and `resolve.go` and from
-//! `sigs.k8s.io/yaml`'s `convertToJSONableObject`. The numbers refer to the
-//! items of the YAML compatibility issue.
+//! `sigs.k8s.io/yaml`'s `convertToJSONableObject`. The numbers group the
+//! cases by the difference from Kubernetes they pin.
 
 use crate::manifest::{read_secrets, ManifestError};
 use k8s_manifest::emit::{to_yaml, Out};
