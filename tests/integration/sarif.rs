@@ -167,7 +167,13 @@ fn sarif_is_valid_2_1_0_with_a_rule_per_kind_and_no_values() {
             "plain-secret",
             "secret-generator-literals",
             "secret-generator-files",
-            "secret-generator-env"
+            "secret-generator-env",
+            "unparseable",
+            "sealed-template-literal",
+            "controller-key",
+            "patched-secret",
+            "replacement-into-secret",
+            "post-build-substitute"
         ]
     );
     for r in rules {

@@ -17,14 +17,40 @@ pub enum FindingKind {
     GeneratorFiles,
     /// A kustomize `secretGenerator` whose env file is not encrypted.
     GeneratorEnv,
+    /// A file that does not parse (as YAML, or as JSON and YAML) and looks
+    /// like it holds a Secret or a List: it cannot be checked, so it is refused.
+    Unparseable,
+    /// A `SealedSecret` whose `spec.template.data` holds literal values,
+    /// which the controller copies into the Secret as they are.
+    SealedTemplateLiteral,
+    /// A Secret holding a private key of the sealed-secrets controller (a
+    /// key backup): whoever reads it can unseal every SealedSecret.
+    ControllerKey,
+    /// A kustomize patch (strategic merge or JSON 6902) that puts a plain
+    /// value into a Secret.
+    PatchedSecret,
+    /// A kustomize `replacements:` entry that copies a value from an object
+    /// that is not a Secret into a Secret.
+    ReplacementIntoSecret,
+    /// A Flux `Kustomization` whose `spec.postBuild.substitute` fills a
+    /// `${VAR}` placeholder of a Secret with a value written in Git.
+    PostBuildSubstitute,
 }
 
 impl FindingKind {
-    /// The object kind for tools: `Secret` or `secretGenerator`.
+    /// The object kind for tools: `Secret`, `secretGenerator`,
+    /// `SealedSecret`, `patch`, `replacement`, `Kustomization` or `file`.
     pub fn object(self) -> &'static str {
         match self {
-            FindingKind::PlainSecret => "Secret",
-            _ => "secretGenerator",
+            FindingKind::PlainSecret | FindingKind::ControllerKey => "Secret",
+            FindingKind::GeneratorLiterals
+            | FindingKind::GeneratorFiles
+            | FindingKind::GeneratorEnv => "secretGenerator",
+            FindingKind::Unparseable => "file",
+            FindingKind::SealedTemplateLiteral => "SealedSecret",
+            FindingKind::PatchedSecret => "patch",
+            FindingKind::ReplacementIntoSecret => "replacement",
+            FindingKind::PostBuildSubstitute => "Kustomization",
         }
     }
 }
@@ -53,6 +79,8 @@ pub struct Finding {
     pub(crate) keys: Vec<String>,
     pub(crate) file: Option<String>,
     pub(crate) location: Location,
+    /// What else to say (a parse error, the patch's target); never a value.
+    pub(crate) detail: Option<String>,
 }
 
 impl Finding {
@@ -81,7 +109,9 @@ impl Finding {
         &self.keys
     }
 
-    /// The plain file, for [`FindingKind::GeneratorEnv`].
+    /// The file that holds the value, when it is not the scanned one: the
+    /// env file of [`FindingKind::GeneratorEnv`], a patch file, a generator
+    /// configuration.
     pub fn file(&self) -> Option<&str> {
         self.file.as_deref()
     }
@@ -129,12 +159,51 @@ impl fmt::Display for Finding {
                 "secretGenerator {name:?} has a plain env file {} ({keys})",
                 escape::text(self.file.as_deref().unwrap_or("?"))
             ),
+            FindingKind::Unparseable => write!(
+                f,
+                "cannot be parsed ({}) and looks like it holds a Secret or a List: \
+                 refused unchecked",
+                escape::text(self.detail.as_deref().unwrap_or("?"))
+            ),
+            FindingKind::SealedTemplateLiteral => write!(
+                f,
+                "SealedSecret {name:?} has plain values in spec.template.data ({keys})"
+            ),
+            FindingKind::ControllerKey => write!(
+                f,
+                "Secret {name:?} is a sealed-secrets controller private key ({keys}): \
+                 whoever reads it can unseal every SealedSecret"
+            ),
+            FindingKind::PatchedSecret => {
+                write!(f, "patch puts plain values into Secret {name:?} ({keys})")?;
+                if let Some(file) = &self.file {
+                    write!(f, " from {}", escape::text(file))?;
+                    if let Some(line) = &self.detail {
+                        write!(f, " {line}")?;
+                    }
+                }
+                Ok(())
+            }
+            FindingKind::ReplacementIntoSecret => write!(
+                f,
+                "replacement copies {} into Secret {name:?} ({keys})",
+                escape::text(self.detail.as_deref().unwrap_or("a value"))
+            ),
+            FindingKind::PostBuildSubstitute => write!(
+                f,
+                "Kustomization {name:?} substitutes plain values into Secrets ({keys}){}",
+                self.detail
+                    .as_deref()
+                    .map(|d| format!(": {}", escape::text(d)))
+                    .unwrap_or_default()
+            ),
         }
     }
 }
 
 /// Something worth telling that is not a finding: the input was read line by
-/// line, or a file a `secretGenerator` names does not exist.
+/// line, a file a `secretGenerator` names does not exist, an allow rule
+/// matched, a remote resource was not checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     pub(crate) pos: Option<Pos>,
@@ -159,12 +228,14 @@ impl fmt::Display for Note {
     }
 }
 
-/// A file named by a `secretGenerator` that exists but could not be read
-/// (permission denied, a directory, too large…): it was not checked.
+/// A file a kustomization names (for a `secretGenerator`, a patch, a
+/// generator configuration, replacements) that exists but could not be
+/// read (permission denied, a directory, too large, outside the
+/// kustomization's directory…): it was not checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable {
     pub(crate) pos: Pos,
-    pub(crate) generator: String,
+    pub(crate) source: String,
     pub(crate) path: String,
     pub(crate) kind: std::io::ErrorKind,
     pub(crate) message: String,
@@ -176,9 +247,10 @@ impl Unreadable {
         self.pos
     }
 
-    /// The generator's name, or `(unnamed)`.
-    pub fn generator(&self) -> &str {
-        &self.generator
+    /// What names the file: `secretGenerator "db"` (its name, or
+    /// `(unnamed)`), or the kustomization field (`patches`, `generators`…).
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// The path as written in the kustomization.
@@ -192,13 +264,16 @@ impl Unreadable {
     }
 }
 
-/// `secretGenerator "db": cannot read key.pem: <the read error>`.
+/// `secretGenerator "db": cannot read key.pem: <the read error>`, or
+/// `patches: cannot read …`.
 impl fmt::Display for Unreadable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "secretGenerator {:?}: cannot read {}: {}",
-            self.generator, self.path, self.message
+            "{}: cannot read {}: {}",
+            self.source,
+            escape::text(&self.path),
+            escape::text(&self.message)
         )
     }
 }
@@ -253,18 +328,6 @@ pub enum CheckError {
     /// UTF-16 with a BOM, but malformed.
     #[error("malformed UTF-16 text")]
     BadUtf16,
-    /// Input that reads as JSON to Kubernetes (`{` first) but is neither valid
-    /// JSON nor YAML: kubectl refuses it, other readers may not, so it cannot
-    /// be checked.
-    #[error(
-        "not valid JSON (line {line}: {message}), nor YAML: it cannot be checked; fix the file"
-    )]
-    NotJson {
-        /// Line where the JSON parser stopped.
-        line: usize,
-        /// The JSON parser's message.
-        message: String,
-    },
     /// [`fix`](crate::fix) was given UTF-16 text, which it does not rewrite.
     #[error("cannot fix UTF-16 text; convert the file to UTF-8 first")]
     FixUtf16,

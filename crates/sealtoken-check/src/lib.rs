@@ -111,6 +111,8 @@ mod kustomize;
 mod line_scan;
 mod placeholder;
 mod scan;
+mod sops;
+mod template;
 mod text;
 
 pub use finding::{CheckError, Finding, FindingKind, Location, Note, Report, Unreadable};
@@ -118,9 +120,9 @@ pub use finding::{CheckError, Finding, FindingKind, Location, Note, Report, Unre
 pub use fix::{fix, Fixed, Sealed, Unfixed, UnfixedReason};
 pub use k8s_manifest::is_kustomization_file;
 pub use k8s_manifest::Pos;
-pub use kustomize::is_sops_encrypted;
 pub use placeholder::{is_placeholder, is_secret_reference};
 pub use scan::{scan, scan_kustomization};
+pub use sops::is_sops_encrypted;
 
 /// The sealing library, whose types appear in `fix`'s signatures
 /// ([`Certificate`](kubeseal_core::Certificate), [`SealOptions`](kubeseal_core::SealOptions)).

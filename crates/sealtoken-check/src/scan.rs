@@ -2,14 +2,14 @@
 //! the line-based fallback for input that is not YAML.
 
 use k8s_manifest::yaml::{self, Kind, Node, Scalar};
-use k8s_manifest::Format;
 use k8s_manifest::SecretValue;
+use k8s_manifest::{Format, Pos};
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report};
-use crate::kustomize::{scan_generators, Reader};
+use crate::kustomize::{self, Reader};
 use crate::placeholder::is_placeholder;
 use crate::text::{decode, has_allow_comment, Lines};
-use crate::{line_scan, ALLOW_ANNOTATION};
+use crate::{line_scan, sops, template, ALLOW_ANNOTATION};
 
 /// Scans a YAML or JSON stream for plain Secrets.
 ///
@@ -54,71 +54,162 @@ pub(crate) fn scan_text(
     read: Option<&mut Reader<'_>>,
 ) -> Result<Report, CheckError> {
     let mut report = Report::default();
-    // Fast path: nothing that could be flagged (escapes could spell "Secret").
-    if !text.contains("Secret") && !text.contains("secretGenerator") && !text.contains('\\') {
+    // Fast path: nothing that could be flagged (escapes could spell
+    // "Secret", a List that does not parse is refused); a kustomization is
+    // always read (patches, generators).
+    if read.is_none()
+        && !text.contains("Secret")
+        && !text.contains("List")
+        && !text.contains("substitute")
+        && !text.contains('\\')
+    {
         return Ok(report);
     }
-    // JSON is read as JSON (as Kubernetes reads it), YAML as YAML.
-    // A Go template (`{{` first) is JSON to Kubernetes by its first rune,
-    // but it is a template: read like YAML that does not parse.
-    let template = text.trim_start().starts_with("{{");
-    let docs = match yaml::parse_manifests_as(text, format) {
-        Ok(docs) => docs,
-        Err(e) if format == Format::Json && !template => match yaml::parse_stream(text) {
+    // JSON is read as JSON (as Kubernetes reads it), YAML as YAML. A Go
+    // template (`{{` first) is JSON to Kubernetes by its first rune, but it
+    // is a template: read as the YAML it renders to.
+    let starts_as_template = text.trim_start().starts_with("{{");
+    let parsed = if starts_as_template {
+        None
+    } else {
+        Some(yaml::parse_manifests_as(text, format))
+    };
+    let untemplated;
+    let (docs, source) = match parsed {
+        Some(Ok(docs)) => (docs, text),
+        Some(Err(e)) if format == Format::Json => match yaml::parse_stream(text) {
             Ok(docs) => {
                 report.notes.push(Note {
                     pos: Some(e.pos()),
                     message: format!("not valid JSON ({e}); read as YAML, as kustomize reads it"),
                 });
-                docs
+                (docs, text)
             }
             Err(_) => {
-                return Err(CheckError::NotJson {
-                    line: e.pos().line,
-                    message: e.message().to_string(),
-                })
+                refuse_unparseable(text, &e, &mut report);
+                return Ok(report);
             }
         },
-        Err(e) => {
-            report.line_based = true;
-            report.notes.push(Note {
-                pos: Some(e.pos()),
-                message: format!("not valid YAML ({e}); scanned line by line"),
-            });
-            line_scan::scan(text, &mut report);
-            Vec::new()
+        Some(Err(e)) if !template::is_template(text) => {
+            refuse_unparseable(text, &e, &mut report);
+            return Ok(report);
+        }
+        _ => {
+            untemplated = template::untemplate(text);
+            match yaml::parse_stream(&untemplated) {
+                Ok(docs) => (docs, untemplated.as_str()),
+                Err(e) => {
+                    report.line_based = true;
+                    report.notes.push(Note {
+                        pos: Some(e.pos()),
+                        message: format!(
+                            "a Go template that is not YAML once its control lines are \
+                             removed ({e}); scanned line by line"
+                        ),
+                    });
+                    line_scan::scan(text, &mut report);
+                    sort(&mut report);
+                    return Ok(report);
+                }
+            }
         }
     };
-    let lines = Lines::new(text);
+    let lines = Lines::new(source);
     let mut read = read;
     for (i, doc) in docs.iter().enumerate() {
         let Some(root) = doc.root() else { continue };
         scan_document(&lines, root, i + 1, &mut report);
         if let Some(r) = read.as_deref_mut() {
-            scan_generators(&lines, root, r, &mut report);
+            kustomize::scan_kustomization_document(&lines, root, r, &mut report);
         }
     }
-    report
-        .findings
-        .sort_by_key(|f| (f.pos.line, f.pos.col, f.kind));
+    sort(&mut report);
     Ok(report)
 }
 
-fn is_sops_document(root: &Node) -> bool {
-    matches!(root.get("sops").map(Node::kind), Some(Kind::Map(_))) && has_enc(root)
+fn sort(report: &mut Report) {
+    report
+        .findings
+        .sort_by_key(|f| (f.pos.line, f.pos.col, f.kind));
 }
 
-fn has_enc(node: &Node) -> bool {
-    match node.kind() {
-        Kind::Scalar(Scalar::Str(s)) => s.starts_with("ENC["),
-        Kind::Scalar(_) => false,
-        Kind::Seq(items) => items.iter().any(has_enc),
-        Kind::Map(entries) => entries.iter().any(|(_, v)| has_enc(v)),
+/// Text that does not parse: when it looks like it holds a Secret or a
+/// List, a finding (it cannot be checked, so it is refused) unless an allow
+/// rule is written in it; otherwise a note.
+fn refuse_unparseable(text: &str, e: &yaml::YamlError, report: &mut Report) {
+    let what = if text.trim_start().starts_with(['{', '[']) {
+        "JSON (nor YAML)"
+    } else {
+        "YAML"
+    };
+    if !looks_like_secret_or_list(text) {
+        report.notes.push(Note {
+            pos: Some(e.pos()),
+            message: format!("not valid {what} ({e}), and no Secret or List in it; not checked"),
+        });
+        return;
     }
+    if let Some(rule) = text_allow_rule(text) {
+        report.notes.push(Note {
+            pos: Some(e.pos()),
+            message: format!("not valid {what} ({e}); allowed by {rule}, not checked"),
+        });
+        return;
+    }
+    report.findings.push(Finding {
+        pos: e.pos(),
+        kind: FindingKind::Unparseable,
+        namespace: None,
+        name: None,
+        keys: Vec::new(),
+        file: None,
+        location: Location::Document(1),
+        detail: Some(format!("not valid {what}: {e}")),
+    });
+}
+
+/// Whether text holds a `kind` key whose value names a Secret or a List
+/// (`kind: Secret`, `"kind":"SecretList"`, `kind: List`), or one written
+/// with escapes, which cannot be told without parsing.
+fn looks_like_secret_or_list(text: &str) -> bool {
+    text.match_indices("kind").any(|(i, _)| {
+        let rest = text.get(i + 4..).unwrap_or_default();
+        let rest = rest.trim_start_matches(['"', '\'', ' ', '\t']);
+        let Some(rest) = rest.strip_prefix(':') else {
+            return false;
+        };
+        let value = rest.trim_start_matches(['"', '\'', ' ', '\t']);
+        let word: String = value
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '\\')
+            .collect();
+        word.contains("Secret") || word.ends_with("List") || word.contains('\\')
+    })
+}
+
+/// The allow rule written in a text that cannot be parsed: the allow
+/// comment on a line naming a `kind`, or the allow annotation set to true.
+fn text_allow_rule(text: &str) -> Option<&'static str> {
+    if text
+        .lines()
+        .any(|l| l.contains("kind") && has_allow_comment(l))
+    {
+        return Some("the comment # sealtoken: allow");
+    }
+    let annotated = text.match_indices(ALLOW_ANNOTATION).any(|(i, _)| {
+        let rest = text.get(i + ALLOW_ANNOTATION.len()..).unwrap_or_default();
+        let rest = rest.trim_start_matches(['"', '\'', ' ']);
+        rest.strip_prefix(':').is_some_and(|v| {
+            v.trim_start_matches(['"', '\'', ' '])
+                .get(..4)
+                .is_some_and(|w| w.eq_ignore_ascii_case("true"))
+        })
+    });
+    annotated.then_some("the annotation sealtoken.dev/allow-plain")
 }
 
 fn scan_document(lines: &Lines<'_>, root: &Node, doc: usize, report: &mut Report) {
-    let sops = is_sops_document(root);
+    let sops = sops::has_sops_metadata(root);
     if list_items(root).is_some() {
         scan_list(lines, root, doc, sops, report);
         return;
@@ -152,7 +243,7 @@ fn scan_list(lines: &Lines<'_>, list: &Node, doc: usize, sops: bool, report: &mu
     }
 }
 
-fn scan_object(
+pub(crate) fn scan_object(
     lines: &Lines<'_>,
     node: &Node,
     location: Location,
@@ -160,26 +251,92 @@ fn scan_object(
     report: &mut Report,
 ) {
     let Some(kind) = node.get("kind") else { return };
-    if kind.as_str() != Some("Secret") {
+    let api_version = node.get("apiVersion").map(|v| v.as_str().unwrap_or("?"));
+    let (finding_kind, keys, unknown) = match kind.as_str() {
+        Some("Secret") if api_version.is_none_or(|v| v == "v1") => {
+            let (keys, unknown) = plain_keys(lines, node, sops);
+            let key_backup = node
+                .get("metadata")
+                .and_then(|m| m.get("labels"))
+                .and_then(|l| l.get(CONTROLLER_KEY_LABEL))
+                .is_some();
+            let kind = if key_backup {
+                FindingKind::ControllerKey
+            } else {
+                FindingKind::PlainSecret
+            };
+            (kind, keys, unknown)
+        }
+        Some("SealedSecret") if api_version.is_none_or(|v| v.starts_with("bitnami.com/")) => {
+            let keys = template_literals(lines, node);
+            (FindingKind::SealedTemplateLiteral, keys, false)
+        }
+        _ => return,
+    };
+    if keys.is_empty() && !unknown {
         return;
-    }
-    match node.get("apiVersion") {
-        None => {}
-        Some(v) if v.as_str() == Some("v1") => {}
-        Some(_) => return,
     }
     let meta = node.get("metadata");
-    let allowed = meta
+    let string_at = |key: &str| {
+        meta.and_then(|m| m.get(key))
+            .and_then(Node::as_str)
+            .filter(|s| !s.is_empty())
+            .map(template::shown)
+    };
+    let finding = Finding {
+        pos: kind.pos(),
+        kind: finding_kind,
+        namespace: string_at("namespace"),
+        name: string_at("name"),
+        keys,
+        file: None,
+        location,
+        detail: None,
+    };
+    match allow_rule(lines, meta, kind.pos()) {
+        Some(rule) => report.notes.push(Note {
+            pos: Some(kind.pos()),
+            message: format!("{finding}: allowed by {rule}"),
+        }),
+        None => report.findings.push(finding),
+    }
+}
+
+/// The label the sealed-secrets controller puts on its key Secrets.
+const CONTROLLER_KEY_LABEL: &str = "sealedsecrets.bitnami.com/sealed-secrets-key";
+
+/// The allow rule that opts an object out: the annotation in `metadata`,
+/// or the comment on the line of its `kind`.
+pub(crate) fn allow_rule(
+    lines: &Lines<'_>,
+    meta: Option<&Node>,
+    kind: Pos,
+) -> Option<&'static str> {
+    let annotated = meta
         .and_then(|m| m.get("annotations"))
         .and_then(|a| a.get(ALLOW_ANNOTATION))
-        .is_some_and(|v| match v.kind() {
-            Kind::Scalar(Scalar::Str(s)) => s.eq_ignore_ascii_case("true"),
-            Kind::Scalar(Scalar::Bool(b)) => *b,
-            _ => false,
-        });
-    if allowed || has_allow_comment(lines.line(kind.pos().line)) {
-        return;
+        .is_some_and(is_true);
+    if annotated {
+        Some("the annotation sealtoken.dev/allow-plain")
+    } else if has_allow_comment(lines.line(kind.line)) {
+        Some("the comment # sealtoken: allow")
+    } else {
+        None
     }
+}
+
+/// `true`, or a string spelling it (annotations are strings).
+pub(crate) fn is_true(v: &Node) -> bool {
+    match v.kind() {
+        Kind::Scalar(Scalar::Str(s)) => s.eq_ignore_ascii_case("true"),
+        Kind::Scalar(Scalar::Bool(b)) => *b,
+        _ => false,
+    }
+}
+
+/// Keys of a Secret's `data` and `stringData` holding plain values, each
+/// once, and whether one of the two is not a map but holds something.
+pub(crate) fn plain_keys(lines: &Lines<'_>, node: &Node, sops: bool) -> (Vec<String>, bool) {
     let mut keys: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut unknown = false;
@@ -202,29 +359,38 @@ fn scan_object(
             _ => unknown |= value_is_plain(lines, container, false, sops),
         }
     }
-    if keys.is_empty() && !unknown {
-        return;
-    }
-    let string_at = |key: &str| {
-        meta.and_then(|m| m.get(key))
-            .and_then(Node::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+    (keys, unknown)
+}
+
+/// Keys of a SealedSecret's `spec.template.data` whose values are literal:
+/// not a template over the sealed values (`{{ … }}` anywhere in it), not a
+/// placeholder, not empty.
+fn template_literals(lines: &Lines<'_>, node: &Node) -> Vec<String> {
+    let data = node
+        .get("spec")
+        .and_then(|s| s.get("template"))
+        .and_then(|t| t.get("data"));
+    let Some(Kind::Map(entries)) = data.map(Node::kind) else {
+        return Vec::new();
     };
-    report.findings.push(Finding {
-        pos: kind.pos(),
-        kind: FindingKind::PlainSecret,
-        namespace: string_at("namespace"),
-        name: string_at("name"),
-        keys,
-        file: None,
-        location,
-    });
+    entries
+        .iter()
+        .filter(|(_, v)| match v.kind() {
+            Kind::Scalar(Scalar::Str(s)) => {
+                !s.trim().is_empty() && !s.contains("{{") && !is_placeholder(s)
+            }
+            Kind::Scalar(Scalar::Null) => false,
+            Kind::Scalar(_) => true,
+            Kind::Map(_) | Kind::Seq(_) => !is_placeholder(raw_flow(lines.from(v.pos()))),
+        })
+        .map(|(k, _)| key_name(lines, k))
+        .collect()
 }
 
 fn key_name(lines: &Lines<'_>, k: &Node) -> String {
     match k.kind() {
-        Kind::Scalar(Scalar::Str(s)) | Kind::Scalar(Scalar::Number(s)) => s.clone(),
+        Kind::Scalar(Scalar::Str(s)) => template::shown(s),
+        Kind::Scalar(Scalar::Number(s)) => s.clone(),
         Kind::Scalar(Scalar::Bool(b)) => b.to_string(),
         Kind::Scalar(Scalar::Null) => "null".to_string(),
         _ => {
@@ -243,7 +409,7 @@ fn value_is_plain(lines: &Lines<'_>, v: &Node, base64: bool, sops: bool) -> bool
     match v.kind() {
         Kind::Scalar(Scalar::Null) => false,
         Kind::Scalar(Scalar::Str(s)) => {
-            if s.trim().is_empty() || (sops && s.starts_with("ENC[")) || is_placeholder(s) {
+            if s.trim().is_empty() || (sops && sops::is_encrypted_value(s)) || is_placeholder(s) {
                 return false;
             }
             if base64 {
@@ -276,7 +442,6 @@ fn raw_flow(rest: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_manifest::Pos;
 
     fn lines_of(input: &str) -> Vec<usize> {
         scan(input.as_bytes())
@@ -310,10 +475,11 @@ mod tests {
             ("configmap literal", "kind: ConfigMap\ndata:\n  x.yaml: |\n    kind: Secret\n    stringData:\n      k: v\n", &[]),
             ("annotation", "kind: Secret\nmetadata:\n  annotations:\n    sealtoken.dev/allow-plain: \"true\"\nstringData: {k: v}\n", &[]),
             ("comment", "kind: Secret  # sealtoken: allow\nstringData: {k: v}\n", &[]),
-            ("sops", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\nsops:\n  version: 3.8.1\n", &[]),
-            ("sops plain value", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x]\n  k2: plain\nsops:\n  version: 3.8.1\n", &[1]),
+            ("sops", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:m]\n  lastmodified: \"2024-01-01T00:00:00Z\"\n", &[]),
+            ("sops without mac", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\nsops:\n  version: 3.8.1\n", &[1]),
+            ("sops plain value", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x]\n  k2: plain\nsops:\n  mac: ENC[AES256_GCM,data:m]\n  lastmodified: x\n", &[1]),
             ("enc without sops", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x]\n", &[1]),
-            ("sops hides nothing", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x]\nsops: {version: 3}\n---\nkind: Secret\nstringData:\n  k: plain\n", &[6]),
+            ("sops hides nothing", "kind: Secret\nstringData:\n  k: ENC[AES256_GCM,data:x]\nsops: {mac: m, lastmodified: x}\n---\nkind: Secret\nstringData:\n  k: plain\n", &[6]),
             ("list", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  stringData: {k: v}\n", &[5]),
             ("empty documents", "---\n---\n# c\n---\nkind: Secret\nstringData: {k: v}\n---\n", &[5]),
             ("json", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"data\":{\"k\":\"aGk=\"}}", &[1]),
@@ -432,16 +598,122 @@ mod tests {
         }
     }
 
-    /// What reads as JSON to Kubernetes and is neither JSON nor YAML cannot
-    /// be checked: an error (exit 2 in the CLI), not a pass.
+    /// What does not parse cannot be checked: when it looks like it holds
+    /// a Secret or a List, it is a finding (exit 1), with the parse error
+    /// and its line; an allow rule written in it turns that into a note;
+    /// without a Secret or List in it, it is a note.
     #[test]
-    fn unreadable_json_fails_closed() {
-        let e =
-            scan(b"{\"kind\": \"Secret\", \"stringData\": {\"a\": \"s3cr3t\"}\n\t]\n").unwrap_err();
-        assert!(matches!(e, CheckError::NotJson { .. }), "{e}");
-        let m = e.to_string();
-        assert!(m.starts_with("not valid JSON (line "), "{m}");
-        assert!(!m.contains("s3cr3t"), "{m}");
+    fn unparseable_input_fails_closed() {
+        let refused = [
+            // JSON that is neither JSON nor YAML.
+            "{\"kind\": \"Secret\", \"stringData\": {\"a\": \"s3cr3t\"}\n\t]\n",
+            // YAML that does not parse.
+            "apiVersion: v1\nkind: Secret\nstringData:\n  a: s3cr3t\n  b: [unclosed\n",
+            "kind: List\nitems:\n- kind: ConfigMap\n  data: {a: [}\n",
+            "{\"kind\": \"\\u0053ecret\", \"stringData\": {\"a\": \"s3cr3t\"}\n\t]\n",
+        ];
+        for input in refused {
+            let r = scan(input.as_bytes()).unwrap();
+            assert_eq!(r.findings.len(), 1, "{input}: {r:?}");
+            let f = &r.findings[0];
+            assert_eq!(f.kind, FindingKind::Unparseable);
+            assert!(f.pos.line >= 1);
+            let m = f.to_string();
+            assert!(m.starts_with("cannot be parsed (not valid "), "{m}");
+            assert!(
+                !m.contains("s3cr3t") && !format!("{r:?}").contains("s3cr3t"),
+                "{m}"
+            );
+        }
+        // Near misses: broken files without a Secret or a List are notes;
+        // an allow rule in the file is a note that says so.
+        for (input, note) in [
+            ("{\"name\": \"Secret santa\",\n\t]\n", "no Secret or List in it"),
+            ("kind: ConfigMap\ndata: [unclosed\n# Secret\n", "no Secret or List in it"),
+            (
+                "kind: Secret # sealtoken: allow\nstringData:\n  a: [unclosed\n",
+                "allowed by the comment # sealtoken: allow",
+            ),
+            (
+                "kind: Secret\nmetadata:\n  annotations:\n    sealtoken.dev/allow-plain: \"true\"\nstringData: [\n",
+                "allowed by the annotation sealtoken.dev/allow-plain",
+            ),
+        ] {
+            let r = scan(input.as_bytes()).unwrap();
+            assert!(r.findings.is_empty(), "{input}: {r:?}");
+            assert!(r.notes[0].message.contains(note), "{input}: {:?}", r.notes);
+        }
+    }
+
+    /// Helm chart templates are read as the YAML they render to: control
+    /// lines removed, actions as placeholders. A literal value is refused.
+    #[test]
+    fn templates_are_read_as_templates() {
+        let refused = "{{- if .Values.enabled }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ include \"x\" . }}\nstringData:\n  {{- range $k, $v := .Values.s }}\n  {{ $k }}: {{ $v | quote }}\n  {{- end }}\n  literal: hunter2\n{{- end }}\n";
+        let r = scan(refused.as_bytes()).unwrap();
+        assert!(!r.is_line_based() && r.notes.is_empty(), "{r:?}");
+        let got: Vec<_> = r
+            .findings
+            .iter()
+            .map(|f| (f.pos.line, f.keys.clone()))
+            .collect();
+        assert_eq!(got, [(3, vec!["literal".to_string()])]);
+
+        for clean in [
+            "{{- if .Values.enabled }}\nkind: Secret\ndata:\n  {{- range $k, $v := .Values.s }}\n  {{ $k }}: {{ $v | b64enc }}\n  {{- end }}\n{{- end }}\n",
+            "{{- with .Values.secret }}\nkind: Secret\nstringData:\n  password: {{ .password | quote }}\n  {{- toYaml .extra | nindent 2 }}\n{{- end }}\n",
+        ] {
+            let r = scan(clean.as_bytes()).unwrap();
+            assert!(r.findings.is_empty() && !r.is_line_based(), "{clean}: {r:?}");
+        }
+        // Still not YAML once untemplated: a note, read line by line.
+        let broken = "{{ if .x }}\nkind: Secret\nstringData:\n  a: [\n{{ end }}\n";
+        let r = scan(broken.as_bytes()).unwrap();
+        assert!(
+            r.is_line_based() && r.notes[0].message.starts_with("a Go template"),
+            "{r:?}"
+        );
+    }
+
+    /// A SealedSecret's template copies literal values into the Secret; a
+    /// template over the sealed values or a placeholder is not a value.
+    #[test]
+    fn sealed_secret_template_literals() {
+        let s = "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: db, namespace: apps}\nspec:\n  encryptedData: {password: AgB}\n  template:\n    data:\n      url: \"postgres://app:{{ .password }}@db\"\n      ref: ${DB_HOST}\n      empty: \"\"\n      admin_password: hunter2\n";
+        let r = scan(s.as_bytes()).unwrap();
+        assert_eq!(r.findings.len(), 1, "{r:?}");
+        assert_eq!(r.findings[0].kind, FindingKind::SealedTemplateLiteral);
+        assert_eq!(r.findings[0].keys, ["admin_password"]);
+        assert_eq!(r.findings[0].pos.line, 2);
+        let clean = s.replace("      admin_password: hunter2\n", "");
+        assert!(scan(clean.as_bytes()).unwrap().findings.is_empty());
+    }
+
+    /// A key backup of the controller is named as such.
+    #[test]
+    fn controller_key_is_named() {
+        let s = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: sealed-secrets-keyabcde\n    labels:\n      sealedsecrets.bitnami.com/sealed-secrets-key: active\n  type: kubernetes.io/tls\n  data:\n    tls.crt: LS0t\n    tls.key: LS0t\n";
+        let r = scan(s.as_bytes()).unwrap();
+        assert_eq!(r.findings[0].kind, FindingKind::ControllerKey);
+        assert!(r.findings[0]
+            .to_string()
+            .contains("is a sealed-secrets controller private key"));
+    }
+
+    /// An allow rule that matches is said, as a note, never silently.
+    #[test]
+    fn allow_rules_are_reported() {
+        let s = "kind: Secret # sealtoken: allow\nmetadata: {name: a}\nstringData: {k: v}\n---\nkind: Secret\nmetadata:\n  name: b\n  annotations: {sealtoken.dev/allow-plain: true}\nstringData: {k: v}\n---\nkind: Secret\nmetadata: {name: c}\n";
+        let r = scan(s.as_bytes()).unwrap();
+        assert!(r.findings.is_empty());
+        let notes: Vec<_> = r.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(
+            notes,
+            [
+                "plain Secret \"a\" (keys: k): allowed by the comment # sealtoken: allow",
+                "plain Secret \"b\" (keys: k): allowed by the annotation sealtoken.dev/allow-plain"
+            ]
+        );
     }
 
     /// Repeated keys are reported once each; the de-duplication is a set

@@ -78,6 +78,60 @@ const RULES: &[Rule] = &[
                SealedSecret (`sealtoken seal`). The values were committed: \
                rotate them.",
     },
+    Rule {
+        id: "unparseable",
+        name: "Unparseable",
+        short: "File that cannot be parsed and looks like it holds a Secret or a List",
+        full: "A file that is not valid YAML (or JSON) but names a Secret or a List: \
+               it cannot be checked, and another reader may still apply it.",
+        help: "Fix the file so that it parses, or allow it explicitly with \
+               `# sealtoken: allow` on the line of its kind, the annotation \
+               sealtoken.dev/allow-plain, or .sealtoken.toml.",
+    },
+    Rule {
+        id: "sealed-template-literal",
+        name: "SealedTemplateLiteral",
+        short: "SealedSecret template with plain values",
+        full: "A SealedSecret whose spec.template.data holds literal values, which the \
+               controller copies into the Secret as they are.",
+        help: "Seal each value into spec.encryptedData (`sealtoken seal --raw`) and \
+               refer to it from the template. The values were committed: rotate them.",
+    },
+    Rule {
+        id: "controller-key",
+        name: "ControllerKey",
+        short: "Sealed-secrets controller private key",
+        full: "A Secret holding a private key of the sealed-secrets controller (a key \
+               backup): whoever reads it can unseal every SealedSecret sealed to it.",
+        help: "Remove the key backup from the repository and keep it offline; the key \
+               was committed: rotate it and reseal.",
+    },
+    Rule {
+        id: "patched-secret",
+        name: "PatchedSecret",
+        short: "kustomize patch putting plain values into a Secret",
+        full: "A strategic-merge or JSON 6902 patch of a kustomization that sets plain \
+               values in a Secret's data or stringData.",
+        help: "Take the value out of the patch and seal it in a SealedSecret. The \
+               values were committed: rotate them.",
+    },
+    Rule {
+        id: "replacement-into-secret",
+        name: "ReplacementIntoSecret",
+        short: "kustomize replacement copying a plain value into a Secret",
+        full: "A kustomize replacement that copies a value from an object that is not a \
+               Secret into a Secret's data or stringData.",
+        help: "Copy the value from a Secret (a SealedSecret) instead.",
+    },
+    Rule {
+        id: "post-build-substitute",
+        name: "PostBuildSubstitute",
+        short: "Flux postBuild.substitute filling a Secret with a plain value",
+        full: "A Flux Kustomization whose spec.postBuild.substitute fills a ${VAR} \
+               placeholder of a Secret with a value written in Git.",
+        help: "Move the value into a Secret (a SealedSecret) and use \
+               postBuild.substituteFrom.",
+    },
 ];
 
 fn rule_index(kind: FindingKind) -> usize {
@@ -85,6 +139,12 @@ fn rule_index(kind: FindingKind) -> usize {
         FindingKind::PlainSecret => 0,
         FindingKind::GeneratorLiterals => 1,
         FindingKind::GeneratorFiles => 2,
+        FindingKind::Unparseable => 4,
+        FindingKind::SealedTemplateLiteral => 5,
+        FindingKind::ControllerKey => 6,
+        FindingKind::PatchedSecret => 7,
+        FindingKind::ReplacementIntoSecret => 8,
+        FindingKind::PostBuildSubstitute => 9,
         // GeneratorEnv, and any kind added later until it has a rule of its own.
         _ => 3,
     }
@@ -267,6 +327,12 @@ mod tests {
             FindingKind::GeneratorLiterals,
             FindingKind::GeneratorFiles,
             FindingKind::GeneratorEnv,
+            FindingKind::Unparseable,
+            FindingKind::SealedTemplateLiteral,
+            FindingKind::ControllerKey,
+            FindingKind::PatchedSecret,
+            FindingKind::ReplacementIntoSecret,
+            FindingKind::PostBuildSubstitute,
         ];
         let mut seen: Vec<usize> = kinds.iter().map(|k| rule_index(*k)).collect();
         seen.dedup();
