@@ -109,11 +109,11 @@ impl Allow {
 }
 
 /// The nearest `.sealtoken.toml` from `cwd` up to the Git top level (the
-/// first directory with a `.git`), or up to `/` outside Git.
+/// first directory with a `.git`); outside Git, in `cwd` only.
 pub fn find(cwd: &Path) -> Option<PathBuf> {
-    let top = crate::paths::git_top_level(cwd);
+    let top = crate::paths::git_top_level(cwd).unwrap_or_else(|| cwd.to_path_buf());
     cwd.ancestors()
-        .take_while(|dir| top.as_deref().is_none_or(|top| dir.starts_with(top)))
+        .take_while(|dir| dir.starts_with(&top))
         .map(|dir| dir.join(CONFIG_NAME))
         .find(|candidate| candidate.is_file())
 }
@@ -125,7 +125,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Option<Loaded>> {
         return Ok(None);
     };
     let what = path.display().to_string();
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {what}"))?;
+    let text = read_capped(&path).with_context(|| format!("cannot read {what}"))?;
     let config: Config = toml::from_str(&text).map_err(|e| parse_error(&what, &text, &e))?;
     for name in config.clusters.keys() {
         if !is_cluster_name(name) {
@@ -133,6 +133,25 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Option<Loaded>> {
         }
     }
     Ok(Some(Loaded { path, config }))
+}
+
+/// The most a configuration file may hold.
+const MAX_CONFIG: u64 = 1024 * 1024;
+
+/// A configuration file's text, refused when larger than [`MAX_CONFIG`].
+fn read_capped(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CONFIG {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            "is larger than 1 MiB; refusing to read it",
+        ));
+    }
+    Ok(text)
 }
 
 /// Whether `s` can name a cluster (and a file name part): letters, digits, `-`, `_`, `.`.

@@ -21,7 +21,7 @@ pub struct Scanned {
 /// Diagnoses every file of `paths` ([`walk::files`]) in parallel; sorted by path.
 pub fn scan(paths: &[PathBuf], jobs: Option<usize>, doctor: &Doctor<'_>) -> Vec<Scanned> {
     let threads = walk::threads(jobs);
-    let (entries, errors) = walk::files(paths, threads);
+    let (entries, errors) = walk::files(paths, threads, walk::Select::Visible);
     let mut results: Vec<Scanned> = errors
         .into_iter()
         .map(|e| Scanned {

@@ -195,17 +195,19 @@ pub fn write_stdout(contents: &[u8]) -> Result<()> {
     }
 }
 
-/// A parallel walk of `dirs` (at least one) as `check` and `receivers` do it:
-/// `.gitignore` honoured even outside a Git repository, hidden files included,
-/// `.git` skipped.
-pub fn walker(dirs: &[std::path::PathBuf], threads: usize) -> ignore::WalkParallel {
+/// A parallel walk of `dirs` (at least one), for [`crate::walk`]: hidden
+/// files included, `.git` skipped, and ignore files (`.gitignore` even
+/// outside a Git repository, `.ignore`, global excludes) honoured unless
+/// `all`.
+pub fn walker(dirs: &[std::path::PathBuf], threads: usize, all: bool) -> ignore::WalkParallel {
     let mut builder = ignore::WalkBuilder::new(&dirs[0]);
     for d in &dirs[1..] {
         builder.add(d);
     }
     builder
-        .hidden(false)
         .require_git(false)
+        .standard_filters(!all)
+        .hidden(false)
         .threads(threads)
         .filter_entry(|e| e.file_name() != ".git");
     builder.build_parallel()

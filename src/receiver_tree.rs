@@ -49,7 +49,7 @@ pub fn scan(paths: &[PathBuf], default_ns: Option<&str>, threads: usize) -> Resu
     let mut named: Vec<PathBuf> = Vec::new();
     let mut walked: Vec<PathBuf> = Vec::new();
     let mut roots: Vec<PathBuf> = Vec::new();
-    let (entries, errors) = walk::files(paths, threads);
+    let (entries, errors) = walk::files(paths, threads, walk::Select::Visible);
     scan.warnings.extend(errors.into_iter().map(|e| e.message));
     for e in entries {
         let p = normalize(&e.path);

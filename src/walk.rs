@@ -23,12 +23,25 @@ pub struct WalkError {
     pub message: String,
 }
 
+/// Which files a walk of a directory yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Select {
+    /// Manifests as a user sees the tree: `.gitignore` honoured (even
+    /// outside Git), hidden files included, `.git` skipped.
+    Visible,
+    /// Manifests as Git holds them (the guard's walk): inside a Git work
+    /// tree, the tracked and staged files (`git ls-files`), whatever the
+    /// ignore files say; outside Git, every file. Symlinks are followed
+    /// when their target stays inside the tree (the Git top level, or the
+    /// walked directory outside Git) and reported when it does not.
+    Committed,
+}
+
 /// The files of `paths`: each file as given (`-` included), then every
-/// manifest ([`is_manifest_name`]) under each directory, in path order
-/// (`.gitignore` honoured even outside Git, hidden files included, `.git`
-/// skipped); no path means the current directory. Directories are walked on
-/// `threads` threads; what could not be read is returned beside.
-pub fn files(paths: &[PathBuf], threads: usize) -> (Vec<Entry>, Vec<WalkError>) {
+/// manifest ([`is_manifest_name`]) under each directory as `select` says,
+/// in path order; no path means the current directory. Directories are
+/// walked on `threads` threads; what could not be read is returned beside.
+pub fn files(paths: &[PathBuf], threads: usize, select: Select) -> (Vec<Entry>, Vec<WalkError>) {
     let mut named = Vec::new();
     let mut dirs = Vec::new();
     if paths.is_empty() {
@@ -47,14 +60,56 @@ pub fn files(paths: &[PathBuf], threads: usize) -> (Vec<Entry>, Vec<WalkError>) 
     if dirs.is_empty() {
         return (named, Vec::new());
     }
+    let (mut found, mut errors) = (Vec::new(), Vec::new());
+    let mut walk_all = Vec::new();
+    for dir in dirs {
+        match select {
+            Select::Committed => match git_files(&dir) {
+                Some(listed) => {
+                    let root = git_root(&dir).unwrap_or_else(|| dir.clone());
+                    for path in listed {
+                        keep(path, &root, &mut found, &mut errors);
+                    }
+                }
+                None => walk_all.push(dir),
+            },
+            Select::Visible => walk_all.push(dir),
+        }
+    }
+    if !walk_all.is_empty() {
+        let (f, e) = walk(&walk_all, threads, select);
+        found.extend(f);
+        errors.extend(e);
+    }
+    found.sort();
+    found.dedup();
+    named.extend(found.into_iter().map(|path| Entry { path, named: false }));
+    (named, errors)
+}
+
+/// Walks directories with the ignore crate: `.gitignore` honoured for
+/// [`Select::Visible`], nothing ignored for [`Select::Committed`].
+fn walk(dirs: &[PathBuf], threads: usize, select: Select) -> (Vec<PathBuf>, Vec<WalkError>) {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
-    crate::io::walker(&dirs, threads).run(|| {
+    let all = select == Select::Committed;
+    crate::io::walker(dirs, threads, all).run(|| {
         Box::new(|entry| {
             match entry {
                 Ok(e) => {
-                    if e.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(e.path()) {
+                    let t = e.file_type();
+                    if t.is_some_and(|t| t.is_file()) && is_manifest_name(e.path()) {
                         lock(&found).push(e.into_path());
+                    } else if all && t.is_some_and(|t| t.is_symlink()) {
+                        let root = dirs
+                            .iter()
+                            .find(|d| e.path().starts_with(d))
+                            .cloned()
+                            .unwrap_or_else(|| PathBuf::from("."));
+                        let (mut f, mut errs) = (Vec::new(), Vec::new());
+                        keep(e.into_path(), &root, &mut f, &mut errs);
+                        lock(&found).extend(f);
+                        lock(&errors).extend(errs);
                     }
                 }
                 Err(e) => lock(&errors).push(WalkError {
@@ -65,11 +120,75 @@ pub fn files(paths: &[PathBuf], threads: usize) -> (Vec<Entry>, Vec<WalkError>) 
             ignore::WalkState::Continue
         })
     });
-    let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    found.sort();
-    named.extend(found.into_iter().map(|path| Entry { path, named: false }));
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    (named, errors)
+    (found, errors)
+}
+
+/// Keeps a listed path that is a manifest: a regular file, or a symlink
+/// to a file inside `root`. A symlink leaving `root` is reported; a
+/// symlink to a directory, a dangling one, a submodule are skipped (the
+/// files of a directory inside the tree are listed at their own place).
+fn keep(path: PathBuf, root: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<WalkError>) {
+    if !is_manifest_name(&path) {
+        return;
+    }
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return;
+    };
+    if meta.is_file() {
+        found.push(path);
+        return;
+    }
+    if !meta.file_type().is_symlink() {
+        return;
+    }
+    let (Ok(target), Ok(root)) = (std::fs::canonicalize(&path), std::fs::canonicalize(root)) else {
+        return;
+    };
+    if !target.starts_with(&root) {
+        errors.push(WalkError {
+            message: format!(
+                "{}: a symlink to {}, outside the tree {}; not followed",
+                display_path(&path),
+                target.display(),
+                root.display()
+            ),
+            path: Some(path),
+        });
+    } else if target.is_file() {
+        found.push(path);
+    }
+}
+
+/// The files Git holds under `dir` (tracked and staged, `git ls-files`),
+/// as paths below `dir`; `None` outside a Git work tree or without Git.
+fn git_files(dir: &Path) -> Option<Vec<PathBuf>> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "-z", "--cached", "--"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(
+        out.stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| std::str::from_utf8(p).ok())
+            .map(|p| dir.join(p))
+            .collect(),
+    )
+}
+
+/// The top level of the Git work tree holding `dir`.
+fn git_root(dir: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(dir).ok()?;
+    crate::paths::git_top_level(&abs)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -154,7 +273,7 @@ mod tests {
         }
         std::fs::write(d.path().join(".gitignore"), "b.yaml\n").unwrap();
         let named = d.path().join("notes.txt");
-        let (found, errors) = files(&[named.clone(), d.path().to_path_buf()], 2);
+        let (found, errors) = files(&[named.clone(), d.path().to_path_buf()], 2, Select::Visible);
         assert!(errors.is_empty());
         let got: Vec<(String, bool)> = found
             .iter()
@@ -172,6 +291,115 @@ mod tests {
                 ("a/c.json".to_string(), false),
             ]
         );
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    fn walked(dir: &Path) -> (Vec<String>, Vec<String>) {
+        let (found, errors) = files(&[dir.to_path_buf()], 2, Select::Committed);
+        let found = found
+            .iter()
+            .map(|e| e.path.strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        let errors = errors.into_iter().map(|e| e.message).collect();
+        (found, errors)
+    }
+
+    /// The guard's walk: what Git holds, whatever the ignore files say;
+    /// outside Git, everything. Symlinks inside the tree are followed,
+    /// those leaving it reported.
+    #[cfg(unix)]
+    #[test]
+    fn committed_files_are_what_git_holds() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("far.yaml"), "x").unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        for f in [
+            "kept.yaml",
+            "forced.yaml",
+            "ignored-by-dot-ignore.yaml",
+            "untracked.yaml",
+            "sub/deep.yml",
+            "node_modules/m.json",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "forced.yaml\nnode_modules/\n").unwrap();
+        std::fs::write(root.join(".ignore"), "ignored-by-dot-ignore.yaml\n").unwrap();
+        std::os::unix::fs::symlink("sub/deep.yml", root.join("link.yaml")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("far.yaml"), root.join("far-link.yaml"))
+            .unwrap();
+
+        // Outside Git: every file, ignore files or not.
+        let (found, errors) = walked(root);
+        assert_eq!(
+            found,
+            [
+                "forced.yaml",
+                "ignored-by-dot-ignore.yaml",
+                "kept.yaml",
+                "link.yaml",
+                "node_modules/m.json",
+                "sub/deep.yml",
+                "untracked.yaml"
+            ]
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("far-link.yaml: a symlink to ")
+                || errors[0].contains("far-link.yaml: a symlink to "),
+            "{errors:?}"
+        );
+        assert!(errors[0].ends_with("not followed"), "{errors:?}");
+
+        // Inside Git: tracked and staged files (a force-added ignored one
+        // included), not the untracked one.
+        git(root, &["init", "-q"]);
+        git(
+            root,
+            &[
+                "add",
+                "kept.yaml",
+                "ignored-by-dot-ignore.yaml",
+                "sub/deep.yml",
+                "link.yaml",
+                "far-link.yaml",
+            ],
+        );
+        git(root, &["add", "-f", "forced.yaml"]);
+        git(root, &["commit", "-q", "-m", "x"]);
+        let (found, errors) = walked(root);
+        assert_eq!(
+            found,
+            [
+                "forced.yaml",
+                "ignored-by-dot-ignore.yaml",
+                "kept.yaml",
+                "link.yaml",
+                "sub/deep.yml"
+            ]
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].contains("far-link.yaml: a symlink to "),
+            "{errors:?}"
+        );
+        // A subdirectory walks its part of the index.
+        let (found, _) = walked(&root.join("sub"));
+        assert_eq!(found, ["deep.yml"]);
     }
 
     #[test]

@@ -38,16 +38,21 @@ struct FileResult {
 }
 
 struct Ctx {
-    allow: Option<Allow>,
+    /// The allow-list, and the configuration file it came from.
+    allow: Option<(Allow, String)>,
     cwd: PathBuf,
     fix: Option<(Certificate, SealOptions)>,
 }
 
 pub fn run(args: &CheckArgs) -> CliResult {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let allow = config::load(args.config.as_deref(), &cwd)?
-        .map(|l| l.allow(&cwd))
-        .transpose()?;
+    let allow = match config::load(args.config.as_deref(), &cwd)? {
+        Some(l) => {
+            let shown = display_path(l.path.strip_prefix(&cwd).unwrap_or(&l.path));
+            Some((l.allow(&cwd)?, shown))
+        }
+        None => None,
+    };
     let fix = if args.fix {
         let cert = cert_source::load_cert(&args.cert)?;
         let mut opts = SealOptions::new().allow_expired_certificate(args.cert.allow_expired_cert);
@@ -60,7 +65,7 @@ pub fn run(args: &CheckArgs) -> CliResult {
     };
     let ctx = Ctx { allow, cwd, fix };
     let threads = walk::threads(args.jobs);
-    let (entries, walk_errors) = walk::files(&args.paths, threads);
+    let (entries, walk_errors) = walk::files(&args.paths, threads, walk::Select::Committed);
     // An unreadable directory entry: reported, not skipped silently.
     let mut results: Vec<FileResult> = walk_errors
         .into_iter()
@@ -71,10 +76,18 @@ pub fn run(args: &CheckArgs) -> CliResult {
         })
         .collect();
     let stdin = Path::new("-");
-    let entries: Vec<_> = entries
+    // A file the configuration allows is not read, and the output says so.
+    let (allowed, entries): (Vec<_>, Vec<_>) = entries
         .into_iter()
-        .filter(|e| e.path == stdin || !ctx.is_allowed(&e.path))
-        .collect();
+        .partition(|e| e.path != stdin && ctx.allowed_by(&e.path).is_some());
+    results.extend(allowed.iter().map(|e| FileResult {
+        display: display_path(&e.path),
+        notes: vec![format!(
+            "not checked: allowed by {}",
+            ctx.allowed_by(&e.path).unwrap_or_default()
+        )],
+        ..FileResult::default()
+    }));
     results.extend(walk::par_map(&entries, threads, |e| {
         let display = if e.path == stdin {
             "stdin".to_string()
@@ -135,6 +148,17 @@ fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {
         .map(ToString::to_string)
         .collect();
     r.findings = report.into_findings();
+    if ctx.fix.is_some() {
+        for f in &r.findings {
+            if f.kind() != FindingKind::PlainSecret {
+                r.notes.push(format!(
+                    "line {}: cannot fix automatically: {}",
+                    f.pos().line,
+                    remedy(f, &r.display)
+                ));
+            }
+        }
+    }
     if let Some((cert, opts)) = &ctx.fix {
         if path != Path::new("-")
             && r.findings
@@ -203,6 +227,7 @@ fn unfixed_reason(reason: &UnfixedReason) -> String {
 }
 
 fn remedy(f: &Finding, path: &str) -> String {
+    let file = f.file().map(escape::text).unwrap_or_default();
     match f.kind() {
         FindingKind::PlainSecret if matches!(f.location(), Location::Document(1)) => {
             format!("seal it with sealtoken seal -f {path} -w {path} --cert <cert>")
@@ -217,6 +242,27 @@ fn remedy(f: &Finding, path: &str) -> String {
                 .to_string(),
             _ => format!("seal it with sealtoken check --fix --cert <cert> {path}"),
         },
+        FindingKind::Unparseable => {
+            "fix the file so that it parses, or allow it (# sealtoken: allow)".to_string()
+        }
+        FindingKind::SealedTemplateLiteral => "seal each value into spec.encryptedData \
+             (sealtoken seal --raw --cert <cert>) and refer to it from the template"
+            .to_string(),
+        FindingKind::ControllerKey => {
+            "remove the key backup from the repository and keep it offline".to_string()
+        }
+        FindingKind::PatchedSecret if file.is_empty() => {
+            format!("take the value out of the patch in {path}; seal it in a SealedSecret")
+        }
+        FindingKind::PatchedSecret => {
+            format!("take the value out of the patch {file}; seal it in a SealedSecret")
+        }
+        FindingKind::ReplacementIntoSecret => {
+            "copy the value from a Secret (a SealedSecret) instead".to_string()
+        }
+        FindingKind::PostBuildSubstitute => {
+            "move the value into a Secret and use postBuild.substituteFrom".to_string()
+        }
         _ => "generate it from a SOPS-encrypted file, or use a SealedSecret (sealtoken seal)"
             .to_string(),
     }
@@ -311,9 +357,11 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
 }
 
 impl Ctx {
-    fn is_allowed(&self, path: &Path) -> bool {
+    /// The configuration file whose allow-list matches `path`.
+    fn allowed_by(&self, path: &Path) -> Option<&str> {
         self.allow
             .as_ref()
-            .is_some_and(|allow| allow.matches(&self.cwd, path))
+            .filter(|(allow, _)| allow.matches(&self.cwd, path))
+            .map(|(_, file)| file.as_str())
     }
 }

@@ -168,7 +168,7 @@ fn input_files(paths: &[PathBuf]) -> CliResult<Vec<PathBuf>> {
         bail!("{}: no such file or directory", p.display());
     }
     let threads = walk::threads(None);
-    let (entries, errors) = walk::files(paths, threads);
+    let (entries, errors) = walk::files(paths, threads, walk::Select::Visible);
     if let Some(e) = errors.into_iter().next() {
         bail!("cannot walk the tree: {}", e.message);
     }

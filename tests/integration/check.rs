@@ -231,12 +231,16 @@ fn no_value_is_printed_anywhere() {
     fs::write(dir.path().join("x.env"), format!("K={value}\n")).unwrap();
     for args in [vec![], vec!["--format", "json"]] {
         let (code, stdout, stderr) = run_in(dir.path(), &args);
-        // e.json is neither JSON nor YAML: it cannot be checked, so the run
-        // fails closed with exit 2 (it was read line by line, exit 1).
-        assert_eq!(code, 2, "{stdout}{stderr}");
+        // d.yaml and e.json do not parse and name a Secret: each is a
+        // finding (exit 1), with its parse error, not a note.
+        assert_eq!(code, 1, "{stdout}{stderr}");
         assert!(
-            stderr.contains("e.json: not valid JSON (line 1"),
-            "{stderr}"
+            stdout.contains("cannot be parsed (not valid JSON (nor YAML): line 1"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("cannot be parsed (not valid YAML: line 5"),
+            "{stdout}"
         );
         for needle in ["hunter2", b64] {
             assert!(!stdout.contains(needle), "{stdout}");
@@ -276,7 +280,7 @@ fn findings_and_unreadable_files_exit_2() {
 }
 
 #[test]
-fn walking_honours_gitignore_and_extensions_and_config() {
+fn walking_reads_every_manifest_outside_git_and_honours_the_config() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let plain = "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\nstringData: {k: v}\n";
@@ -304,12 +308,14 @@ fn walking_honours_gitignore_and_extensions_and_config() {
         .lines()
         .map(|l| l.split(':').next().unwrap())
         .collect();
+    // Outside Git, every manifest: a .gitignore does not hide one.
     assert_eq!(
         files,
         [
             ".hidden/d.json",
             "a.yaml",
             "charts/app/templates/s.yaml",
+            "ignored/c.yaml",
             "sub/b.yml"
         ]
     );
@@ -320,10 +326,25 @@ fn walking_honours_gitignore_and_extensions_and_config() {
         "[check]\nallow = [\"charts/**/templates/*.yaml\", \"sub/*.yml\", \".hidden/**\"]\n",
     )
     .unwrap();
-    let (code, stdout, _) = run_in(d, &[]);
+    let (code, stdout, stderr) = run_in(d, &[]);
     assert_eq!(code, 1);
-    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(stdout.starts_with("a.yaml:2:7:"));
+    // Each file an allow rule skips is said, with the rule's file.
+    assert!(
+        stderr.contains("sub/b.yml: not checked: allowed by .sealtoken.toml"),
+        "{stderr}"
+    );
+    // The configuration is looked up to the repository root only: outside
+    // Git, in the starting directory alone; inside, up to the top level.
+    let (code, _, _) = run_in(&d.join("sub"), &["b.yml"]);
+    assert_eq!(code, 1);
+    assert!(std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(d)
+        .status()
+        .unwrap()
+        .success());
     let (code, stdout, _) = run_in(&d.join("sub"), &["b.yml"]);
     assert_eq!((code, stdout.as_str()), (0, ""));
     // Explicit paths are checked against the list too, and always read whatever their name.
@@ -522,9 +543,11 @@ fn form_feed_led_json_is_json_everywhere() {
     assert!(stderr.contains("line 1"), "{stderr}");
     assert!(!stderr.contains(MARKER), "{stderr}");
 
-    let (_, stdout, stderr) = run_in(d, &["ff.json"]);
+    // Neither JSON nor YAML, and it names a Secret: refused unchecked.
+    let (code, stdout, stderr) = run_in(d, &["ff.json"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(
-        stderr.contains("ff.json: not valid JSON (line 1"),
+        stdout.starts_with("ff.json:1:1: cannot be parsed (not valid JSON"),
         "{stdout}{stderr}"
     );
 

@@ -117,6 +117,29 @@ fn refuses_a_plain_secret_and_passes_a_sealed_one(
         "the sealed commit was refused: {}",
         text(&o)
     );
+
+    // A commit of an env file alone is judged through the kustomization
+    // whose generator reads it.
+    fs::write(
+        repo.join("k8s/kustomization.yaml"),
+        "secretGenerator:\n- name: app\n  envs: [app.env]\n",
+    )
+    .unwrap();
+    fs::write(repo.join("k8s/app.env"), "TOKEN=\n").unwrap();
+    assert!(git(&["add", "."]).status.success());
+    let o = git(&["commit", "-q", "-m", "generator"]);
+    assert!(
+        o.status.success(),
+        "an empty env file was refused: {}",
+        text(&o)
+    );
+    fs::write(repo.join("k8s/app.env"), "TOKEN=hunter2\n").unwrap();
+    assert!(git(&["add", "k8s/app.env"]).status.success());
+    let o = git(&["commit", "-q", "-m", "env only"]);
+    let out = text(&o);
+    assert!(!o.status.success(), "the env file went through: {out}");
+    assert!(out.contains("k8s/kustomization.yaml:3:3: secretGenerator \"app\" has a plain env file app.env (keys: TOKEN)"), "{out}");
+    assert!(!out.contains("hunter2"), "{out}");
     install_time
 }
 
@@ -125,7 +148,7 @@ fn commit_of_a_plain_secret_is_refused() {
     let bin = assert_cmd::cargo::cargo_bin("sealtoken");
     // pre-commit splits `entry` with shlex: the path is quoted in case of spaces.
     let config = format!(
-        "repos:\n- repo: local\n  hooks:\n  - id: no-plain-secrets\n    name: no plain Kubernetes Secrets\n    entry: '\"{}\" check'\n    language: system\n    files: \\.(ya?ml|json)$\n    types: [text]\n",
+        "repos:\n- repo: local\n  hooks:\n  - id: no-plain-secrets\n    name: no plain Kubernetes Secrets\n    entry: '\"{}\" check'\n    language: system\n    pass_filenames: false\n    always_run: true\n",
         bin.display()
     );
     refuses_a_plain_secret_and_passes_a_sealed_one(&config, &[]);
