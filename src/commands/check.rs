@@ -35,6 +35,9 @@ struct FileResult {
     fixed: Vec<(usize, String)>,
     /// Why the file (or a file it names) could not be read or understood.
     errors: Vec<String>,
+    /// The file as read (not stdin), and its report, for the rules that
+    /// span files (Flux post-build substitution).
+    scanned: Option<(PathBuf, sealtoken_check::Report)>,
 }
 
 struct Ctx {
@@ -97,8 +100,35 @@ pub fn run(args: &CheckArgs) -> CliResult {
         scan_file(&e.path, display, &ctx)
     }));
 
+    across_files(&mut results, &ctx.cwd);
     results.sort_by(|a, b| a.display.cmp(&b.display));
     report(&results, args.format)
+}
+
+/// The rules that span files: Flux post-build substitution, judged over
+/// every file read, by its path relative to the repository root (the Git
+/// top level, or the current directory outside Git).
+fn across_files(results: &mut [FileResult], cwd: &Path) {
+    let root = crate::paths::git_top_level(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let (index, files): (Vec<usize>, Vec<(String, &sealtoken_check::Report)>) = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let (path, report) = r.scanned.as_ref()?;
+            let abs = crate::paths::normalize(&cwd.join(path));
+            let rel = abs.strip_prefix(&root).unwrap_or(&abs);
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            Some((i, (rel, report)))
+        })
+        .unzip();
+    let files: Vec<(&str, &sealtoken_check::Report)> =
+        files.iter().map(|(p, r)| (p.as_str(), *r)).collect();
+    let found = sealtoken_check::substitutions(&files);
+    for (i, finding) in found {
+        if let Some(r) = index.get(i).and_then(|&at| results.get_mut(at)) {
+            r.findings.push(finding);
+        }
+    }
 }
 
 fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {
@@ -147,7 +177,10 @@ fn scan_file(path: &Path, display: String, ctx: &Ctx) -> FileResult {
         .iter()
         .map(ToString::to_string)
         .collect();
-    r.findings = report.into_findings();
+    r.findings = report.findings().to_vec();
+    if path != Path::new("-") {
+        r.scanned = Some((path.to_path_buf(), report));
+    }
     if ctx.fix.is_some() {
         for f in &r.findings {
             if f.kind() != FindingKind::PlainSecret {

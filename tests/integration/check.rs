@@ -85,7 +85,7 @@ fn corpus_cases() {
                     && stdout.lines().count() == lines.len()
                     && stdout
                         .lines()
-                        .all(|l| l.contains("plain") && l.contains("(keys: "))
+                        .all(|l| l.contains("(keys: ") || l.contains(": cannot be parsed ("))
             }
         };
         let note_ok = !note || stderr.lines().any(|l| l.starts_with(&format!("{file}: ")));
@@ -651,4 +651,51 @@ fn generators_read_only_regular_files_below_the_kustomization() {
             "{stdout}{stderr}"
         );
     }
+}
+
+/// A Flux Kustomization that substitutes a plain value into a Secret under
+/// its path is refused, at the substitution; the Secret itself only holds
+/// the placeholder. substituteFrom, or a Secret outside the path, passes.
+#[test]
+fn flux_post_build_substitution_into_a_secret() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let files = [
+        (
+            "clusters/prod/apps.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./apps/prod\n  sourceRef: {kind: GitRepository, name: flux-system}\n  postBuild:\n    substitute:\n      cluster_name: prod\n      db_password: VALUE-s3cr3t\n",
+        ),
+        (
+            "apps/prod/db.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: apps}\nstringData:\n  password: ${db_password}\n",
+        ),
+        (
+            "apps/prod/config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: apps}\ndata:\n  cluster: ${cluster_name}\n",
+        ),
+    ];
+    for (f, text) in files {
+        let p = root.join(f);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    let (code, stdout, stderr) = run_in(root, &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_eq!(
+        stdout,
+        "clusters/prod/apps.yaml:10:7: Kustomization \"flux-system/apps\" substitutes plain values \
+         into Secrets (keys: db_password): used by Secrets in apps/prod/db.yaml: move the value \
+         into a Secret and use postBuild.substituteFrom\n"
+    );
+    assert!(!stdout.contains(MARKER) && !stderr.contains(MARKER));
+
+    // The Secret moved out of the Kustomization's path: nothing to refuse.
+    fs::create_dir_all(root.join("apps/staging")).unwrap();
+    fs::rename(
+        root.join("apps/prod/db.yaml"),
+        root.join("apps/staging/db.yaml"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(root, &[]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
 }

@@ -285,6 +285,10 @@ pub struct Report {
     pub(crate) notes: Vec<Note>,
     pub(crate) unreadable: Vec<Unreadable>,
     pub(crate) line_based: bool,
+    /// Flux Kustomizations' inline substitutions ([`crate::substitutions`]).
+    pub(crate) substitutes: Vec<crate::postbuild::Substitute>,
+    /// `${VAR}` names used in Secret values ([`crate::substitutions`]).
+    pub(crate) secret_variables: Vec<String>,
 }
 
 impl Report {

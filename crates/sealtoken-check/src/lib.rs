@@ -11,6 +11,8 @@
 //!   included; referenced files are read through your function.
 //! - [`fix`]: replace each plain Secret document by its SealedSecret, in place
 //!   → [`Fixed`] (new text, what was sealed, what was left and why).
+//! - [`substitutions`]: the rule that spans files (Flux post-build
+//!   substitution into a Secret), over reports you have.
 //! - [`is_kustomization_file`], [`is_sops_encrypted`], [`is_placeholder`]: the
 //!   small predicates the scan is built on.
 //!
@@ -60,27 +62,38 @@
 //!
 //! # What is flagged
 //!
-//! - A `v1` `Secret` (also an item of a `kind: List`) with at least one
-//!   non-empty `data` or `stringData` value that is not a template placeholder.
-//! - A kustomize `secretGenerator` with `literals`, or with `files`/`envs`
-//!   naming files that are not SOPS-encrypted.
+//! - A `v1` `Secret` (also an item of any `…List`, Lists nested) with at
+//!   least one non-empty `data` or `stringData` value that is not a template
+//!   placeholder; a controller key backup is named as such
+//!   ([`FindingKind::ControllerKey`]).
+//! - Input that does not parse and names a Secret or a List
+//!   ([`FindingKind::Unparseable`]): it cannot be checked, so it fails closed.
+//! - A `SealedSecret` with literal values in `spec.template.data`.
+//! - In a kustomization: a `secretGenerator` (or a builtin `SecretGenerator`
+//!   named by `generators:`) with `literals`, or with `files`/`envs` naming
+//!   files that are not SOPS-encrypted; a patch that puts a plain value into
+//!   a Secret; a replacement into a Secret from an object that is not one.
+//! - Across files ([`substitutions`]): a Flux post-build substitution of a
+//!   plain value into a Secret.
 //!
 //! # What is allowed
 //!
-//! - `SealedSecret`s and every other kind.
-//! - SOPS-encrypted documents: a document with a `sops:` mapping and `ENC[…]`
-//!   values. This is judged per document, and inside such a document only
-//!   `ENC[…]` values count as encrypted, so neither another document of the
-//!   same file nor a value left out of encryption can hide behind it.
+//! - `SealedSecret`s without template literals, and every other kind.
+//! - SOPS-encrypted documents: a document with `sops:` metadata (its `mac`
+//!   and `lastmodified`) and `ENC[…]` values. This is judged per document,
+//!   and inside such a document only `ENC[…]` values count as encrypted, so
+//!   neither another document of the same file nor a value left out of
+//!   encryption can hide behind it.
 //! - Values that are empty, or made only of template placeholders:
 //!   `{{ … }}` (Helm, Go templates) and `${NAME}` (envsubst, Flux
-//!   post-build substitution). A placeholder carrying a literal default
+//!   post-build substitution), or a whole secret-injector reference
+//!   ([`is_secret_reference`]). A placeholder carrying a literal default
 //!   (`${PASS:=hunter2}`, `{{ .Values.p | default "hunter2" }}`) is a value;
 //!   so is text around a placeholder (`user:${PASS}@host`).
 //! - A document opted out with the annotation
 //!   `sealtoken.dev/allow-plain: "true"` ([`ALLOW_ANNOTATION`]) or the
 //!   comment `# sealtoken: allow` on the line of its `kind` (on the line of
-//!   `name` for a `secretGenerator`).
+//!   `name` for a `secretGenerator`). Each match is a [`Note`].
 //!
 //! No Secret `type` is exempt: `kubernetes.io/tls` holds a private key,
 //! `dockerconfigjson`/`dockercfg` and `basic-auth` hold credentials,
@@ -89,12 +102,13 @@
 //! Secret written as usual (no data, filled in by the cluster) is already
 //! allowed as empty.
 //!
-//! # Input that is not YAML
+//! # Templates and input that is not YAML
 //!
-//! Helm and Go templates often are not valid YAML. Then [`scan`] falls back to
-//! a line-based reading that still finds a `kind: Secret` with literal values
-//! under `data`/`stringData`, and says so in a [`Note`]
-//! ([`Report::is_line_based`]).
+//! Helm and Go templates are read as the YAML they render to: lines that
+//! are only actions are removed, other actions become placeholders. A
+//! template that still does not parse falls back to a line-based reading
+//! that finds a `kind: Secret` with literal values under `data`/`stringData`,
+//! and says so in a [`Note`] ([`Report::is_line_based`]).
 //!
 //! Nothing here ever puts a secret value into a finding, note or error.
 
@@ -110,6 +124,7 @@ mod fix;
 mod kustomize;
 mod line_scan;
 mod placeholder;
+mod postbuild;
 mod scan;
 mod sops;
 mod template;
@@ -121,6 +136,7 @@ pub use fix::{fix, Fixed, Sealed, Unfixed, UnfixedReason};
 pub use k8s_manifest::is_kustomization_file;
 pub use k8s_manifest::Pos;
 pub use placeholder::{is_placeholder, is_secret_reference};
+pub use postbuild::substitutions;
 pub use scan::{scan, scan_kustomization};
 pub use sops::is_sops_encrypted;
 

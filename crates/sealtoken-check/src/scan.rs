@@ -9,20 +9,23 @@ use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report};
 use crate::kustomize::{self, Reader};
 use crate::placeholder::is_placeholder;
 use crate::text::{decode, has_allow_comment, Lines};
-use crate::{line_scan, sops, template, ALLOW_ANNOTATION};
+use crate::{line_scan, postbuild, sops, template, ALLOW_ANNOTATION};
 
 /// Scans a YAML or JSON stream for plain Secrets.
 ///
 /// # Errors
 ///
 /// [`CheckError::NotUtf8`] or [`CheckError::BadUtf16`] when the input is not text.
-/// Input that is text but not YAML is read line by line ([`Report::is_line_based`]).
+/// Text that does not parse is a finding when it names a Secret or a List
+/// ([`FindingKind::Unparseable`]), a note otherwise; a Go template is read
+/// as the YAML it renders to, or line by line ([`Report::is_line_based`]).
 pub fn scan(input: &[u8]) -> Result<Report, CheckError> {
     let text = decode(input)?;
     scan_text(&text, Format::detect(input), None)
 }
 
-/// Scans a kustomization file: its `secretGenerator`s, and any Secret in it.
+/// Scans a kustomization file: its generators, patches and replacements,
+/// and any Secret in it.
 ///
 /// `read` gets a path as written in the file (relative to the kustomization's
 /// directory) and returns the file's bytes. An error of kind
@@ -44,10 +47,11 @@ pub fn scan_kustomization(
 /// Scans decoded text, read as `format` (what [`Format::detect`] says of the
 /// raw bytes); `read` is given for a kustomization (its generators are scanned too).
 ///
-/// Fails closed on JSON: text Kubernetes takes for JSON that is not valid
-/// JSON is read as YAML, as kustomize (and so Flux) reads it, and is an
-/// error when it is not YAML either. YAML that does not parse, and a Go
-/// template (a Helm template), are read line by line.
+/// Fails closed: text Kubernetes takes for JSON that is not valid JSON is
+/// read as YAML, as kustomize (and so Flux) reads it; what is neither, and
+/// YAML that does not parse, is refused when it names a Secret or a List.
+/// A Go template (a Helm template) is read as the YAML it renders to, and
+/// line by line when even that does not parse.
 pub(crate) fn scan_text(
     text: &str,
     format: Format,
@@ -209,6 +213,7 @@ fn text_allow_rule(text: &str) -> Option<&'static str> {
 }
 
 fn scan_document(lines: &Lines<'_>, root: &Node, doc: usize, report: &mut Report) {
+    postbuild::record_substitute(root, report);
     let sops = sops::has_sops_metadata(root);
     if list_items(root).is_some() {
         scan_list(lines, root, doc, sops, report);
@@ -254,6 +259,7 @@ pub(crate) fn scan_object(
     let api_version = node.get("apiVersion").map(|v| v.as_str().unwrap_or("?"));
     let (finding_kind, keys, unknown) = match kind.as_str() {
         Some("Secret") if api_version.is_none_or(|v| v == "v1") => {
+            postbuild::record_secret_variables(node, report);
             let (keys, unknown) = plain_keys(lines, node, sops);
             let key_backup = node
                 .get("metadata")
