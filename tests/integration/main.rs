@@ -4,6 +4,7 @@ mod bad_input;
 mod cert_sources;
 mod check;
 mod check_oracle;
+mod check_property;
 mod cli;
 mod clusters;
 mod common;
