@@ -120,14 +120,19 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
-    // Linear time on large single files: a Secret with many keys, and a
-    // template that is not YAML (read line by line), at 1 MB and 10 MB; the
-    // 10 MB case should take about 10x the 1 MB one.
+    // Linear time on large single files: a Secret with many keys, a broken
+    // file (refused unparsed), and a template that is not YAML even once
+    // untemplated (read line by line), at 1 MB and 10 MB; the 10 MB case
+    // should take about 10x the 1 MB one.
     let mut g = c.benchmark_group("check large file");
     g.sample_size(10);
-    for (what, template) in [("many-key Secret", false), ("broken template", true)] {
+    for (what, shape) in [
+        ("many-key Secret", Shape::Valid),
+        ("broken file", Shape::Broken),
+        ("broken template", Shape::BrokenTemplate),
+    ] {
         for mb in [1usize, 10] {
-            let text = large_secret(mb * 1_000_000, template);
+            let text = large_secret(mb * 1_000_000, shape);
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_function(format!("{what}, {mb} MB"), |b| {
                 b.iter(|| {
@@ -141,11 +146,20 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-/// A Secret of about `bytes` bytes with one key a line; as a Helm template
-/// that does not parse as YAML when `template`.
-fn large_secret(bytes: usize, template: bool) -> String {
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// Valid YAML.
+    Valid,
+    /// YAML with an error on its last line.
+    Broken,
+    /// A Helm template that is not YAML once untemplated.
+    BrokenTemplate,
+}
+
+/// A Secret of about `bytes` bytes with one key a line, shaped as `shape`.
+fn large_secret(bytes: usize, shape: Shape) -> String {
     let mut s = String::with_capacity(bytes + 64);
-    if template {
+    if shape == Shape::BrokenTemplate {
         s.push_str("{{ if .Values.x }}\n");
     }
     s.push_str("kind: Secret\nstringData:\n");
@@ -154,7 +168,7 @@ fn large_secret(bytes: usize, template: bool) -> String {
         s.push_str(&format!("  key{i:08}: value-{i:08}\n"));
         i += 1;
     }
-    if template {
+    if shape != Shape::Valid {
         s.push_str("  bad: [oops\n");
     }
     s
