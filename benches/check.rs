@@ -3,6 +3,8 @@
 //! whole binary walking the tree. Set `SEALTOKEN_BENCH_TREE=DIR` to keep the
 //! generated tree there (e.g. to time other hooks on it).
 
+#![allow(clippy::disallowed_macros)] // a benchmark reports on stderr
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

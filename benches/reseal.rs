@@ -8,6 +8,8 @@
 //!
 //! Run: `cargo bench --bench reseal`.
 
+#![allow(clippy::disallowed_macros)] // a benchmark reports on stderr
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;

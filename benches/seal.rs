@@ -9,6 +9,8 @@
 //! Run: `cargo bench --bench seal` (add `--no-default-features --features
 //! rust-crypto,parallel` for the pure-Rust backend).
 
+#![allow(clippy::disallowed_macros)] // a benchmark reports on stderr
+
 use std::hint::black_box;
 use std::time::Duration;
 

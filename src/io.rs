@@ -75,16 +75,70 @@ pub enum Overwrite {
 
 /// Writes `contents` to `path` atomically: a temporary file in the same
 /// directory, flushed and synced, then renamed over the target. On any error
-/// the temporary file is removed and the target is untouched.
+/// the temporary file is removed and the target is untouched. A symlink is
+/// written through (see [`prepare_atomic`]).
 pub fn write_atomic(
     path: &Path,
     contents: &[u8],
     overwrite: Overwrite,
     mode: Option<u32>,
 ) -> Result<()> {
+    prepare_atomic(path, contents, overwrite, mode)?.commit()
+}
+
+/// A file written to its temporary place, not yet renamed onto its target:
+/// [`Prepared::commit`] renames it; dropping it removes it, leaving the
+/// target as it was. Used to show a token before the file that seals it
+/// lands, and to roll back when showing it fails.
+pub struct Prepared {
+    tmp: tempfile::NamedTempFile,
+    pending: crate::interrupt::Pending,
+    path: PathBuf,
+    overwrite: Overwrite,
+}
+
+impl Prepared {
+    /// Renames the temporary file onto the target (with interrupts held off).
+    pub fn commit(self) -> Result<()> {
+        let Prepared {
+            tmp,
+            pending,
+            path,
+            overwrite,
+        } = self;
+        pending
+            .complete(|| {
+                if overwrite == Overwrite::Refuse {
+                    // Never clobber a file that appeared meanwhile.
+                    tmp.persist_noclobber(&path).map(drop)
+                } else {
+                    tmp.persist(&path).map(drop)
+                }
+            })
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+/// Everything of [`write_atomic`] but the rename. A symlink being replaced
+/// is written through: the temporary file goes beside the link's final
+/// target and is renamed onto it, so the link stays and what it points to
+/// is updated, provided every hop of the link stays inside the working
+/// tree (the Git top level of the current directory, or the current
+/// directory outside Git); otherwise it is refused, naming the link.
+pub fn prepare_atomic(
+    path: &Path,
+    contents: &[u8],
+    overwrite: Overwrite,
+    mode: Option<u32>,
+) -> Result<Prepared> {
     let what = path.display();
     if overwrite == Overwrite::Refuse && fs::symlink_metadata(path).is_ok() {
         bail!("{what} already exists; pass --force to replace it");
+    }
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let target = link_target_in_tree(path)?;
+        return prepare_atomic(&target, contents, overwrite, mode);
     }
     // Renaming over a device, FIFO or directory would replace it by a plain
     // file (as root, `-w /dev/full` replaced the device node).
@@ -141,19 +195,50 @@ pub fn write_atomic(
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {what}"))?;
-    // The rename, with interrupts held off (see `interrupt`).
-    pending
-        .complete(|| {
-            if overwrite == Overwrite::Refuse {
-                // Never clobber a file that appeared meanwhile.
-                tmp.persist_noclobber(path).map(drop)
-            } else {
-                tmp.persist(path).map(drop)
-            }
-        })
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {what}"))?;
-    Ok(())
+    Ok(Prepared {
+        tmp,
+        pending,
+        path: path.to_path_buf(),
+        overwrite,
+    })
+}
+
+/// The final target of a symlink, followed hop by hop; refused (naming the
+/// link) when a hop leaves the working tree, dangles or loops.
+fn link_target_in_tree(link: &Path) -> Result<PathBuf> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let tree = crate::paths::git_top_level(&cwd).unwrap_or(cwd.clone());
+    let tree = fs::canonicalize(&tree).unwrap_or(tree);
+    let shown = link.display();
+    let mut cur = if link.is_absolute() {
+        link.to_path_buf()
+    } else {
+        cwd.join(link)
+    };
+    for _ in 0..40 {
+        let Ok(meta) = fs::symlink_metadata(&cur) else {
+            // The last hop names a file that does not exist yet: it is created.
+            return Ok(cur);
+        };
+        if !meta.file_type().is_symlink() {
+            return Ok(cur);
+        }
+        let next =
+            fs::read_link(&cur).with_context(|| format!("cannot read the symlink {shown}"))?;
+        let parent = cur.parent().map(Path::to_path_buf).unwrap_or_default();
+        let parent = fs::canonicalize(&parent)
+            .with_context(|| format!("{shown} is a dangling symlink; not replaced"))?;
+        cur = crate::paths::normalize(&parent.join(next));
+        if !cur.starts_with(&tree) {
+            bail!(
+                "{shown} is a symlink to {}, outside the working tree {}; not replaced \
+                 (write to the target itself)",
+                cur.display(),
+                tree.display()
+            );
+        }
+    }
+    bail!("{shown}: too many levels of symlinks; not replaced")
 }
 
 /// Creates a new file readable only by its owner (0600) holding `contents`.
@@ -186,7 +271,86 @@ pub fn write_private_new(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
+/// Writes to stderr, ignoring a failure: a full disk, a closed or broken
+/// stderr never panics and never changes what the operation did.
+pub fn write_stderr(args: std::fmt::Arguments<'_>) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.flush());
+}
+
+/// Which of stdin, stdout and stderr were closed when the program started
+/// (then reopened on `/dev/null`, see [`guard_stdio`]).
+static CLOSED_AT_START: std::sync::OnceLock<[bool; 3]> = std::sync::OnceLock::new();
+
+/// Notes which of descriptors 0, 1 and 2 were closed when the program
+/// started. With stdout closed (`>&-`), the next file opened would get
+/// descriptor 1 and receive what is printed, a token included: Rust's
+/// runtime reopens a closed one on `/dev/null`, read-write, before `main`.
+/// A stream that is `/dev/null` opened read-write is taken for one that was
+/// closed (a shell's `>/dev/null` opens it write-only): a token or
+/// plaintext is never "shown" there ([`write_stdout_secret`],
+/// [`write_stderr_secret`] fail).
+pub fn guard_stdio() {
+    #[cfg(unix)]
+    let closed = {
+        use std::os::unix::fs::MetadataExt;
+        let null = fs::metadata("/dev/null").ok().map(|m| m.rdev());
+        let reopened = |fd: std::os::fd::BorrowedFd<'_>| {
+            let is_null = rustix::fs::fstat(fd).is_ok_and(|st| {
+                rustix::fs::FileType::from_raw_mode(st.st_mode)
+                    == rustix::fs::FileType::CharacterDevice
+                    && null == Some(st.st_rdev)
+            });
+            is_null
+                && rustix::fs::fcntl_getfl(fd)
+                    .is_ok_and(|fl| fl & rustix::fs::OFlags::ACCMODE == rustix::fs::OFlags::RDWR)
+        };
+        use std::os::fd::AsFd;
+        [
+            reopened(io::stdin().as_fd()),
+            reopened(io::stdout().as_fd()),
+            reopened(io::stderr().as_fd()),
+        ]
+    };
+    #[cfg(not(unix))]
+    let closed = [false; 3];
+    let _ = CLOSED_AT_START.set(closed);
+}
+
+fn closed_at_start(fd: usize) -> bool {
+    CLOSED_AT_START
+        .get()
+        .and_then(|c| c.get(fd).copied())
+        .unwrap_or(false)
+}
+
+/// Writes text that carries a token or plaintext to stdout. Any failure is
+/// an error, a closed pipe and a stdout closed at start-up included: the
+/// caller rolls back what the token was for.
+pub fn write_stdout_secret(contents: &[u8]) -> Result<()> {
+    if closed_at_start(1) {
+        bail!("cannot write to stdout: it was closed");
+    }
+    let mut out = io::stdout().lock();
+    out.write_all(contents)
+        .and_then(|()| out.flush())
+        .context("cannot write to stdout")
+}
+
+/// Writes text that carries a token to stderr. Any failure is an error (see
+/// [`write_stdout_secret`]).
+pub fn write_stderr_secret(contents: &[u8]) -> Result<()> {
+    if closed_at_start(2) {
+        bail!("cannot write to stderr: it was closed");
+    }
+    let mut err = io::stderr().lock();
+    err.write_all(contents)
+        .and_then(|()| err.flush())
+        .context("cannot write to stderr")
+}
+
+/// Writes to stdout; a closed pipe (e.g. `| head`) is not an error, as in
+/// ripgrep: for output that carries no secret.
 pub fn write_stdout(contents: &[u8]) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(contents).and_then(|()| out.flush()) {

@@ -74,7 +74,7 @@ fn load_dir(dir: &Path, keys: &mut Vec<(String, BackupKey)>) -> Result<()> {
         match read_key_backup(&bytes) {
             Ok(found) => keys.extend(found.into_iter().map(|k| (file.display().to_string(), k))),
             Err(e) if e.is_not_a_key() => {
-                eprintln!(
+                stderrln!(
                     "sealtoken: note: skipping {}: no private key in it",
                     file.display()
                 );

@@ -12,6 +12,25 @@ macro_rules! bail {
     };
 }
 
+/// `eprint!` that survives a full or closed stderr: the message is dropped
+/// and the operation goes on, keeping its exit code and its output (a
+/// warning that cannot be shown never costs a token or a file).
+macro_rules! stderr {
+    ($($t:tt)*) => {
+        $crate::io::write_stderr(format_args!($($t)*))
+    };
+}
+
+/// `eprintln!` that survives a full or closed stderr (see [`stderr!`]).
+macro_rules! stderrln {
+    () => {
+        $crate::io::write_stderr(format_args!("\n"))
+    };
+    ($($t:tt)*) => {
+        $crate::io::write_stderr(format_args!("{}\n", format_args!($($t)*)))
+    };
+}
+
 mod args;
 mod cert_source;
 mod cli;
@@ -65,6 +84,7 @@ impl<E: Into<anyhow::Error>> From<E> for CliError {
 pub type CliResult<T = ExitCode> = Result<T, CliError>;
 
 fn main() -> ExitCode {
+    io::guard_stdio();
     interrupt::install();
     let args: Vec<OsString> = std::env::args_os().collect();
     let result = match cli::Personality::of(args.first().map(OsString::as_os_str)) {
@@ -83,7 +103,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // One line: what and where. `{:#}` joins the context chain.
-            eprintln!("sealtoken: error: {:#}", e.err);
+            stderrln!("sealtoken: error: {:#}", e.err);
             ExitCode::from(e.code)
         }
     }

@@ -41,7 +41,7 @@ pub fn recover(
         // The rendered Secret is plaintext: wipe it too once copied.
         out.push_str(&Zeroizing::new(secret.to_string(format)));
     }
-    eprintln!("sealtoken: warning: the output is a PLAINTEXT Secret; never commit it");
+    stderrln!("sealtoken: warning: the output is a PLAINTEXT Secret; never commit it");
     match output {
         Some(p) => {
             io::write_atomic(p, out.as_bytes(), overwrite, Some(0o600)).map_err(CliError::failed)?
@@ -69,7 +69,7 @@ fn namespace_for(s: &SealedSecret, given: Option<&str>, what: &str) -> CliResult
             }
             match &s.template.metadata.namespace {
                 Some(ns) => {
-                    eprintln!(
+                    stderrln!(
                         "sealtoken: note: {what}: SealedSecret {name:?} has no metadata.namespace; \
                          trying its template's namespace {ns:?} (-n chooses another)"
                     );
@@ -100,7 +100,7 @@ pub fn warn_on_metadata_mismatch(s: &SealedSecret, what: &str) {
         }
     }
     if !diffs.is_empty() {
-        eprintln!(
+        stderrln!(
             "sealtoken: warning: {what}: SealedSecret {name:?}: metadata and spec.template.metadata disagree ({}); \
              metadata is used, as the controller does",
             diffs.join(", ")

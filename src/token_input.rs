@@ -28,7 +28,7 @@ pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Token> {
         .strip_suffix('\n')
         .map(|t| t.strip_suffix('\r').unwrap_or(t));
     if trimmed.is_some() {
-        eprintln!("sealtoken: warning: removed the line break after the token from {what} (Flux hashes the raw bytes)");
+        stderrln!("sealtoken: warning: removed the line break after the token from {what} (Flux hashes the raw bytes)");
     }
     Token::from_input(trimmed.unwrap_or(text).to_string())
         .with_context(|| format!("token from {what}"))

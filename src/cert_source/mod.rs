@@ -264,7 +264,7 @@ fn check_validity(cert: &Certificate, source: &str, allow_expired: bool) -> Resu
             }
             other => format!(": {other}"),
         };
-        eprintln!("sealtoken: warning: certificate {source}{what}");
+        stderrln!("sealtoken: warning: certificate {source}{what}");
     }
     Ok(())
 }

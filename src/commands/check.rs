@@ -378,7 +378,7 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
     }
     io::write_stdout(out.as_bytes())?;
     if !err.is_empty() {
-        eprint!("{err}");
+        stderr!("{err}");
     }
     Ok(if errors > 0 {
         ExitCode::from(2)

@@ -115,7 +115,7 @@ fn report(scanned: &[Scanned], format: DoctorFormat, with_keys: bool) -> CliResu
     }
     io::write_stdout(out.as_bytes())?;
     if !err.is_empty() {
-        eprint!("{err}");
+        stderr!("{err}");
     }
     Ok(if errors > 0 {
         ExitCode::from(2)

@@ -41,12 +41,12 @@ pub fn run(args: &EditArgs) -> CliResult {
         }
     };
     if edits.is_empty() {
-        eprintln!("sealtoken: {what}: no changes");
+        stderrln!("sealtoken: {what}: no changes");
         return Ok(ExitCode::SUCCESS);
     }
     let out = file.apply(&edits).with_context(|| what.clone())?;
     io::write_atomic(&args.file, &out, Overwrite::Replace, None).map_err(CliError::failed)?;
-    eprintln!("sealtoken: {what}: {} value(s) changed", edits.len());
+    stderrln!("sealtoken: {what}: {} value(s) changed", edits.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -138,7 +138,7 @@ fn in_editor(
     loop {
         let status = run_editor(scratch.path());
         if hold.interrupted() || killed_by_interrupt(&status) {
-            eprintln!("sealtoken: interrupted; {what} is unchanged");
+            stderrln!("sealtoken: interrupted; {what} is unchanged");
             return Ok(None);
         }
         let status = status?;
@@ -168,11 +168,11 @@ fn in_editor(
                 return Ok(Some(edits));
             }
             Err(msg) => {
-                eprintln!("sealtoken: the edited Secret: {msg}");
+                stderrln!("sealtoken: the edited Secret: {msg}");
                 if !std::io::stdin().is_terminal() {
                     bail!("the edited Secret cannot be used; {what} is unchanged");
                 }
-                eprint!("Reopen the editor? [Y/n] ");
+                stderr!("Reopen the editor? [Y/n] ");
                 let _ = std::io::stderr().flush();
                 let mut answer = String::new();
                 std::io::stdin().read_line(&mut answer).ok();

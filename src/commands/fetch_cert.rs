@@ -37,6 +37,6 @@ pub fn run(args: &FetchCertArgs) -> CliResult {
             cert.fingerprint_hex()
         ));
     }
-    eprint!("{report}");
+    stderr!("{report}");
     Ok(ExitCode::SUCCESS)
 }

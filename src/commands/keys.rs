@@ -123,7 +123,7 @@ pub fn run(args: &KeysArgs) -> CliResult {
     };
     io::write_stdout(out.as_bytes())?;
     if !errors.is_empty() {
-        eprint!("{errors}");
+        stderr!("{errors}");
         return Ok(ExitCode::from(2));
     }
     Ok(if inventory.unopened.is_empty() {

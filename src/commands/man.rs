@@ -22,7 +22,7 @@ pub fn run(args: &ManArgs) -> CliResult {
             };
             for (name, page) in pages(cmd)? {
                 io::write_atomic(&dir.join(&name), &page, overwrite, None)?;
-                eprintln!("{}", dir.join(&name).display());
+                stderrln!("{}", dir.join(&name).display());
             }
         }
     }

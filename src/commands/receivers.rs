@@ -22,7 +22,7 @@ pub fn run(args: &ReceiversArgs) -> CliResult {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let scan = receiver_tree::scan(&args.paths, args.namespace.as_deref(), threads)?;
     for w in &scan.warnings {
-        eprintln!("sealtoken: warning: {w}");
+        stderrln!("sealtoken: warning: {w}");
     }
     let token = if args.token_file.is_some() || !std::io::stdin().is_terminal() {
         Some(token_input::read(args.token_file.as_deref())?)
@@ -35,10 +35,10 @@ pub fn run(args: &ReceiversArgs) -> CliResult {
         .map(|f| info(f, args, token.as_ref()))
         .collect();
     if infos.is_empty() {
-        eprintln!("sealtoken: no Receivers found");
+        stderrln!("sealtoken: no Receivers found");
     }
     if token.is_none() && infos.iter().any(|i| i.path.is_none()) {
-        eprintln!("sealtoken: note: no token given (stdin or --token-file): paths of Receivers with a token Secret are not computed");
+        stderrln!("sealtoken: note: no token given (stdin or --token-file): paths of Receivers with a token Secret are not computed");
     }
     match args.report {
         Some(ReportFormat::Json) => {

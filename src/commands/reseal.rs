@@ -60,9 +60,9 @@ pub fn run(args: &ResealArgs) -> CliResult {
             Outcome::Failed(msgs) => {
                 failed += 1;
                 for m in msgs {
-                    eprintln!("sealtoken: {m}");
+                    stderrln!("sealtoken: {m}");
                 }
-                eprintln!(
+                stderrln!(
                     "sealtoken: {}: left untouched ({} value(s) did not open; --skip-undecryptable reseals the rest)",
                     path.display(),
                     msgs.len()
@@ -70,11 +70,11 @@ pub fn run(args: &ResealArgs) -> CliResult {
             }
             Outcome::Error(m) => {
                 errors += 1;
-                eprintln!("sealtoken: error: {m}");
+                stderrln!("sealtoken: error: {m}");
             }
         }
     }
-    eprintln!(
+    stderrln!(
         "sealtoken: resealed {} value(s) in {} file(s){}",
         total.1,
         total.0,
@@ -90,7 +90,7 @@ pub fn run(args: &ResealArgs) -> CliResult {
         } else {
             format!("opened {n} value(s)")
         };
-        eprintln!("  old key {}: {what}", short_fingerprint(key));
+        stderrln!("  old key {}: {what}", short_fingerprint(key));
     }
     if errors > 0 && failed == 0 && total.0 == 0 {
         // Nothing could even be read: an input error.
@@ -133,7 +133,7 @@ fn one_file(
         return Outcome::Failed(failures);
     }
     for f in &failures {
-        eprintln!("sealtoken: warning: {f} (kept as it was)");
+        stderrln!("sealtoken: warning: {f} (kept as it was)");
     }
     if done.values == 0 && in_place {
         return Outcome::Nothing;

@@ -133,88 +133,116 @@ pub fn run(args: &RotateArgs) -> CliResult {
             kind: "token",
         });
     }
-    if let Err(e) = io::write_atomic(&args.file, manifest.as_bytes(), Overwrite::Replace, None) {
+    let undo_token_file = || {
         if let Some(p) = &args.token_file {
             let _ = std::fs::remove_file(p);
         }
-        return Err(CliError::failed(e));
-    }
-    files.insert(
-        0,
-        FileInfo {
-            path: what.clone(),
-            kind: "sealed-secret",
-        },
-    );
-
-    let watch = sealed
-        .template
-        .metadata
-        .labels
-        .get(WATCH_LABEL)
-        .map(String::as_str)
-        == Some(WATCH_LABEL_VALUE);
-    if let Some(ReportFormat::Json) = args.report {
-        let report = Report {
-            command: "rotate",
-            secret: Some(SecretInfo {
-                name: sealed_name.clone(),
-                namespace: namespace.clone(),
-                key: args.key.clone(),
-                scope: scope.to_string(),
-                watch_label: watch,
-                extra_keys: sealed
-                    .encrypted_data
-                    .keys()
-                    .filter(|k| **k != args.key)
-                    .cloned()
-                    .collect(),
-            }),
-            clusters: Vec::new(),
-            certificate: Some(CertInfo {
-                sha256: cert.fingerprint_hex(),
-                source: fetched.source.clone(),
-            }),
-            receivers: served
-                .iter()
-                .zip(paths.iter().zip(&urls))
-                .map(|(r, (p, u))| ReceiverInfo {
-                    name: r.name.clone(),
-                    namespace: Some(r.namespace.clone()),
-                    receiver_type: r.kind.map(|k| k.to_string()),
-                    path: Some(p.clone()),
-                    url: u.clone(),
-                    secret_ref: Some(sealed_name.clone()),
-                    instructions: r.kind.zip(u.as_deref()).map(|(k, u)| k.instructions(u)),
-                    events: r.events.clone(),
-                    file: r.file.clone(),
-                    line: r.line,
-                })
-                .collect(),
-            files,
-            token: args.report_include_token.then(|| token.expose()),
+    };
+    // The new sealed file lands only once the new token has been shown (or
+    // written to --token-file): when showing it fails, FILE keeps the old
+    // token, which still works.
+    let prepared =
+        match io::prepare_atomic(&args.file, manifest.as_bytes(), Overwrite::Replace, None) {
+            Ok(p) => p,
+            Err(e) => {
+                undo_token_file();
+                return Err(CliError::failed(e));
+            }
         };
-        io::write_stdout(&report.to_json())?;
-        if !args.report_include_token && args.token_file.is_none() {
-            eprintln!(
-                "New webhook token (shown once; paste it into the senders, never into Git):\n  {}",
-                token.expose()
-            );
+    let show = || -> anyhow::Result<()> {
+        files.insert(
+            0,
+            FileInfo {
+                path: what.clone(),
+                kind: "sealed-secret",
+            },
+        );
+
+        let watch = sealed
+            .template
+            .metadata
+            .labels
+            .get(WATCH_LABEL)
+            .map(String::as_str)
+            == Some(WATCH_LABEL_VALUE);
+        if let Some(ReportFormat::Json) = args.report {
+            let report = Report {
+                command: "rotate",
+                secret: Some(SecretInfo {
+                    name: sealed_name.clone(),
+                    namespace: namespace.clone(),
+                    key: args.key.clone(),
+                    scope: scope.to_string(),
+                    watch_label: watch,
+                    extra_keys: sealed
+                        .encrypted_data
+                        .keys()
+                        .filter(|k| **k != args.key)
+                        .cloned()
+                        .collect(),
+                }),
+                clusters: Vec::new(),
+                certificate: Some(CertInfo {
+                    sha256: cert.fingerprint_hex(),
+                    source: fetched.source.clone(),
+                }),
+                receivers: served
+                    .iter()
+                    .zip(paths.iter().zip(&urls))
+                    .map(|(r, (p, u))| ReceiverInfo {
+                        name: r.name.clone(),
+                        namespace: Some(r.namespace.clone()),
+                        receiver_type: r.kind.map(|k| k.to_string()),
+                        path: Some(p.clone()),
+                        url: u.clone(),
+                        secret_ref: Some(sealed_name.clone()),
+                        instructions: r.kind.zip(u.as_deref()).map(|(k, u)| k.instructions(u)),
+                        events: r.events.clone(),
+                        file: r.file.clone(),
+                        line: r.line,
+                    })
+                    .collect(),
+                files,
+                token: args.report_include_token.then(|| token.expose()),
+            };
+            io::write_stdout_secret(&report.to_json())?;
+            if !args.report_include_token && args.token_file.is_none() {
+                let shown = zeroize::Zeroizing::new(format!(
+                    "New webhook token (shown once; paste it into the senders, never into Git):\n  {}\n",
+                    token.expose()
+                ));
+                io::write_stderr_secret(shown.as_bytes())?;
+            }
+            return Ok(());
         }
-        return Ok(ExitCode::SUCCESS);
+        let text = steps(
+            args,
+            &sealed_name,
+            &namespace,
+            scope,
+            watch,
+            &token,
+            &served,
+            &paths,
+            &urls,
+        );
+        // The steps carry the new token unless it went to --token-file.
+        io::write_stdout_secret(text.as_bytes())?;
+        Ok(())
+    };
+    let shown = show();
+    if let Err(e) = shown {
+        drop(prepared);
+        undo_token_file();
+        return Err(CliError::failed(e.context(format!(
+            "the new token could not be shown; {what} is unchanged"
+        ))));
     }
-    let text = steps(
-        args,
-        &sealed_name,
-        &namespace,
-        scope,
-        watch,
-        &token,
-        &served,
-        &paths,
-        &urls,
-    );
-    io::write_stdout(text.as_bytes())?;
+    prepared.commit().map_err(|e| {
+        CliError::failed(e.context(format!(
+            "the new token shown is not in {what}: discard it; {what} still holds the old one"
+        )))
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -226,7 +254,7 @@ fn served(args: &RotateArgs, secret: &str, namespace: &str) -> anyhow::Result<Ve
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let scan = receiver_tree::scan(&args.receivers_from, Some(namespace), threads)?;
         for w in &scan.warnings {
-            eprintln!("sealtoken: warning: {w}");
+            stderrln!("sealtoken: warning: {w}");
         }
         for f in scan.receivers {
             let m = &f.manifest;
@@ -243,7 +271,7 @@ fn served(args: &RotateArgs, secret: &str, namespace: &str) -> anyhow::Result<Ve
             }
         }
         if out.is_empty() {
-            eprintln!("sealtoken: warning: no Receiver in {namespace} under the given paths has secretRef {secret:?}");
+            stderrln!("sealtoken: warning: no Receiver in {namespace} under the given paths has secretRef {secret:?}");
         }
     }
     for name in &args.receivers {

@@ -22,7 +22,7 @@ use crate::{cert_source, CliError, CliResult};
 pub fn run(args: &SealArgs) -> CliResult {
     if args.rotate {
         // pflag's words, as kubeseal prints them.
-        eprintln!("Flag --rotate has been deprecated, please use --re-encrypt instead");
+        stderrln!("Flag --rotate has been deprecated, please use --re-encrypt instead");
     }
     if !args.from_file.is_empty() && !args.raw {
         bail!("--from-file requires --raw");
@@ -35,7 +35,7 @@ pub fn run(args: &SealArgs) -> CliResult {
         return modes::recovery_unseal(args);
     }
     if !args.recovery_private_key.is_empty() {
-        eprintln!("sealtoken: warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal");
+        stderrln!("sealtoken: warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal");
     }
     if args.validate {
         return modes::validate(args);
@@ -119,7 +119,7 @@ fn seal_clusters(args: &SealArgs) -> CliResult {
                 .map_err(CliError::failed)?;
         }
         write_output(Some(target), out.as_bytes())?;
-        eprintln!(
+        stderrln!(
             "sealtoken: {}: sealed for certificate sha256 {} ({}) into {}",
             c.name,
             fetched.cert.fingerprint_hex(),

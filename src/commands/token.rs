@@ -140,8 +140,20 @@ pub fn run(args: &TokenArgs) -> CliResult {
     if !seals {
         let urls = paths_and_urls(args, &receivers, None);
         if let Some(dir) = &args.receiver_manifests {
-            write_receiver_files(args, dir, &receivers, &repos, overwrite, &mut files)
-                .map_err(CliError::failed)?;
+            let mut prepared = Vec::new();
+            write_receiver_files(
+                args,
+                dir,
+                &receivers,
+                &repos,
+                overwrite,
+                &mut files,
+                &mut prepared,
+            )
+            .map_err(CliError::failed)?;
+            for f in prepared {
+                f.commit().map_err(CliError::failed)?;
+            }
         }
         return finish(args, None, None, &receivers, &urls, &repos, files);
     }
@@ -204,29 +216,26 @@ pub fn run(args: &TokenArgs) -> CliResult {
             kind: "token",
         });
     }
-    let mut created: Vec<&Path> = Vec::new();
+    // Each sealed file is written to its temporary place and renamed onto
+    // its target only once the token has been shown (or written to
+    // --token-file): when showing it fails, no sealed file holds a token
+    // nobody saw, and a rerun is not refused for a file left behind.
+    let mut prepared: Vec<io::Prepared> = Vec::new();
+    let undo_token_file = || {
+        if let Some(p) = &args.token_file {
+            let _ = std::fs::remove_file(p);
+        }
+    };
     for (t, manifest) in targets.iter().zip(&manifests) {
         let written = match &t.output {
-            Some(p) => {
-                let existed = p.exists();
-                create_parent(p)
-                    .and_then(|()| io::write_atomic(p, manifest.as_bytes(), overwrite, None))
-                    .map(|()| {
-                        if !existed {
-                            created.push(p);
-                        }
-                    })
-            }
+            Some(p) => create_parent(p)
+                .and_then(|()| io::prepare_atomic(p, manifest.as_bytes(), overwrite, None))
+                .map(|f| prepared.push(f)),
             None => io::write_stdout(manifest.as_bytes()),
         };
         if let Err(e) = written {
-            // No token without all its sealed Secrets: undo what this run created.
-            if let Some(p) = &args.token_file {
-                let _ = std::fs::remove_file(p);
-            }
-            for p in &created {
-                let _ = std::fs::remove_file(p);
-            }
+            // No token without all its sealed Secrets.
+            undo_token_file();
             return Err(CliError::failed(e));
         }
         if let Some(p) = &t.output {
@@ -237,8 +246,18 @@ pub fn run(args: &TokenArgs) -> CliResult {
         }
     }
     if let Some(dir) = &args.receiver_manifests {
-        write_receiver_files(args, dir, &receivers, &repos, overwrite, &mut files)
-            .map_err(CliError::failed)?;
+        if let Err(e) = write_receiver_files(
+            args,
+            dir,
+            &receivers,
+            &repos,
+            overwrite,
+            &mut files,
+            &mut prepared,
+        ) {
+            undo_token_file();
+            return Err(CliError::failed(e));
+        }
     }
     let sealed_info = Sealed {
         token: &token,
@@ -246,7 +265,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
         targets: &targets,
         extra_keys,
     };
-    finish(
+    let shown = finish(
         args,
         Some(&sealed_info),
         Some(&token),
@@ -254,7 +273,26 @@ pub fn run(args: &TokenArgs) -> CliResult {
         &urls,
         &repos,
         files,
-    )
+    );
+    if let Err(e) = shown {
+        // The token was not shown: nothing sealed lands (dropping the
+        // prepared files removes them), and no token file stays.
+        drop(prepared);
+        undo_token_file();
+        return Err(CliError::failed(e.err.context(
+            "the token could not be shown; no sealed file was written",
+        )));
+    }
+    for (i, f) in prepared.into_iter().enumerate() {
+        f.commit().map_err(|e| {
+            CliError::failed(e.context(if i == 0 {
+                "the token shown is not sealed anywhere: discard it and run again"
+            } else {
+                "the token shown is sealed for some clusters only: discard it and run again"
+            }))
+        })?;
+    }
+    shown
 }
 
 /// What was sealed, for the report.
@@ -448,22 +486,28 @@ fn finish(
                 .filter(|_| args.report_include_token)
                 .map(Token::expose),
         };
-        io::write_stdout(&report.to_json())?;
+        match sealed {
+            Some(_) if args.report_include_token => io::write_stdout_secret(&report.to_json())?,
+            _ => io::write_stdout(&report.to_json())?,
+        }
         if let Some(s) = sealed {
             if !args.report_include_token && args.token_file.is_none() && !s.reused {
-                eprintln!(
-                    "Webhook token (shown once; paste it into the Git provider, never into Git):\n  {}",
+                let shown = format!(
+                    "Webhook token (shown once; paste it into the Git provider, never into Git):\n  {}\n",
                     s.token.expose()
                 );
+                io::write_stderr_secret(Zeroizing::new(shown).as_bytes())?;
             }
         }
         return Ok(ExitCode::SUCCESS);
     }
     let text = report(args, sealed, receivers, urls, repos.git);
-    if args.output.is_some() || sealed.is_none() {
-        io::write_stdout(text.as_bytes())?;
-    } else {
-        eprint!("{}", text.as_str());
+    // The report carries the token when one was sealed: then a stream that
+    // fails is an error, and the caller rolls back.
+    match (sealed.is_some(), args.output.is_some()) {
+        (false, _) => io::write_stdout(text.as_bytes())?,
+        (true, true) => io::write_stdout_secret(text.as_bytes())?,
+        (true, false) => io::write_stderr_secret(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -563,6 +607,7 @@ fn write_receiver_files(
     repos: &Repos<'_>,
     overwrite: Overwrite,
     files: &mut Vec<FileInfo>,
+    prepared: &mut Vec<io::Prepared>,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for r in receivers {
@@ -576,7 +621,7 @@ fn write_receiver_files(
         let me = ObjectRef::new(&args.namespace, &r.name);
         let text = flux_receiver::receiver_manifest(kind, &me, &args.name, repo);
         let path = dir.join(receiver_file_name(&r.name));
-        io::write_atomic(&path, text.as_bytes(), overwrite, None)?;
+        prepared.push(io::prepare_atomic(&path, text.as_bytes(), overwrite, None)?);
         files.push(FileInfo {
             path: path.display().to_string(),
             kind: "receiver",
@@ -585,7 +630,12 @@ fn write_receiver_files(
     if let Some(repo) = repos.git {
         let patch = flux_receiver::git_repository_interval_patch(repo, &args.interval);
         let path = dir.join(patch_file_name(repo));
-        io::write_atomic(&path, patch.as_bytes(), overwrite, None)?;
+        prepared.push(io::prepare_atomic(
+            &path,
+            patch.as_bytes(),
+            overwrite,
+            None,
+        )?);
         files.push(FileInfo {
             path: path.display().to_string(),
             kind: "patch",

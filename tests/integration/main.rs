@@ -1,4 +1,5 @@
 //! All integration tests, in one binary (faster to link, shared helpers).
+#![allow(clippy::disallowed_macros)] // tests report skips on stderr
 
 mod bad_input;
 mod cert_sources;
@@ -11,6 +12,7 @@ mod common;
 mod controller;
 mod doctor;
 mod edit;
+mod failure_paths;
 mod flux_report;
 mod golden;
 mod interop;

@@ -90,7 +90,7 @@ pub fn fetch_cert(args: &SealArgs) -> CliResult {
     let fetched = cert_source::CertSource::from_args(&args.cert)?.fetch()?;
     if let Some(not_after) = fetched.cert.not_after() {
         if fetched.cert.is_expired_at(Timestamp::now()) {
-            eprintln!(
+            stderrln!(
                 "sealtoken: warning: certificate {} expired on {not_after}",
                 fetched.source
             );
