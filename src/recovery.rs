@@ -46,7 +46,8 @@ pub fn recover(
         Some(p) => {
             io::write_atomic(p, out.as_bytes(), overwrite, Some(0o600)).map_err(CliError::failed)?
         }
-        None => io::write_stdout(out.as_bytes()).map_err(CliError::failed)?,
+        // Plaintext: a closed pipe or a full disk is a failure.
+        None => io::write_stdout_secret(out.as_bytes()).map_err(CliError::failed)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -38,6 +38,11 @@ pub struct TokenArgs {
     #[arg(long, value_name = "PATH")]
     pub token_file_in: Option<PathBuf>,
 
+    /// Seal a token read with --token-stdin/--token-file-in even when it is
+    /// under 128 bits (32 hex characters, or 16 bytes of other text).
+    #[arg(long)]
+    pub allow_weak_token: bool,
+
     /// Write the token to this new file (mode 0600) instead of showing it.
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,

@@ -16,7 +16,7 @@ pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
         crate::args::object_name("--receiver", r)?;
     }
     let bytes = Zeroizing::new(io::read_input(Path::new("-"))?);
-    let token = crate::token_input::from_bytes(&bytes, "stdin")?;
+    let token = crate::token_input::from_bytes(&bytes, "stdin", crate::token_input::Weak::Warn)?;
     let mut out = String::new();
     for r in &args.receivers {
         let path = flux_receiver::webhook_path(&token, &ObjectRef::new(&args.namespace, r));

@@ -24,9 +24,11 @@ pub fn run(args: &ReceiverTestArgs) -> CliResult {
             })?,
     };
     // generic-oidc has no token Secret: what is read is the OIDC ID token.
-    let token = token_input::read(args.token_file.as_deref())?;
+    let token = token_input::read(args.token_file.as_deref(), token_input::Weak::Warn)?;
     let id_token = match &args.id_token_file {
-        Some(p) => Some(token_input::read(Some(p)).context("the ID token")?),
+        Some(p) => {
+            Some(token_input::read(Some(p), token_input::Weak::Warn).context("the ID token")?)
+        }
         None if !receiver_type.uses_token_secret() => Some(token.clone()),
         None => None,
     };

@@ -25,7 +25,10 @@ pub fn run(args: &ReceiversArgs) -> CliResult {
         stderrln!("sealtoken: warning: {w}");
     }
     let token = if args.token_file.is_some() || !std::io::stdin().is_terminal() {
-        Some(token_input::read(args.token_file.as_deref())?)
+        Some(token_input::read(
+            args.token_file.as_deref(),
+            token_input::Weak::Warn,
+        )?)
     } else {
         None
     };

@@ -655,7 +655,12 @@ fn read_or_generate_token(args: &TokenArgs) -> anyhow::Result<Token> {
     } else {
         return Ok(Token::generate(args.bytes)?);
     };
-    crate::token_input::from_bytes(&bytes, &what)
+    let weak = if args.allow_weak_token {
+        crate::token_input::Weak::Warn
+    } else {
+        crate::token_input::Weak::Refuse
+    };
+    crate::token_input::from_bytes(&bytes, &what, weak)
 }
 
 fn report(

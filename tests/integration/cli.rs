@@ -548,14 +548,17 @@ fn refusals_say_why_and_name_the_flag() {
         .succeeds();
     assert_eq!(plain.stdout, out.stdout);
     assert!(plain.stderr.is_empty());
+    // A weak token already in use: its path is computed (nothing is
+    // sealed), with a warning; sealing one needs --allow-weak-token.
     let short = sealtoken()
         .args(["webhook-path", "--receiver", "r"])
         .write_stdin("tok")
-        .fails();
-    assert_eq!(short.status.code(), Some(2));
+        .succeeds();
     let err = String::from_utf8_lossy(&short.stderr);
     assert!(
-        err.contains("the token has 3 bytes: a webhook token needs at least 16"),
+        err.contains(
+            "warning: token from stdin: the token has 3 bytes: a webhook token needs at least 16"
+        ),
         "{err}"
     );
 
@@ -627,6 +630,58 @@ fn one_token_floor_for_generation() {
         assert!(
             err.contains("--bytes must be between 16 and 1024: the token is the only secret guarding a public webhook URL"),
             "{args:?}: {err}"
+        );
+    }
+}
+
+/// A token read from stdin or a file meets the generation floor (128 bits:
+/// 32 hex characters, or 16 bytes of other text) unless
+/// --allow-weak-token, which seals it with a warning.
+#[test]
+fn a_weak_token_input_is_refused_unless_allowed() {
+    let cert = demo_cert();
+    let cert = cert.to_str().unwrap();
+    let base = [
+        "--cert",
+        cert,
+        "--allow-expired-cert",
+        "-n",
+        "flux-system",
+        "--token-stdin",
+    ];
+    for weak in [
+        "x",
+        "0123456789abcdef",
+        "0123456789abcdef0123456789abcde",
+        "short-secret-15",
+    ] {
+        let out = sealtoken().args(base).write_stdin(weak).fails();
+        assert_eq!(out.status.code(), Some(2), "{weak}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("a webhook token needs at least") && err.contains("--allow-weak-token"),
+            "{weak}: {err}"
+        );
+        assert!(!err.contains(weak) || weak == "x", "{weak}: {err}");
+        assert!(out.stdout.is_empty());
+
+        let out = sealtoken()
+            .args(base)
+            .arg("--allow-weak-token")
+            .write_stdin(weak)
+            .succeeds();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("warning: token from stdin: the token has"),
+            "{weak}: {err}"
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("kind: SealedSecret"));
+    }
+    for strong in ["0123456789abcdef0123456789abcdef", "not-hex-16-bytes"] {
+        let out = sealtoken().args(base).write_stdin(strong).succeeds();
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("warning: token"),
+            "{strong}"
         );
     }
 }

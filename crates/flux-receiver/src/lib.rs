@@ -72,4 +72,6 @@ pub use placement::{place, NamespaceFrom, PlacedReceiver, PlacementError, Placem
 pub use recipe::{
     RecipeError, TokenSecret, WATCH_LABEL, WATCH_LABEL_VALUE, WEBHOOK_URL_ANNOTATION,
 };
-pub use token::{Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, MIN_TOKEN_BYTES};
+pub use token::{
+    Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, MIN_HEX_TOKEN_CHARS, MIN_TOKEN_BYTES,
+};

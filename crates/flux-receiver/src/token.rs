@@ -13,6 +13,10 @@ pub const MIN_TOKEN_BYTES: usize = 16;
 /// The largest token size accepted, in random bytes.
 pub const MAX_TOKEN_BYTES: usize = 1024;
 
+/// The fewest characters a token given as input may have when it is made
+/// only of hex digits: 32, i.e. [`MIN_TOKEN_BYTES`] bytes of entropy.
+pub const MIN_HEX_TOKEN_CHARS: usize = 2 * MIN_TOKEN_BYTES;
+
 /// A secret token. Its memory is wiped on drop and `Debug` never shows it.
 #[derive(Clone)]
 pub struct Token(Zeroizing<String>);
@@ -36,9 +40,15 @@ pub enum TokenError {
     /// The token contains a control character or whitespace.
     #[error("the token contains whitespace or a control character")]
     Whitespace,
-    /// A token given as input is shorter than [`MIN_TOKEN_BYTES`].
-    #[error("the token has {0} bytes: a webhook token needs at least {MIN_TOKEN_BYTES} (128 bits) to resist guessing; make a new one (sealtoken rotate)")]
-    TooShort(usize),
+    /// A token given as input is shorter than the floor: [`MIN_HEX_TOKEN_CHARS`]
+    /// for a token made only of hex digits, [`MIN_TOKEN_BYTES`] for any other.
+    #[error("the token has {len} {}: a webhook token needs at least {} (128 bits) to resist guessing; make a new one", if *.hex { "hex characters" } else { "bytes" }, if *.hex { MIN_HEX_TOKEN_CHARS } else { MIN_TOKEN_BYTES })]
+    TooShort {
+        /// Its length, in characters (hex) or bytes.
+        len: usize,
+        /// Whether it is made only of hex digits (4 bits each).
+        hex: bool,
+    },
 }
 
 impl Token {
@@ -72,15 +82,30 @@ impl Token {
     }
 
     /// Accepts a token given as input (a file, stdin, a form): what
-    /// [`from_string`](Self::from_string) accepts, and at least
-    /// [`MIN_TOKEN_BYTES`] bytes, the same floor as [`generate`](Self::generate).
+    /// [`from_string`](Self::from_string) accepts, with at least 128 bits
+    /// of room for entropy, the floor of [`generate`](Self::generate): a
+    /// token made only of hex digits needs [`MIN_HEX_TOKEN_CHARS`]
+    /// characters (`openssl rand -hex 16`), any other [`MIN_TOKEN_BYTES`]
+    /// bytes.
     pub fn from_input(s: String) -> Result<Token, TokenError> {
         let token = Token::from_string(s)?;
-        let len = token.expose().len();
-        if len < MIN_TOKEN_BYTES {
-            return Err(TokenError::TooShort(len));
-        }
+        token.check_floor()?;
         Ok(token)
+    }
+
+    /// Whether the token meets the floor of [`from_input`](Self::from_input).
+    pub fn check_floor(&self) -> Result<(), TokenError> {
+        let t = self.expose();
+        let hex = t.bytes().all(|b| b.is_ascii_hexdigit());
+        let floor = if hex {
+            MIN_HEX_TOKEN_CHARS
+        } else {
+            MIN_TOKEN_BYTES
+        };
+        if t.len() < floor {
+            return Err(TokenError::TooShort { len: t.len(), hex });
+        }
+        Ok(())
     }
 
     /// The token text. Handle with care: this is the secret.
@@ -164,17 +189,44 @@ mod tests {
         assert_eq!(Token::from_string("abc".into()).unwrap().expose(), "abc");
     }
 
+    /// 128 bits: 32 hex characters (`openssl rand -hex 16`), or 16 bytes
+    /// of any other text.
     #[test]
     fn input_has_the_generation_floor() {
+        let hex31 = "0123456789abcdef0123456789abcde";
         assert_eq!(
-            Token::from_input("0123456789abcde".into()).unwrap_err(),
-            TokenError::TooShort(15)
+            Token::from_input(hex31.into()).unwrap_err(),
+            TokenError::TooShort { len: 31, hex: true }
         );
         assert_eq!(
-            Token::from_input("0123456789abcdef".into())
+            Token::from_input(format!("{hex31}f"))
+                .unwrap()
+                .expose()
+                .len(),
+            32
+        );
+        // 16 hex characters are only 64 bits.
+        assert_eq!(
+            Token::from_input("0123456789abcdef".into()).unwrap_err(),
+            TokenError::TooShort { len: 16, hex: true }
+        );
+        assert_eq!(
+            Token::from_input("short-secret-15".into()).unwrap_err(),
+            TokenError::TooShort {
+                len: 15,
+                hex: false
+            }
+        );
+        assert_eq!(
+            Token::from_input("not-hex-16-bytes".into())
                 .unwrap()
                 .expose(),
-            "0123456789abcdef"
+            "not-hex-16-bytes"
+        );
+        assert_eq!(
+            TokenError::TooShort { len: 16, hex: true }.to_string(),
+            "the token has 16 hex characters: a webhook token needs at least 32 (128 bits) \
+             to resist guessing; make a new one"
         );
         // The other checks come first, and no message holds the token.
         assert_eq!(
