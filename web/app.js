@@ -82,7 +82,7 @@ $('flux-run').addEventListener('click', () => {
     const url = (r) => (host ? `https://${host.replace(/^https?:\/\//, '')}${webhookPath(token, r, namespace)}` : null);
     // The CLI's recipe: the watch label, and the URL when one Receiver uses the token.
     const webhookUrl = receivers.length === 1 && host ? url(receivers[0]) : undefined;
-    const secret = tokenSecret(token, { namespace, webhookUrl });
+    const secret = tokenSecret(token, { namespace, webhookUrl, receiver: receivers[0] });
     const sealed = sealSecret($('cert').value, secret, { format: $('format').value });
     $('flux-paths').replaceChildren(...receivers.map((r) => {
       const li = document.createElement('li');

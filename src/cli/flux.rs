@@ -43,6 +43,12 @@ pub struct TokenArgs {
     #[arg(long)]
     pub allow_weak_token: bool,
 
+    /// Record the webhook URL in the Secret's annotation even for a Receiver
+    /// type whose URL is its only credential (generic, quay, dockerhub,
+    /// acr, cdevents): the annotation is committed in plain.
+    #[arg(long)]
+    pub annotate_url: bool,
+
     /// Write the token to this new file (mode 0600) instead of showing it.
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,

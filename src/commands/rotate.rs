@@ -115,13 +115,18 @@ pub fn run(args: &RotateArgs) -> CliResult {
         .metadata
         .annotations
         .contains_key(flux_receiver::WEBHOOK_URL_ANNOTATION);
-    TokenSecret::new(sealed.object_ref(), &args.key)
+    // A URL that is its Receiver's only credential is never recorded.
+    let (recipe, _) = TokenSecret::new(sealed.object_ref(), &args.key)
         .watch_label(!args.no_watch_label)
-        .webhook_url(match urls.as_slice() {
-            [Some(u)] if recorded => Some(u.clone()),
-            _ => None,
-        })
-        .apply_metadata(&mut sealed.template.metadata);
+        .webhook_url_for(
+            served.first().and_then(|r| r.kind),
+            match urls.as_slice() {
+                [Some(u)] if recorded => Some(u.clone()),
+                _ => None,
+            },
+            false,
+        );
+    recipe.apply_metadata(&mut sealed.template.metadata);
     let format = Format::detect(&text);
     let manifest = sealed.to_string(format);
 

@@ -167,12 +167,20 @@ pub fn run(args: &TokenArgs) -> CliResult {
     // The Receivers spec: the controller reconciles a Receiver as soon as a
     // labelled Secret changes; as `flux create secret receiver` does, the one
     // URL is recorded on the Secret.
-    let mut recipe = TokenSecret::new(ObjectRef::new(&args.namespace, &args.name), &args.key)
-        .watch_label(!args.no_watch_label)
-        .webhook_url(match urls.as_slice() {
-            [(_, Some(url))] => Some(url.clone()),
-            _ => None,
-        });
+    let (mut recipe, withheld) =
+        TokenSecret::new(ObjectRef::new(&args.namespace, &args.name), &args.key)
+            .watch_label(!args.no_watch_label)
+            .webhook_url_for(
+                receivers.first().and_then(|r| r.provider),
+                match urls.as_slice() {
+                    [(_, Some(url))] => Some(url.clone()),
+                    _ => None,
+                },
+                args.annotate_url,
+            );
+    if withheld {
+        stderrln!("sealtoken: note: the webhook URL is not recorded in the Secret's annotation: for this Receiver type the URL is the only credential, and the annotation is committed in plain (--annotate-url records it anyway)");
+    }
     if let (Some(email), Some(audience)) = (&args.gcr_email, &gcr_audience) {
         // receiver_handlers.go reads these two keys of the token Secret for gcr.
         let audience = if audience.is_empty() {

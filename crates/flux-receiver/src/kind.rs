@@ -184,6 +184,21 @@ impl ReceiverType {
         )
     }
 
+    /// Whether the webhook path is the only credential of a Receiver of this
+    /// type: the controller checks nothing else on a delivery (no token, no
+    /// HMAC, no signed ID token). Then the URL must not be written anywhere
+    /// that is committed, such as the token Secret's URL annotation.
+    pub fn path_is_only_credential(self) -> bool {
+        matches!(
+            self,
+            ReceiverType::Generic
+                | ReceiverType::Quay
+                | ReceiverType::DockerHub
+                | ReceiverType::Acr
+                | ReceiverType::CdEvents
+        )
+    }
+
     /// The resource a Receiver of this type usually reconciles.
     pub fn resource_kind(self) -> ResourceKind {
         match self {

@@ -78,6 +78,25 @@ impl TokenSecret {
         self
     }
 
+    /// The webhook URL of the one Receiver of type `kind` using the token, to
+    /// record in the annotation, unless the path is that type's only
+    /// credential ([`ReceiverType::path_is_only_credential`]): the
+    /// annotation is committed in plain inside the SealedSecret's template,
+    /// so it would put the credential into Git. `annotate_anyway` records it
+    /// all the same. Returns whether the URL was left out for that reason.
+    pub fn webhook_url_for(
+        mut self,
+        kind: Option<ReceiverType>,
+        url: Option<String>,
+        annotate_anyway: bool,
+    ) -> (Self, bool) {
+        let withheld = url.is_some()
+            && !annotate_anyway
+            && kind.is_some_and(ReceiverType::path_is_only_credential);
+        self.url = if withheld { None } else { url };
+        (self, withheld)
+    }
+
     /// A key that Receivers of `kind` read from the token Secret (one of
     /// [`ReceiverType::extra_secret_keys`], e.g. gcr's `email` and `audience`).
     pub fn extra_key(
@@ -201,5 +220,55 @@ mod tests {
         TokenSecret::new(ObjectRef::new("ns", "t"), "token").apply_metadata(&mut meta);
         assert!(meta.annotations.is_empty());
         assert_eq!(meta.labels[WATCH_LABEL], WATCH_LABEL_VALUE);
+    }
+
+    /// The URL of a type whose path is its only credential is not recorded
+    /// (it would be committed in plain), unless asked; other types' is.
+    #[test]
+    fn a_url_that_is_the_credential_is_not_recorded() {
+        let token = Token::generate(16).unwrap();
+        let url = Some("https://flux.example.org/hook/abc".to_string());
+        let annotation = |kind: Option<ReceiverType>, anyway: bool| {
+            let (recipe, withheld) = TokenSecret::new(ObjectRef::new("flux-system", "t"), "token")
+                .webhook_url_for(kind, url.clone(), anyway);
+            let secret = recipe.build(&token).unwrap();
+            (
+                secret
+                    .metadata
+                    .annotations
+                    .get(WEBHOOK_URL_ANNOTATION)
+                    .cloned(),
+                withheld,
+            )
+        };
+        for kind in [
+            ReceiverType::Generic,
+            ReceiverType::Quay,
+            ReceiverType::DockerHub,
+            ReceiverType::Acr,
+            ReceiverType::CdEvents,
+        ] {
+            assert!(
+                kind.path_is_only_credential() && !kind.verifies_token(),
+                "{kind}"
+            );
+            assert_eq!(annotation(Some(kind), false), (None, true), "{kind}");
+            assert_eq!(annotation(Some(kind), true), (url.clone(), false), "{kind}");
+        }
+        for kind in [
+            ReceiverType::GitHub,
+            ReceiverType::GitLab,
+            ReceiverType::GenericHmac,
+            ReceiverType::Gcr,
+            ReceiverType::GenericOidc,
+        ] {
+            assert!(!kind.path_is_only_credential(), "{kind}");
+            assert_eq!(
+                annotation(Some(kind), false),
+                (url.clone(), false),
+                "{kind}"
+            );
+        }
+        assert_eq!(annotation(None, false), (url.clone(), false));
     }
 }

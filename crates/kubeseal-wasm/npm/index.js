@@ -144,12 +144,24 @@ export function webhookPath(token, receiver, namespace = 'flux-system') {
 /**
  * The Flux token Secret holding `token`, as the CLI's main job builds it: the
  * `reconcile.fluxcd.io/watch: Enabled` label, and the webhook URL annotation
- * when `webhookUrl` is given. A JSON manifest (plaintext) for `sealSecret`.
+ * when `webhookUrl` is given, except when the type of `receiver` (guessed
+ * from its name, as the CLI does) makes the URL its only credential
+ * (generic, quay, dockerhub, acr, cdevents) and `annotateUrl` is not true:
+ * the annotation is committed in plain. A JSON manifest (plaintext) for
+ * `sealSecret`.
  */
 export function tokenSecret(token, options = {}) {
   if (typeof token !== 'string') throw new TypeError('token must be a string');
-  const { namespace = 'flux-system', name = 'webhook-token', key = 'token', webhookUrl } = options;
-  return wasm.tokenSecret(token, String(namespace), String(name), String(key), webhookUrl === undefined ? undefined : String(webhookUrl));
+  const { namespace = 'flux-system', name = 'webhook-token', key = 'token', webhookUrl, receiver, annotateUrl = false } = options;
+  return wasm.tokenSecret(
+    token,
+    String(namespace),
+    String(name),
+    String(key),
+    webhookUrl === undefined ? undefined : String(webhookUrl),
+    receiver === undefined ? undefined : String(receiver),
+    Boolean(annotateUrl),
+  );
 }
 
 /** The crypto backend compiled into the module ("rust-crypto"). */

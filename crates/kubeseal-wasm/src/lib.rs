@@ -172,7 +172,9 @@ fn webhook_path_impl(token: String, receiver: &str, namespace: &str) -> Result<S
 
 /// The Flux token Secret holding `token`, as the CLI's main job builds it
 /// (`flux_receiver::TokenSecret`: the watch label, and the webhook URL
-/// annotation when `url` is given), as a JSON manifest for `sealSecret`.
+/// annotation when `url` is given, unless the type guessed from `receiver`
+/// makes the URL its only credential and `annotate_url` is false), as a
+/// JSON manifest for `sealSecret`.
 /// This is plaintext.
 fn token_secret_impl(
     token: String,
@@ -180,16 +182,22 @@ fn token_secret_impl(
     name: &str,
     key: &str,
     url: Option<String>,
+    receiver: Option<String>,
+    annotate_url: bool,
 ) -> Result<String, String> {
     k8s_manifest::names::namespace(namespace)
         .and_then(|()| k8s_manifest::names::object_name(name))
         .and_then(|()| k8s_manifest::names::secret_key(key))
         .map_err(|e| e.to_string())?;
     let token = Token::from_input(token).map_err(|e| error_chain(&e))?;
-    let secret = flux_receiver::TokenSecret::new(ObjectRef::new(namespace, name), key)
-        .webhook_url(url)
-        .build(&token)
-        .map_err(|e| error_chain(&e))?;
+    // The CLI's rule: the Receiver's type guessed from its name, and no URL
+    // recorded when the URL is that type's only credential.
+    let kind = receiver
+        .as_deref()
+        .and_then(flux_receiver::ReceiverType::from_receiver_name);
+    let (recipe, _) = flux_receiver::TokenSecret::new(ObjectRef::new(namespace, name), key)
+        .webhook_url_for(kind, url, annotate_url);
+    let secret = recipe.build(&token).map_err(|e| error_chain(&e))?;
     Ok(secret.to_string(Format::Json))
 }
 
@@ -372,8 +380,18 @@ mod js {
         name: &str,
         key: &str,
         url: Option<String>,
+        receiver: Option<String>,
+        annotate_url: bool,
     ) -> Result<String, JsError> {
-        js(token_secret_impl(token, namespace, name, key, url))
+        js(token_secret_impl(
+            token,
+            namespace,
+            name,
+            key,
+            url,
+            receiver,
+            annotate_url,
+        ))
     }
 
     /// The crypto backend compiled in (`rust-crypto`).
@@ -456,8 +474,16 @@ mod tests {
     #[test]
     fn the_token_secret_is_the_cli_recipe() {
         let token = "8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c".to_string();
-        let json = token_secret_impl(token.clone(), "flux-system", "webhook-token", "token", None)
-            .unwrap();
+        let json = token_secret_impl(
+            token.clone(),
+            "flux-system",
+            "webhook-token",
+            "token",
+            None,
+            None,
+            false,
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(
             v["metadata"]["labels"]["reconcile.fluxcd.io/watch"],
@@ -468,10 +494,41 @@ mod tests {
             v["data"]["token"],
             "OGYzYzJhMWI5ZDRlNWY2YTdiOGM5ZDBlMWYyYTNiNGM="
         );
-        let e =
-            token_secret_impl(token.clone(), "Bad_NS", "webhook-token", "token", None).unwrap_err();
+        let e = token_secret_impl(
+            token.clone(),
+            "Bad_NS",
+            "webhook-token",
+            "token",
+            None,
+            None,
+            false,
+        )
+        .unwrap_err();
         assert!(e.contains("not a valid namespace"), "{e}");
-        let e = token_secret_impl("short".into(), "ns", "n", "token", None).unwrap_err();
+        let e =
+            token_secret_impl("short".into(), "ns", "n", "token", None, None, false).unwrap_err();
         assert!(e.contains("at least 16") && !e.contains("short"), "{e}");
+    }
+
+    #[test]
+    fn token_secret_withholds_a_url_that_is_the_credential() {
+        let token = "0123456789abcdef0123456789abcdef".to_string();
+        let url = Some("https://flux.example.org/hook/x".to_string());
+        let annotated = |receiver: &str, anyway: bool| {
+            let json = token_secret_impl(
+                token.clone(),
+                "flux-system",
+                "t",
+                "token",
+                url.clone(),
+                Some(receiver.into()),
+                anyway,
+            )
+            .unwrap();
+            json.contains("notification.toolkit.fluxcd.io/webhook")
+        };
+        assert!(!annotated("apps-generic", false));
+        assert!(annotated("apps-generic", true));
+        assert!(annotated("apps-github", false));
     }
 }

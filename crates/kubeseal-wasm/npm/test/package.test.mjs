@@ -348,6 +348,14 @@ test('tokenSecret is the CLI main job\'s recipe: the watch label, and the URL fo
   assert.equal(Buffer.from(opened.data.token, 'base64').toString(), token);
   assert.equal(opened.metadata.labels['reconcile.fluxcd.io/watch'], 'Enabled');
   // The same name and token rules as the CLI, and no token in a message.
+  // A generic Receiver's URL is its only credential: not recorded unless asked, as in the CLI.
+  const genericUrl = `https://flux.example.org${webhookPath(token, 'apps-generic')}`;
+  const generic = JSON.parse(tokenSecret(token, { webhookUrl: genericUrl, receiver: 'apps-generic' }));
+  assert.equal((generic.metadata.annotations ?? {})['notification.toolkit.fluxcd.io/webhook'], undefined);
+  const cliGeneric = JSON.parse(execFileSync(BIN, ['--cert', certFile, '--token-stdin', '--receiver', 'apps-generic', '--host', 'flux.example.org', '-o', 'json'], { input: token, encoding: 'utf8' }));
+  assert.equal((cliGeneric.spec.template.metadata.annotations ?? {})['notification.toolkit.fluxcd.io/webhook'], undefined);
+  const forced = JSON.parse(tokenSecret(token, { webhookUrl: genericUrl, receiver: 'apps-generic', annotateUrl: true }));
+  assert.equal(forced.metadata.annotations['notification.toolkit.fluxcd.io/webhook'], genericUrl);
   assert.throws(() => tokenSecret(token, { namespace: 'Bad_NS' }), /is not a valid namespace/);
   assert.throws(() => tokenSecret('short-secret'), (e) => /at least 16/.test(e.message) && !e.message.includes('short-secret'));
 });
