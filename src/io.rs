@@ -273,9 +273,26 @@ pub fn write_private_new(path: &Path, contents: &[u8]) -> Result<()> {
 
 /// Writes to stderr, ignoring a failure: a full disk, a closed or broken
 /// stderr never panics and never changes what the operation did.
+/// Every message is escaped for a terminal (its line breaks and tabs
+/// kept): a name, path, URL or server answer in it cannot drive the terminal.
 pub fn write_stderr(args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    let shown = k8s_manifest::escape::lines(&text);
     let mut err = io::stderr().lock();
-    let _ = err.write_fmt(args).and_then(|()| err.flush());
+    let _ = err.write_all(shown.as_bytes()).and_then(|()| err.flush());
+}
+
+/// A JSON document on stdout, escaped for a terminal
+/// ([`escape::json_document`](k8s_manifest::escape::json_document): it
+/// reads back the same); a closed pipe is not an error.
+pub fn write_stdout_json(json: &str) -> Result<()> {
+    write_stdout(k8s_manifest::escape::json_document(json).as_bytes())
+}
+
+/// A text report (not a manifest) on stdout, escaped for a terminal as
+/// [`write_stderr`] escapes messages; a closed pipe is not an error.
+pub fn write_stdout_text(text: &str) -> Result<()> {
+    write_stdout(k8s_manifest::escape::lines(text).as_bytes())
 }
 
 /// Which of stdin, stdout and stderr were closed when the program started

@@ -98,7 +98,11 @@ impl Report<'_> {
         // Serializing plain data structures into memory cannot fail.
         let _ = serde_json::to_writer_pretty(&mut *out, self);
         out.push(b'\n');
-        out
+        // Names, paths and URLs come from input: safe for a terminal.
+        match std::str::from_utf8(&out).map(k8s_manifest::escape::json_document) {
+            Ok(std::borrow::Cow::Owned(escaped)) => Zeroizing::new(escaped.into_bytes()),
+            _ => out,
+        }
     }
 }
 

@@ -108,12 +108,15 @@ fn report(scanned: &[Scanned], format: DoctorFormat, with_keys: bool) -> CliResu
     }
     if format == DoctorFormat::Json {
         out = json_lines(&json).context("cannot write the findings as JSON")?;
-    } else if findings == 0 && errors == 0 {
-        err.push_str(&format!(
-            "sealtoken: {objects} SealedSecret(s) checked: nothing found that would stop the controller\n"
-        ));
+        io::write_stdout_json(&out)?;
+    } else {
+        if findings == 0 && errors == 0 {
+            err.push_str(&format!(
+                "sealtoken: {objects} SealedSecret(s) checked: nothing found that would stop the controller\n"
+            ));
+        }
+        io::write_stdout_text(&out)?;
     }
-    io::write_stdout(out.as_bytes())?;
     if !err.is_empty() {
         stderr!("{err}");
     }

@@ -26,7 +26,7 @@ pub fn webhook_path(args: &WebhookPathArgs) -> CliResult {
         };
         let _ = writeln!(out, "{line}");
     }
-    io::write_stdout(out.as_bytes())?;
+    io::write_stdout_text(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -58,6 +58,6 @@ pub fn cert_info(args: &CertInfoArgs) -> CliResult {
     }
     let _ = writeln!(out, "key:          RSA {} bits", cert.key_bits());
     let _ = writeln!(out, "sha256:       {}", cert.fingerprint_hex());
-    io::write_stdout(out.as_bytes())?;
+    io::write_stdout_text(&out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -112,16 +112,15 @@ pub fn run(args: &KeysArgs) -> CliResult {
             })
             .collect(),
     };
-    let out = match args.format {
+    match args.format {
         DoctorFormat::Json => {
             let mut s = serde_json::to_string_pretty(&inventory)
                 .context("cannot write the inventory as JSON")?;
             s.push('\n');
-            s
+            io::write_stdout_json(&s)?;
         }
-        DoctorFormat::Text => text(&inventory, total),
-    };
-    io::write_stdout(out.as_bytes())?;
+        DoctorFormat::Text => io::write_stdout_text(&text(&inventory, total))?,
+    }
     if !errors.is_empty() {
         stderr!("{errors}");
         return Ok(ExitCode::from(2));

@@ -61,7 +61,7 @@ pub fn run(args: &ReceiversArgs) -> CliResult {
             for (f, i) in scan.receivers.iter().zip(&infos) {
                 out.push_str(&line(f, i, args));
             }
-            crate::io::write_stdout(out.as_bytes())?;
+            crate::io::write_stdout_text(&out)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -232,7 +232,7 @@ pub fn run(args: &RotateArgs) -> CliResult {
             &urls,
         );
         // The steps carry the new token unless it went to --token-file.
-        io::write_stdout_secret(text.as_bytes())?;
+        io::write_stdout_secret(k8s_manifest::escape::lines(&text).as_bytes())?;
         Ok(())
     };
     let shown = show();

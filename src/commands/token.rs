@@ -512,6 +512,7 @@ fn finish(
     let text = report(args, sealed, receivers, urls, repos.git);
     // The report carries the token when one was sealed: then a stream that
     // fails is an error, and the caller rolls back.
+    let text = k8s_manifest::escape::lines(&text);
     match (sealed.is_some(), args.output.is_some()) {
         (false, _) => io::write_stdout(text.as_bytes())?,
         (true, true) => io::write_stdout_secret(text.as_bytes())?,

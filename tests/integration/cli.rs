@@ -695,7 +695,15 @@ fn a_url_that_is_the_only_credential_is_not_committed() {
     let cert = cert.to_str().unwrap();
     let run = |receiver: &str, extra: &[&str]| {
         let out = sealtoken()
-            .args(["--cert", cert, "--allow-expired-cert", "-n", "flux-system", "-o", "json"])
+            .args([
+                "--cert",
+                cert,
+                "--allow-expired-cert",
+                "-n",
+                "flux-system",
+                "-o",
+                "json",
+            ])
             .args(["--receiver", receiver, "--host", "flux.example.org"])
             .args(extra)
             .succeeds();
@@ -704,14 +712,29 @@ fn a_url_that_is_the_only_credential_is_not_committed() {
             ["notification.toolkit.fluxcd.io/webhook"]
             .as_str()
             .map(str::to_string);
-        (annotation, String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            annotation,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
-    for receiver in ["apps-generic", "images-quay", "images-dockerhub", "images-acr", "apps-cdevents"] {
+    for receiver in [
+        "apps-generic",
+        "images-quay",
+        "images-dockerhub",
+        "images-acr",
+        "apps-cdevents",
+    ] {
         let (annotation, err) = run(receiver, &[]);
         assert_eq!(annotation, None, "{receiver}");
-        assert!(err.contains("the webhook URL is not recorded"), "{receiver}: {err}");
+        assert!(
+            err.contains("the webhook URL is not recorded"),
+            "{receiver}: {err}"
+        );
         let (annotation, _) = run(receiver, &["--annotate-url"]);
-        assert!(annotation.is_some_and(|u| u.starts_with("https://flux.example.org/hook/")), "{receiver}");
+        assert!(
+            annotation.is_some_and(|u| u.starts_with("https://flux.example.org/hook/")),
+            "{receiver}"
+        );
     }
     let (annotation, err) = run("apps-github", &[]);
     assert!(annotation.is_some(), "{err}");

@@ -223,3 +223,57 @@ fn symlinks_are_written_through_inside_the_tree_only() {
         .file_type()
         .is_symlink());
 }
+
+/// Every string from input reaches the terminal escaped, in every command's
+/// text output and messages: file names, object names, paths.
+#[cfg(unix)]
+#[test]
+fn terminal_escapes_from_input_are_shown_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let evil = "evil\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}";
+    let receiver = format!(
+        "apiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: \"{}\"\n  namespace: flux-system\nspec:\n  type: github\n  secretRef: {{name: webhook-token}}\n  resources:\n  - {{kind: GitRepository, name: apps}}\n",
+        evil.escape_default()
+    );
+    fs::write(d.path().join("receiver.yaml"), receiver).unwrap();
+    let sealed = String::from_utf8(read_fixture("upstream/flux-webhook-token.sealed.yaml"))
+        .unwrap()
+        .replace(
+            "name: webhook-token",
+            &format!("name: \"{}\"", evil.escape_default()),
+        );
+    fs::write(d.path().join("sealed.yaml"), sealed).unwrap();
+    let cert = demo_cert();
+    let runs: Vec<Vec<String>> = vec![
+        vec!["receivers".into(), ".".into()],
+        vec![
+            "doctor".into(),
+            "--cert".into(),
+            cert.display().to_string(),
+            "--allow-expired-cert".into(),
+            ".".into(),
+        ],
+        vec!["check".into(), format!("{evil}.yaml")],
+        vec![
+            "seal".into(),
+            "--cert".into(),
+            cert.display().to_string(),
+            "-f".into(),
+            format!("{evil}.yaml"),
+        ],
+        vec!["info".into(), "--cert".into(), format!("{evil}.pem")],
+    ];
+    for args in runs {
+        let mut c = sealtoken_std();
+        c.current_dir(d.path()).args(&args).stdin(Stdio::null());
+        let out = run(c);
+        for (what, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
+                "{args:?} {what}: {text:?}"
+            );
+        }
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+}

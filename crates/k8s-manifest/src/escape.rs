@@ -29,12 +29,29 @@ pub fn is_unsafe(c: char) -> bool {
 /// assert_eq!(escape::text("x\u{202e}y"), "x\\u{202e}y");
 /// ```
 pub fn text(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    escape_where(s, is_unsafe)
+}
+
+/// A multi-line text (a report, a message) with every [unsafe](is_unsafe)
+/// character escaped as by [`text`], except its line breaks and tabs.
+///
+/// ```
+/// use k8s_manifest::escape;
+///
+/// assert_eq!(escape::lines("a\n\tb"), "a\n\tb");
+/// assert_eq!(escape::lines("a\u{1b}]0;x\u{7}\nb"), "a\\u{1b}]0;x\\u{7}\nb");
+/// ```
+pub fn lines(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(s, |c| c != '\n' && c != '\t' && is_unsafe(c))
+}
+
+fn escape_where(s: &str, unsafe_char: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(&unsafe_char) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_unsafe(c) {
+        if unsafe_char(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else if c == '\\' {
             out.push_str("\\\\");
