@@ -17,6 +17,7 @@ mod flux_report;
 mod golden;
 mod interop;
 mod keys;
+mod kubectl_reads;
 mod main_job;
 mod man;
 mod no_leak;

@@ -86,7 +86,7 @@ fn python_read(cases: &[(String, String)]) -> Vec<Value> {
 
 /// Fragments from the YAML 1.1 (go-yaml v2, PyYAML) and 1.2 resolution
 /// tables, indicators, and characters that need escaping.
-const WORDS: &[&str] = &[
+pub(crate) const WORDS: &[&str] = &[
     "y",
     "yes",
     "n",
@@ -201,7 +201,7 @@ fn fragment() -> impl Strategy<Value = String> {
     ]
 }
 
-fn text() -> impl Strategy<Value = String> {
+pub(crate) fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(fragment(), 0..5).prop_map(|v| v.concat())
 }
 

@@ -1,0 +1,273 @@
+//! Kubernetes reads every output as meant. kubectl's own reader
+//! (`kubectl create --dry-run=client -o json`, sigs.k8s.io/yaml, go-yaml v2)
+//! is the judge, against a loopback discovery stub: for Secrets whose values
+//! come from the YAML fidelity cases, written as YAML (PyYAML) or JSON,
+//! kubectl reads the input; sealtoken seals it in every output format;
+//! kubectl reads the output; the independent implementation
+//! (tests/interop/hybrid.py, pyca/cryptography) opens every value under the
+//! scope and names kubectl read; and each value equals what kubectl read
+//! from the input. Under CI kubectl must be there; elsewhere the test skips.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{json, Value};
+
+use crate::common::hybrid::hybrid_py;
+use crate::common::{demo_cert, demo_key, sealtoken_std};
+use crate::tools;
+use crate::yaml_interop::text;
+
+/// The discovery documents kubectl asks for before it maps a kind.
+fn discovery(path: &str) -> Option<Value> {
+    Some(match path {
+        "/api" => json!({"kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
+        "/api/v1" => json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+            {"name": "secrets", "singularName": "secret", "namespaced": true, "kind": "Secret", "verbs": ["create", "get"]}]}),
+        "/apis" => json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+            {"name": "bitnami.com", "versions": [{"groupVersion": "bitnami.com/v1alpha1", "version": "v1alpha1"}],
+             "preferredVersion": {"groupVersion": "bitnami.com/v1alpha1", "version": "v1alpha1"}}]}),
+        "/apis/bitnami.com/v1alpha1" => json!({"kind": "APIResourceList", "apiVersion": "v1",
+            "groupVersion": "bitnami.com/v1alpha1", "resources": [
+            {"name": "sealedsecrets", "singularName": "sealedsecret", "namespaced": true, "kind": "SealedSecret", "verbs": ["create", "get"]}]}),
+        _ => return None,
+    })
+}
+
+/// A loopback HTTP server answering the discovery paths (404 otherwise);
+/// returns its address. It lives as long as the test process.
+fn discovery_stub() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let path = request
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .split('?')
+                .next()
+                .unwrap_or("/")
+                .to_string();
+            let (status, body) = match discovery(&path) {
+                Some(doc) => ("200 OK", doc.to_string()),
+                None => ("404 Not Found", String::new()),
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// kubectl, or `None` (outside CI) when it is missing.
+fn kubectl() -> Option<&'static str> {
+    let ok = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some("kubectl");
+    }
+    assert!(
+        std::env::var_os("SEALTOKEN_CI").is_none(),
+        "kubectl is needed to judge what Kubernetes reads under CI"
+    );
+    eprintln!("skipped: kubectl is not installed");
+    None
+}
+
+/// What kubectl makes of every file in `dir`: the objects, by name.
+fn kubectl_reads(kubectl: &str, server: &str, dir: &Path) -> BTreeMap<String, Value> {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(kubectl)
+        .env("HOME", home.path())
+        .env("KUBECONFIG", "/dev/null")
+        .args([
+            "create",
+            "--dry-run=client",
+            "--validate=false",
+            "-o",
+            "json",
+            "-s",
+            server,
+            "-f",
+        ])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "kubectl create -f {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One JSON object per object read (or a List of them).
+    let mut items = Vec::new();
+    for v in serde_json::Deserializer::from_slice(&out.stdout).into_iter::<Value>() {
+        let v = v.unwrap();
+        match v["kind"].as_str() {
+            Some("List") => items.extend(v["items"].as_array().unwrap().iter().cloned()),
+            _ => items.push(v),
+        }
+    }
+    items
+        .into_iter()
+        .map(|o| (o["metadata"]["name"].as_str().unwrap().to_string(), o))
+        .collect()
+}
+
+/// The values a Secret holds once the API server merged `stringData` over
+/// `data`, as bytes.
+fn secret_values(secret: &Value) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if let Some(data) = secret["data"].as_object() {
+        for (k, v) in data {
+            out.insert(k.clone(), STANDARD.decode(v.as_str().unwrap()).unwrap());
+        }
+    }
+    if let Some(data) = secret["stringData"].as_object() {
+        for (k, v) in data {
+            let s = v
+                .as_str()
+                .unwrap_or_else(|| panic!("{k}: kubectl read {v}, not a string"));
+            out.insert(k.clone(), s.as_bytes().to_vec());
+        }
+    }
+    out
+}
+
+const SCOPES: [Option<&str>; 3] = [
+    None,
+    Some("sealedsecrets.bitnami.com/namespace-wide"),
+    Some("sealedsecrets.bitnami.com/cluster-wide"),
+];
+
+#[test]
+fn kubectl_reads_every_sealed_output_as_the_input_meant() {
+    let Some(kubectl) = kubectl() else { return };
+    let server = discovery_stub();
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let values = proptest::collection::vec(text(), 3);
+    let cases: Vec<Vec<String>> = (0..24)
+        .map(|_| values.new_tree(&mut runner).unwrap().current())
+        .collect();
+
+    // The inputs: each Secret as a JSON object, written by PyYAML (block
+    // style) or as JSON.
+    let objects: Vec<Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut meta = json!({"name": format!("s{i}"), "namespace": format!("ns-{}", i % 3)});
+            if let Some(a) = SCOPES[i % 3] {
+                meta["annotations"] = json!({ a: "true" });
+            }
+            json!({
+                "apiVersion": "v1", "kind": "Secret", "metadata": meta,
+                "stringData": {"plain": v[0], "odd.key_1-x": v[1]},
+                "data": {"bytes": STANDARD.encode(v[2].as_bytes()), "plain": STANDARD.encode(b"shadowed")},
+            })
+        })
+        .collect();
+    let yaml_texts = pyyaml_dump(&objects);
+    let inputs = tempfile::tempdir().unwrap();
+    for (i, (obj, yaml)) in objects.iter().zip(&yaml_texts).enumerate() {
+        let (name, text) = if i % 2 == 0 {
+            (format!("s{i:02}.yaml"), yaml.clone())
+        } else {
+            (
+                format!("s{i:02}.json"),
+                serde_json::to_string_pretty(obj).unwrap(),
+            )
+        };
+        std::fs::write(inputs.path().join(name), text).unwrap();
+    }
+    let read_in = kubectl_reads(kubectl, &server, inputs.path());
+    assert_eq!(read_in.len(), cases.len());
+
+    for format in ["yaml", "json"] {
+        let outputs = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(inputs.path()).unwrap() {
+            let path = entry.unwrap().path();
+            let out = sealtoken_std()
+                .args(["seal", "--allow-expired-cert", "-o", format, "--cert"])
+                .arg(demo_cert())
+                .arg("-f")
+                .arg(&path)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "seal {}: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            std::fs::write(outputs.path().join(format!("{stem}.{format}")), out.stdout).unwrap();
+        }
+        let read_out = kubectl_reads(kubectl, &server, outputs.path());
+        assert_eq!(read_out.len(), cases.len(), "{format}");
+        for (name, sealed) in &read_out {
+            assert_eq!(sealed["kind"], "SealedSecret", "{format} {name}");
+            let input = &read_in[name];
+            // The scope and names kubectl read are the input's.
+            assert_eq!(
+                sealed["metadata"]["namespace"], input["metadata"]["namespace"],
+                "{format} {name}"
+            );
+            let opened = hybrid_py(&["open-sealed"], &demo_key(), sealed);
+            let opened: BTreeMap<String, Vec<u8>> = opened
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), STANDARD.decode(v.as_str().unwrap()).unwrap()))
+                .collect();
+            assert_eq!(opened, secret_values(input), "{format} {name}");
+        }
+    }
+}
+
+/// PyYAML's block-style dump of each object.
+fn pyyaml_dump(objects: &[Value]) -> Vec<String> {
+    const PY: &str = "import json, sys, yaml\njson.dump([yaml.safe_dump(o, default_flow_style=False, allow_unicode=True) for o in json.load(sys.stdin)], sys.stdout)\n";
+    let mut child = Command::new(tools::python())
+        .args(["-c", PY])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(Value::Array(objects.to_vec()).to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
