@@ -158,6 +158,27 @@ fn a_failed_stderr_never_panics() {
             "secret.yaml:2:7: plain Secret",
         ),
         ("check --format json nothing-here.yaml".to_string(), 2, "[]"),
+        // unseal's PLAINTEXT warning cannot be shown: the Secret still is.
+        (
+            format!(
+                "unseal --key '{}' -f '{}'",
+                crate::common::demo_key().display(),
+                crate::common::fixture("upstream/flux-webhook-token.sealed.yaml").display()
+            ),
+            0,
+            "---\napiVersion: v1\ndata:\n  token: ",
+        ),
+        // reseal's summary goes to stderr; the resealed manifest to stdout.
+        (
+            format!(
+                "reseal --key '{}' --cert '{}' '{}'",
+                crate::common::demo_key().display(),
+                crate::common::fixture("keys/rsa2048.crt").display(),
+                crate::common::fixture("upstream/flux-webhook-token.sealed.yaml").display()
+            ),
+            0,
+            "",
+        ),
         // The main job shows the token on stderr: when it cannot, exit 1.
         (
             format!("--cert '{cert}' --allow-expired-cert -n flux-system"),
