@@ -12,23 +12,6 @@ use serde_yaml::Value;
 
 use crate::common::sealtoken;
 
-/// kubectl, or `None` (outside CI) when it is missing.
-fn kubectl() -> Option<&'static str> {
-    let ok = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some("kubectl");
-    }
-    assert!(
-        std::env::var_os("SEALTOKEN_CI").is_none(),
-        "kubectl is needed for the kustomize oracle under CI"
-    );
-    eprintln!("skipped: kubectl is not installed");
-    None
-}
-
 /// Whether `kubectl kustomize dir` renders a Secret with a value.
 fn renders_plain_secret(kubectl: &str, dir: &Path) -> bool {
     let out = Command::new(kubectl)
@@ -163,7 +146,9 @@ const CASES: &[Case] = &[
 
 #[test]
 fn check_refuses_exactly_what_kustomize_renders_as_a_plain_secret() {
-    let Some(kubectl) = kubectl() else { return };
+    let Some(kubectl) = crate::tools::kubectl() else {
+        return;
+    };
     let mut judged = 0;
     for (name, files) in CASES {
         let d = tempfile::tempdir().unwrap();

@@ -5,9 +5,6 @@
 //! levels deep, is refused: by the library for each text, and by the
 //! binary walking all of them at once. No value is ever printed.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use base64::Engine as _;
 use k8s_manifest::emit::{self, Out};
 use proptest::prelude::*;
@@ -132,26 +129,7 @@ json.dump(out, sys.stdout)
 "#;
 
 fn python_write(objects: &[Value]) -> Vec<Vec<String>> {
-    let mut child = Command::new(tools::python())
-        .args(["-c", PY])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Value::Array(objects.to_vec()).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_value(tools::python_json(PY, &Value::Array(objects.to_vec()))).unwrap()
 }
 
 #[test]

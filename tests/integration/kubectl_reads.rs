@@ -75,23 +75,6 @@ fn discovery_stub() -> String {
     format!("http://{addr}")
 }
 
-/// kubectl, or `None` (outside CI) when it is missing.
-fn kubectl() -> Option<&'static str> {
-    let ok = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some("kubectl");
-    }
-    assert!(
-        std::env::var_os("SEALTOKEN_CI").is_none(),
-        "kubectl is needed to judge what Kubernetes reads under CI"
-    );
-    eprintln!("skipped: kubectl is not installed");
-    None
-}
-
 /// What kubectl makes of every file in `dir`: the objects, by name.
 fn kubectl_reads(kubectl: &str, server: &str, dir: &Path) -> BTreeMap<String, Value> {
     let home = tempfile::tempdir().unwrap();
@@ -160,7 +143,9 @@ const SCOPES: [Option<&str>; 3] = [
 
 #[test]
 fn kubectl_reads_every_sealed_output_as_the_input_meant() {
-    let Some(kubectl) = kubectl() else { return };
+    let Some(kubectl) = tools::kubectl() else {
+        return;
+    };
     let server = discovery_stub();
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
@@ -250,24 +235,5 @@ fn kubectl_reads_every_sealed_output_as_the_input_meant() {
 /// PyYAML's block-style dump of each object.
 fn pyyaml_dump(objects: &[Value]) -> Vec<String> {
     const PY: &str = "import json, sys, yaml\njson.dump([yaml.safe_dump(o, default_flow_style=False, allow_unicode=True) for o in json.load(sys.stdin)], sys.stdout)\n";
-    let mut child = Command::new(tools::python())
-        .args(["-c", PY])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Value::Array(objects.to_vec()).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_value(tools::python_json(PY, &Value::Array(objects.to_vec()))).unwrap()
 }

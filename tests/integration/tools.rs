@@ -94,6 +94,60 @@ pub fn python() -> PathBuf {
     venv_bin().join("python")
 }
 
+/// Runs the venv's Python with `args` (a script, or `-c CODE`) and `input`
+/// as JSON on stdin; the process's output. The one way tests talk to the
+/// Python tools.
+pub fn python_with_json(
+    args: &[&std::ffi::OsStr],
+    input: &serde_json::Value,
+) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new(python())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Runs Python `code` with `input` as JSON on stdin; its JSON output.
+pub fn python_json(code: &str, input: &serde_json::Value) -> serde_json::Value {
+    let out = python_with_json(&["-c".as_ref(), code.as_ref()], input);
+    assert!(
+        out.status.success(),
+        "python: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// kubectl, or `None` (outside CI) when it is missing: under CI the tests
+/// that judge with it must run.
+pub fn kubectl() -> Option<&'static str> {
+    let ok = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some("kubectl");
+    }
+    assert!(
+        std::env::var_os("SEALTOKEN_CI").is_none(),
+        "kubectl is needed under CI (the kustomize and reader oracles)"
+    );
+    eprintln!("skipped: kubectl is not installed");
+    None
+}
+
 /// The `pre-commit` executable.
 pub fn pre_commit() -> PathBuf {
     venv_bin().join("pre-commit")

@@ -23,9 +23,6 @@
 //! - Key order and layout are not compared: go-yaml sorts keys, PyYAML
 //!   returns a dict; only the meaning is.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use kubeseal_core::{read_sealed_secrets, Format, SealedSecret};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -62,26 +59,7 @@ fn python_read(cases: &[(String, String)]) -> Vec<Value> {
         .iter()
         .map(|(y, j)| serde_json::json!({"yaml": y, "json": j}))
         .collect();
-    let mut child = Command::new(tools::python())
-        .args(["-c", PY])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Value::Array(input).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()
+    serde_json::from_value(tools::python_json(PY, &Value::Array(input))).unwrap()
 }
 
 /// Fragments from the YAML 1.1 (go-yaml v2, PyYAML) and 1.2 resolution

@@ -1,9 +1,8 @@
 //! The independent implementation of the scheme (pyca/cryptography,
 //! tests/interop/hybrid.py), run once per call with a JSON document on stdin.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -11,22 +10,10 @@ use crate::tools;
 
 fn run(args: &[&str], path: &Path, input: &Value) -> Output {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/hybrid.py");
-    let mut child = Command::new(tools::python())
-        .arg(script)
-        .args(args)
-        .arg(path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut argv: Vec<&std::ffi::OsStr> = vec![script.as_os_str()];
+    argv.extend(args.iter().map(std::ffi::OsStr::new));
+    argv.push(path.as_os_str());
+    tools::python_with_json(&argv, input)
 }
 
 /// Runs `hybrid.py ARGS PATH` with `input` on stdin: its JSON output, or
