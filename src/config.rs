@@ -7,6 +7,9 @@
 //! [check]
 //! allow = ["charts/**/*.yaml"]   # paths `check` does not read (globs, relative to this file)
 //!
+//! [cert]
+//! require-https = true           # refuse plain http:// certificate URLs (as --require-https)
+//!
 //! [clusters.prod]
 //! cert = "certs/prod.pem"        # a path (relative to this file) or an http(s):// URL
 //! sha256 = "9f86d0…"             # optional pin: the certificate's SHA-256 fingerprint
@@ -30,6 +33,9 @@ pub struct Config {
     /// `[check]`.
     #[serde(default)]
     pub check: CheckConfig,
+    /// `[cert]`.
+    #[serde(default)]
+    pub cert: CertConfig,
     /// `[clusters.NAME]`, by name.
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterConfig>,
@@ -42,6 +48,15 @@ pub struct CheckConfig {
     /// Glob patterns relative to the file's directory.
     #[serde(default)]
     pub allow: Vec<String>,
+}
+
+/// `[cert]`: how certificates are fetched, for every command and cluster.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertConfig {
+    /// Refuse plain `http://` certificate URLs (`--require-https`).
+    #[serde(default, rename = "require-https")]
+    pub require_https: bool,
 }
 
 /// `[clusters.NAME]`.
@@ -178,7 +193,9 @@ fn parse_error(what: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
             let key = k8s_manifest::escape::text(key);
             let expected = expected.replace('`', "");
             if expected.contains("clusters") {
-                format!("unknown table [{key}] (expected [check] or [clusters])")
+                format!("unknown table [{key}] (expected [check], [cert] or [clusters])")
+            } else if expected.contains("require-https") {
+                format!("unknown key cert.{key} (expected {expected})")
             } else if expected.contains("cert") {
                 let table = e
                     .span()
@@ -261,7 +278,7 @@ mod tests {
         let cases = [
             (
                 "[cluster.prod]\ncert = \"p.pem\"\n",
-                "line 1: unknown table [cluster] (expected [check] or [clusters])",
+                "line 1: unknown table [cluster] (expected [check], [cert] or [clusters])",
             ),
             ("[other]\nx = 1\n", "unknown table [other]"),
             (
@@ -269,10 +286,34 @@ mod tests {
                 "line 5: unknown key clusters.dev.certs (expected cert or sha256)",
             ),
             ("[clusters.\"a b\"]\ncert = \"x\"\n", "cluster name \"a b\""),
+            (
+                "[cert]\nrequire_https = true\n",
+                "line 2: unknown key cert.require_https (expected require-https)",
+            ),
+            (
+                "[cert]\nrequire-https = \"yes\"\n",
+                "line 2: invalid type: string \"yes\", expected a boolean",
+            ),
         ];
         for (text, want) in cases {
             let err = format!("{:#}", load_text(text).err().unwrap());
             assert!(err.contains(want), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn cert_require_https_is_read_and_off_by_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_NAME);
+        for (text, want) in [
+            ("[cert]\nrequire-https = true\n", true),
+            ("[cert]\nrequire-https = false\n", false),
+            ("[cert]\n", false),
+            ("[check]\n", false),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let loaded = load(Some(&path), dir.path()).unwrap().unwrap();
+            assert_eq!(loaded.config.cert.require_https, want, "{text}");
         }
     }
 

@@ -44,6 +44,7 @@ mod key_files;
 mod paths;
 mod receiver_tree;
 mod recovery;
+mod redact;
 mod report;
 mod token_input;
 mod version;

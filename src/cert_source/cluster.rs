@@ -64,7 +64,7 @@ async fn connect(
         config.proxy_url = None;
     }
     let server = config.cluster_url.to_string();
-    let server = server.trim_end_matches('/');
+    let server = crate::redact::url(server.trim_end_matches('/'));
     let what = format!("service {}/{} via {server}", target.namespace, target.name);
     match kube::Client::try_from(config) {
         Ok(client) => Ok((client, what)),

@@ -55,6 +55,7 @@ fn resolve(
         spec: Some(spec),
         pin,
         allow_expired: args.allow_expired_cert,
+        require_https: args.require_https,
         controller: ControllerRef::from(&args.controller),
     };
     let cli_pin = args.cert_sha256.as_deref().map(parse_pin).transpose()?;
@@ -105,6 +106,7 @@ fn resolve(
         .and_then(|s| s.to_str())
         .filter(|s| is_cluster_name(s) && *s != "-")
         .ok_or_else(|| {
+            let spec = crate::redact::url(spec);
             anyhow!("--cert {spec:?}: cannot name a cluster after it; write --cert NAME={spec}")
         })?;
     Ok(Cluster {

@@ -7,7 +7,13 @@
 //!   through the API server's service proxy ([`cluster`], feature `cluster`).
 //!
 //! Every source goes through the same parsing, pinning (`--cert-sha256`) and
-//! validity checks, here. The command-line arguments are read once, in
+//! validity checks, here. A plain `http://` URL draws a warning each time it
+//! is fetched, or is refused (`--require-https`, `[cert] require-https` in
+//! `.sealtoken.toml`); a URL is named in messages and reports only through
+//! [`crate::redact::url`]. A source holding several certificates (a chain, a
+//! bundle) seals with the first, as kubeseal does, or with the one
+//! `--cert-sha256` names; it is saved only when the pin named one
+//! ([`Fetched::pem_to_save`]). The command-line arguments are read once, in
 //! [`CertSource::from_args`]; the sources below see plain values such as
 //! [`ControllerRef`], never parser types.
 
@@ -26,21 +32,47 @@ use anyhow::{anyhow, Context, Result};
 use kubeseal_core::{CertError, Certificate, Timestamp, ValidityWarning};
 
 use crate::cli::{CertArgs, ControllerArgs};
+use crate::redact;
 
 #[cfg(feature = "cluster")]
 pub use cluster::Session;
 #[cfg(any(feature = "http", feature = "cluster"))]
 pub use net::timeout;
 
-/// A certificate as fetched: its raw bytes, the parsed certificate, and a
-/// name for its source in messages.
+/// A certificate as fetched: the parsed certificate, a name for its source
+/// in messages, and what is known of how it came. The bytes as served are
+/// not kept: what is saved is the certificate, encoded here.
 pub struct Fetched {
-    /// The bytes as read (a PEM document).
-    pub pem: Vec<u8>,
     /// The parsed (and pinned, if asked) certificate.
     pub cert: Certificate,
-    /// Where it came from, for messages.
+    /// Where it came from, for messages and reports (a URL's credentials redacted).
     pub source: String,
+    /// The SHA-256 fingerprints of every certificate the source held, in order.
+    pub fingerprints: Vec<[u8; 32]>,
+    /// Whether `--cert-sha256` chose it (or checked it).
+    pub pinned: bool,
+    /// Whether it came over plain http, where anyone on the path could have replaced it.
+    pub plain_http: bool,
+}
+
+impl Fetched {
+    /// What `fetch-cert` and `--fetch-cert` save: the certificate that was
+    /// checked, PEM-encoded here (never the body as served: no text around
+    /// it, no other block, nothing a terminal would read as a command).
+    /// Refused when the source held several certificates and no
+    /// `--cert-sha256` chose one.
+    pub fn pem_to_save(&self) -> Result<String> {
+        if self.fingerprints.len() > 1 && !self.pinned {
+            let list: Vec<String> = self.fingerprints.iter().map(hex).collect();
+            bail!(
+                "certificate {} holds {} certificates (sha256 {}); choose the one to save with --cert-sha256",
+                self.source,
+                list.len(),
+                list.join(", ")
+            );
+        }
+        Ok(self.cert.to_pem())
+    }
 }
 
 /// A sealed-secrets controller in a cluster, and how to reach it.
@@ -79,6 +111,8 @@ pub struct CertSource {
     pin: Option<[u8; 32]>,
     /// Seal even with an expired certificate.
     allow_expired: bool,
+    /// Refuse a plain `http://` URL (`--require-https`; `.sealtoken.toml` may say so too).
+    require_https: bool,
     /// The controller to ask when there is no `--cert`.
     controller: ControllerRef,
 }
@@ -111,19 +145,57 @@ impl CertSource {
             spec: args.cert.first().cloned(),
             pin: args.cert_sha256.as_deref().map(parse_pin).transpose()?,
             allow_expired: args.allow_expired_cert,
+            require_https: args.require_https,
             controller: ControllerRef::from(&args.controller),
         })
     }
 
-    /// Reads the certificate from its source, parses and pins it, and keeps
-    /// the bytes as read; does not judge its validity period.
+    /// Reads the certificate from its source, parses and pins it (among
+    /// several, the pin picks one); does not judge its validity period.
+    /// One that came over plain http draws a warning on stderr.
     pub fn fetch(&self) -> Result<Fetched> {
         let (pem, source) = self.read()?;
-        let cert = Certificate::from_pem(&pem).with_context(|| format!("certificate {source}"))?;
-        if let Some(pin) = &self.pin {
-            check_pin(&cert, pin).with_context(|| format!("certificate {source}"))?;
+        let what = || format!("certificate {source}");
+        let ders = Certificate::pem_certificates(&pem).with_context(what)?;
+        let fingerprints: Vec<[u8; 32]> = ders.iter().map(|d| sha256(d)).collect();
+        let cert = match &self.pin {
+            Some(pin) if ders.len() > 1 => {
+                let Some(i) = fingerprints.iter().position(|f| f == pin) else {
+                    return Err(anyhow!(
+                        "none of its {} certificates has the pinned fingerprint {}; refusing them",
+                        ders.len(),
+                        hex(pin)
+                    ))
+                    .with_context(what);
+                };
+                Certificate::from_der(&ders[i])
+            }
+            _ => Certificate::from_pem(&pem),
         }
-        Ok(Fetched { pem, cert, source })
+        .with_context(what)?;
+        if let Some(pin) = &self.pin {
+            check_pin(&cert, pin).with_context(what)?;
+        }
+        let plain_http = self.spec.as_deref().is_some_and(is_plain_http);
+        if plain_http {
+            let what = if self.pin.is_some() {
+                "; it matches the --cert-sha256 pin"
+            } else {
+                ": anyone on the network path could have replaced it; \
+                 use an https:// URL, or pin it with --cert-sha256"
+            };
+            stderrln!(
+                "sealtoken: warning: certificate {source} came over plain http{what} \
+                 (--require-https refuses http)"
+            );
+        }
+        Ok(Fetched {
+            cert,
+            source,
+            fingerprints,
+            pinned: self.pin.is_some(),
+            plain_http,
+        })
     }
 
     /// [`fetch`](Self::fetch), then the validity policy: refuses an expired
@@ -139,13 +211,39 @@ impl CertSource {
     fn read(&self) -> Result<(Vec<u8>, String)> {
         match classify(self.spec.as_deref()) {
             Source::File(path) => file::read(path),
-            Source::Url(url) => fetch_url(url),
+            Source::Url(url) => {
+                if is_plain_http(url) {
+                    self.refuse_plain_http(url)?;
+                }
+                fetch_url(url)
+            }
             Source::Unsupported(scheme) => bail!(
                 "certificate {}: unsupported URL scheme {scheme:?}; give a file path, - for stdin, or an http(s):// URL",
-                self.spec.as_deref().unwrap_or_default()
+                redact::url(self.spec.as_deref().unwrap_or_default())
             ),
             Source::Cluster => fetch_cluster(&self.controller),
         }
+    }
+
+    /// Refuses the plain `http://` URL `url` when `--require-https` is given
+    /// or `.sealtoken.toml` (found from the working directory) says
+    /// `[cert] require-https = true`; read only here, for a plain http URL.
+    fn refuse_plain_http(&self, url: &str) -> Result<()> {
+        let why = if self.require_https {
+            "--require-https".to_string()
+        } else {
+            let cwd = std::env::current_dir().context("cannot read the current directory")?;
+            match crate::config::load(None, &cwd)? {
+                Some(l) if l.config.cert.require_https => {
+                    format!("require-https in {}", crate::io::display(&l.path))
+                }
+                _ => return Ok(()),
+            }
+        };
+        bail!(
+            "certificate {}: plain http refused ({why}); give its https:// URL",
+            redact::url(url)
+        )
     }
 }
 
@@ -200,6 +298,22 @@ fn classify(spec: Option<&str>) -> Source<'_> {
     }
 }
 
+/// Whether `spec` is a plain `http://` URL (any case).
+fn is_plain_http(spec: &str) -> bool {
+    url_scheme(spec).is_some_and(|s| s.eq_ignore_ascii_case("http"))
+}
+
+/// The SHA-256 of `der`: a certificate's fingerprint.
+fn sha256(der: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(der).into()
+}
+
+/// A fingerprint as lowercase hex.
+fn hex(fingerprint: &[u8; 32]) -> String {
+    base16ct::lower::encode_string(fingerprint)
+}
+
 /// The scheme of a URL as Go's `url.Parse` finds it: letters, then letters,
 /// digits, `+`, `-` or `.`, up to the first `:`.
 fn url_scheme(spec: &str) -> Option<&str> {
@@ -214,13 +328,17 @@ fn url_scheme(spec: &str) -> Option<&str> {
 
 #[cfg(feature = "http")]
 fn fetch_url(url: &str) -> Result<(Vec<u8>, String)> {
-    let bytes = url::fetch(url, net::timeout()?).with_context(|| format!("certificate {url}"))?;
-    Ok((bytes, url.to_string()))
+    let shown = redact::url(url).into_owned();
+    let bytes = url::fetch(url, net::timeout()?).with_context(|| format!("certificate {shown}"))?;
+    Ok((bytes, shown))
 }
 
 #[cfg(not(feature = "http"))]
 fn fetch_url(url: &str) -> Result<(Vec<u8>, String)> {
-    bail!("certificate {url}: this build cannot fetch URLs (feature `http` is off); download it and pass the file")
+    bail!(
+        "certificate {}: this build cannot fetch URLs (feature `http` is off); download it and pass the file",
+        redact::url(url)
+    )
 }
 
 #[cfg(feature = "cluster")]

@@ -8,7 +8,9 @@ use anyhow::{anyhow, Result};
 /// Largest certificate body accepted from the network (a PEM certificate is ~2 KiB).
 pub const MAX_FETCHED: usize = 64 * 1024;
 
-/// Network timeout (connect, and each read or write) unless `SEALTOKEN_HTTP_TIMEOUT` says otherwise.
+/// Network timeout unless `SEALTOKEN_HTTP_TIMEOUT` says otherwise: a
+/// certificate URL's whole request, body included; each step with the cluster
+/// (connect, each read or write).
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The network timeout: `SEALTOKEN_HTTP_TIMEOUT` (seconds, fractions allowed), else 10 s.

@@ -186,6 +186,12 @@ pub struct CertArgs {
     #[arg(long)]
     pub allow_expired_cert: bool,
 
+    /// Refuse a certificate URL that is plain http:// (anyone on the network
+    /// path could replace the certificate); also `[cert] require-https = true`
+    /// in .sealtoken.toml.
+    #[arg(long)]
+    pub require_https: bool,
+
     // The controller to fetch the certificate from when there is no --cert.
     #[command(flatten)]
     pub controller: ControllerArgs,

@@ -64,6 +64,16 @@ pub fn run(args: &ReceiverTestArgs) -> CliResult {
 
     let timeout = crate::cert_source::net::timeout()?;
     let what = describe(&delivery);
+    if url
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+    {
+        stderrln!(
+            "sealtoken: warning: {} is plain http: anyone on the network path can read {}; use https",
+            redact(&url),
+            exposed(&delivery)
+        );
+    }
     let started = Instant::now();
     let status = send(&url, &delivery, timeout)
         .map_err(|e| CliError::failed(anyhow!("{what} to {}: {e}", redact(&url))))?;
@@ -87,11 +97,12 @@ fn target(args: &ReceiverTestArgs) -> anyhow::Result<(Option<String>, Option<Str
         (Some(_), Some(_)) => bail!("give the webhook URL or --receiver, not both"),
         (Some(u), None) => {
             if !(u.starts_with("https://") || u.starts_with("http://")) {
-                bail!("{u:?} is not an http(s):// URL");
+                bail!("{:?} is not an http(s):// URL", redact(u));
             }
             if !u.contains(flux_receiver::WEBHOOK_PATH_PREFIX) {
                 bail!(
-                    "{u:?} has no {} path; give the full webhook URL, or --receiver and --host",
+                    "{:?} has no {} path; give the full webhook URL, or --receiver and --host",
+                    redact(u),
                     flux_receiver::WEBHOOK_PATH_PREFIX
                 );
             }
@@ -101,11 +112,47 @@ fn target(args: &ReceiverTestArgs) -> anyhow::Result<(Option<String>, Option<Str
     }
 }
 
-/// The URL without its secret path, for messages.
+/// The URL without its secret path nor its userinfo's credentials, for messages.
 fn redact(url: &str) -> String {
-    match url.find(flux_receiver::WEBHOOK_PATH_PREFIX) {
+    let url = match url.find(flux_receiver::WEBHOOK_PATH_PREFIX) {
         Some(i) => format!("{}{}…", &url[..i], flux_receiver::WEBHOOK_PATH_PREFIX),
         None => url.to_string(),
+    };
+    crate::redact::url(&url).into_owned()
+}
+
+/// What a delivery exposes on the wire besides the body: each header that
+/// carries the token or a value made with it, named with what it carries,
+/// and the webhook path (derived from the token; for some types the
+/// Receiver's only credential).
+fn exposed(d: &Delivery) -> String {
+    let t = d.receiver_type();
+    let mut parts: Vec<String> = d
+        .headers()
+        .iter()
+        .filter_map(|(name, _)| {
+            let what = match *name {
+                "X-Gitlab-Token" => "the token itself",
+                "Authorization" if t == ReceiverType::Harbor => "the token itself",
+                "Authorization" => "the OIDC ID token",
+                "X-Hub-Signature-256"
+                | "X-Hub-Signature"
+                | "X-Signature"
+                | "X-Nexus-Webhook-Signature" => "an HMAC of the body keyed with the token",
+                _ => return None,
+            };
+            Some(format!("the header {name} ({what})"))
+        })
+        .collect();
+    parts.push(if t.path_is_only_credential() {
+        "the webhook path, this Receiver's only credential".to_string()
+    } else {
+        "the webhook path".to_string()
+    });
+    match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -133,7 +180,7 @@ fn send(url: &str, d: &Delivery, timeout: Duration) -> anyhow::Result<u16> {
     }
     let resp = req
         .send()
-        .map_err(|e| anyhow!(transport_error(&e, timeout)))?;
+        .map_err(|e| anyhow!(transport_error(&e.without_url(), timeout)))?;
     Ok(resp.status().as_u16())
 }
 
@@ -176,6 +223,10 @@ mod tests {
         assert_eq!(
             redact("https://flux.example.org/hook/abcdef"),
             "https://flux.example.org/hook/…"
+        );
+        assert_eq!(
+            redact("http://u:p4ss@flux.example.org/hook/abcdef"),
+            "http://u:***@flux.example.org/hook/…"
         );
     }
 }

@@ -4,6 +4,10 @@
 //! client certificates and an exec credential plugin. Also every failure:
 //! refused connection, untrusted server, 401, 403, 404, a body that is not a
 //! certificate, a server that never answers, a body too large, a wrong pin.
+//! And what the network must not get away with: a plain `http://` URL (a
+//! warning, or refused with `--require-https`), a redirect from https to
+//! http, endless redirects, a body trickling in past the timeout, a password
+//! in the URL shown back, junk or a second certificate saved by `fetch-cert`.
 //! URL tests need the feature `http` (default), cluster tests `cluster`
 //! (`cargo test --features cluster`).
 
@@ -11,6 +15,7 @@
 #![cfg_attr(not(feature = "cluster"), allow(dead_code, unused_imports))]
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use kubeseal_core::{read_sealed_secrets, unseal, PrivateKey};
@@ -20,7 +25,8 @@ use crate::common::api_server::{
     client_cert_user, closed_port, kubeconfig, pki, sealtoken_in, token_user, ApiServer,
     FORBIDDEN_TOKEN, NS, TOKEN,
 };
-use crate::common::{demo_cert, read_fixture, sealtoken, Run};
+use crate::common::web_server::{redirect, reply, trickle, WebServer};
+use crate::common::{demo_cert, fixture, read_fixture, sealtoken, Run};
 
 const SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: apps\nstringData:\n  password: s3cr3t\n";
 
@@ -145,6 +151,424 @@ fn url_source_failures_are_one_line_naming_the_url() {
         .arg(&sealed)
         .write_stdin(SECRET);
     assert_fails(c, &sealed, &srv.url("/big"), "larger than");
+}
+
+/// A server answering `/v1/cert.pem` with `body`, anything else with 404.
+fn serving(tls: bool, body: Vec<u8>) -> WebServer {
+    let respond = move |path: &str, out: &mut dyn std::io::Write| match path {
+        "/v1/cert.pem" => reply(out, 200, &[], &body),
+        _ => reply(out, 404, &[], b"404 page not found\n"),
+    };
+    if tls {
+        WebServer::https(respond)
+    } else {
+        WebServer::http(respond)
+    }
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The SHA-256 fingerprint of a fixture's certificate, and its PEM as the
+/// library writes it.
+fn fixture_cert(rel: &str) -> (String, String) {
+    let cert = kubeseal_core::Certificate::from_pem(&read_fixture(rel)).unwrap();
+    (cert.fingerprint_hex(), cert.to_pem())
+}
+
+#[test]
+fn plain_http_certificates_warn_every_time_and_require_https_refuses_them() {
+    let web = serving(false, read_fixture("upstream/controller.crt"));
+    let dir = tempfile::tempdir().unwrap();
+    let url = web.url("/v1/cert.pem");
+    let warning = format!("sealtoken: warning: certificate {url} came over plain http");
+
+    // fetch-cert: a warning naming the URL; the pin it suggests says where it came from.
+    let pem = dir.path().join("pub.pem");
+    let out = sealtoken_in(dir.path())
+        .args(["fetch-cert", "--cert", &url, "-w"])
+        .arg(&pem)
+        .succeeds();
+    let err = stderr_of(&out);
+    assert!(err.lines().any(|l| l.starts_with(&warning)), "{err}");
+    let saved = err.lines().find(|l| l.contains("saved:")).unwrap();
+    assert!(
+        saved.contains(&format!("--cert-sha256 {}", fingerprint())),
+        "{saved}"
+    );
+    assert!(saved.contains("plain http"), "{saved}");
+
+    // Every time, for every command, pinned or not.
+    for pin in [None, Some(fingerprint())] {
+        let mut c = sealtoken_in(dir.path());
+        c.args(["seal", "-n", "apps", "--cert", &url]);
+        if let Some(p) = &pin {
+            c.args(["--cert-sha256", p]);
+        }
+        let out = c.write_stdin(SECRET).succeeds();
+        assert_eq!(unsealed_password(&out.stdout), b"s3cr3t");
+        let err = stderr_of(&out);
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with(&warning)).count(),
+            1,
+            "{err}"
+        );
+    }
+    let out = sealtoken_in(dir.path())
+        .args(["cert-info", "--cert", &url])
+        .succeeds();
+    assert!(stderr_of(&out).contains(&warning));
+    // https: no warning.
+    let tls = serving(true, read_fixture("upstream/controller.crt"));
+    let out = sealtoken_in(dir.path())
+        .args(["cert-info", "--cert", &tls.url("/v1/cert.pem")])
+        .succeeds();
+    assert!(
+        !stderr_of(&out).contains("plain http"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    // --require-https: refused before any request, in one line.
+    let asked = web.requests().len();
+    let out_file = dir.path().join("refused.pem");
+    let mut c = sealtoken_in(dir.path());
+    c.args(["fetch-cert", "--require-https", "--cert", &url, "-w"])
+        .arg(&out_file);
+    let err = assert_fails(c, &out_file, &url, "plain http refused (--require-https)");
+    assert!(err.contains("https://"), "{err}");
+    let mut c = sealtoken_in(dir.path());
+    c.args([
+        "seal",
+        "-n",
+        "apps",
+        "--require-https",
+        "--cert",
+        &url,
+        "-w",
+    ])
+    .arg(&out_file)
+    .write_stdin(SECRET);
+    assert_fails(c, &out_file, &url, "--require-https");
+    // The same from .sealtoken.toml, for a plain URL and for a named cluster.
+    let config = dir.path().join(".sealtoken.toml");
+    std::fs::write(
+        &config,
+        format!("[cert]\nrequire-https = true\n\n[clusters.prod]\ncert = \"{url}\"\n"),
+    )
+    .unwrap();
+    for cert in [url.as_str(), "prod"] {
+        let mut c = sealtoken_in(dir.path());
+        c.current_dir(dir.path())
+            .args(["fetch-cert", "--cert", cert, "-w"])
+            .arg(&out_file);
+        let err = assert_fails(c, &out_file, &url, "plain http refused (require-https in ");
+        assert!(err.contains(".sealtoken.toml)"), "{err}");
+    }
+    assert_eq!(web.requests().len(), asked, "{:?}", web.requests());
+    // An https URL is unaffected.
+    sealtoken_in(dir.path())
+        .current_dir(dir.path())
+        .args(["cert-info", "--cert", &tls.url("/v1/cert.pem")])
+        .succeeds();
+}
+
+#[test]
+fn https_redirected_to_http_is_refused_and_redirects_are_capped() {
+    let cert = read_fixture("upstream/controller.crt");
+    let plain = serving(false, cert.clone());
+    let plain_url = plain.url("/v1/cert.pem");
+    let tls = WebServer::https(move |path, out| {
+        if path == "/v1/cert.pem" {
+            reply(out, 200, &[], &cert);
+        } else if path == "/to-http" {
+            redirect(out, &plain_url);
+        } else if let Some(n) = path.strip_prefix("/hop/") {
+            match n.parse::<u32>().unwrap() {
+                0 => redirect(out, "/v1/cert.pem"),
+                n => redirect(out, &format!("/hop/{}", n - 1)),
+            }
+        } else {
+            reply(out, 404, &[], b"");
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("pub.pem");
+    let fetch = |url: &str| {
+        let mut c = sealtoken_in(dir.path());
+        c.args(["fetch-cert", "--cert", url, "-w"]).arg(&out_file);
+        c
+    };
+    let url = tls.url("/to-http");
+    let err = assert_fails(
+        fetch(&url),
+        &out_file,
+        &url,
+        &format!(
+            "redirected from https to {}: refusing plain http",
+            plain.url("/v1/cert.pem")
+        ),
+    );
+    assert!(!err.contains("came over plain http"), "{err}");
+    assert!(plain.requests().is_empty(), "{:?}", plain.requests());
+    // Five redirects are followed; a sixth is refused.
+    fetch(&tls.url("/hop/4")).succeeds();
+    std::fs::remove_file(&out_file).unwrap();
+    let url = tls.url("/hop/5");
+    assert_fails(
+        fetch(&url),
+        &out_file,
+        &url,
+        "more than 5 redirects; refusing to follow more",
+    );
+    // http to https is followed (the answer came over https), still with the warning.
+    let hop = WebServer::http({
+        let to = tls.url("/v1/cert.pem");
+        move |_, out| redirect(out, &to)
+    });
+    let out = fetch(&hop.url("/x")).succeeds();
+    assert!(stderr_of(&out).contains("came over plain http"));
+}
+
+#[test]
+fn a_body_trickling_in_cannot_outlast_the_timeout() {
+    let cert = read_fixture("upstream/controller.crt");
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("pub.pem");
+    for tls in [false, true] {
+        let cert = cert.clone();
+        let respond = move |_: &str, out: &mut dyn std::io::Write| {
+            trickle(out, &cert, Duration::from_millis(500))
+        };
+        let web = if tls {
+            WebServer::https(respond)
+        } else {
+            WebServer::http(respond)
+        };
+        let url = web.url("/v1/cert.pem");
+        let mut c = sealtoken_in(dir.path());
+        c.args(["fetch-cert", "--cert", &url, "-w"])
+            .arg(&out_file)
+            .env("SEALTOKEN_HTTP_TIMEOUT", "1.5")
+            .timeout(Duration::from_secs(20));
+        let started = Instant::now();
+        assert_fails(c, &out_file, &url, "timed out after 1.5 s");
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(5), "{tls}: {took:?}");
+    }
+    // A body with no length that never ends is cut at the size cap.
+    let web = WebServer::http(|_, out| {
+        let _ = out.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+        let chunk = [b'A'; 4096];
+        while out.write_all(&chunk).is_ok() {}
+    });
+    let url = web.url("/v1/cert.pem");
+    let mut c = sealtoken_in(dir.path());
+    c.args(["fetch-cert", "--cert", &url, "-w"]).arg(&out_file);
+    assert_fails(c, &out_file, &url, "larger than 64 KiB");
+}
+
+#[test]
+fn passwords_in_urls_are_never_shown() {
+    const PASSWORD: &str = "hunter2-in-the-url";
+    let userinfo = format!("alice:{PASSWORD}");
+    let plain = serving(false, read_fixture("upstream/controller.crt"));
+    let to_http = plain.url_with_userinfo(&userinfo, "/v1/cert.pem");
+    let tls = WebServer::https(move |path, out| match path {
+        "/v1/cert.pem" => reply(out, 200, &[], &read_fixture("upstream/controller.crt")),
+        "/to-http" => redirect(out, &to_http),
+        "/hang" => std::thread::sleep(Duration::from_secs(30)),
+        _ => reply(out, 404, &[], b""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("pub.pem");
+    let shown = |url: &str| url.replace(&userinfo, "alice:***");
+    let check = |out: &std::process::Output| {
+        for bytes in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(!text.contains(PASSWORD), "{text}");
+        }
+    };
+    let fetch = |url: &str| {
+        let mut c = sealtoken_in(dir.path());
+        c.args(["fetch-cert", "--cert", url, "-w"])
+            .arg(&out_file)
+            .env("SEALTOKEN_HTTP_TIMEOUT", "1");
+        c
+    };
+    // Errors: a 404, a refused redirect (the password in its Location), a
+    // timeout, a refused connection.
+    let closed = format!("https://{userinfo}@127.0.0.1:{}/v1/cert.pem", closed_port());
+    for (url, expect) in [
+        (tls.url_with_userinfo(&userinfo, "/missing.pem"), "HTTP 404"),
+        (
+            tls.url_with_userinfo(&userinfo, "/to-http"),
+            "redirected from https",
+        ),
+        (tls.url_with_userinfo(&userinfo, "/hang"), "timed out"),
+        (closed, "cannot connect"),
+    ] {
+        let out = fetch(&url).fails();
+        check(&out);
+        let err = stderr_of(&out);
+        assert!(err.contains(&shown(&url)), "{err}");
+        assert!(err.contains(expect), "{err}");
+    }
+    // A lone user name may be a token: hidden whole.
+    let url = tls.url_with_userinfo("tok3n-in-the-url", "/missing.pem");
+    let out = fetch(&url).fails();
+    let err = stderr_of(&out);
+    assert!(!err.contains("tok3n"), "{err}");
+    assert!(
+        err.contains(&url.replace("tok3n-in-the-url", "***")),
+        "{err}"
+    );
+
+    // The plain-http warning and fetch-cert's report.
+    let url = plain.url_with_userinfo(&userinfo, "/v1/cert.pem");
+    let out = fetch(&url).succeeds();
+    check(&out);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(&format!("certificate {} came over", shown(&url))),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("certificate from {}", shown(&url))),
+        "{err}"
+    );
+
+    // The main job's JSON report.
+    let url = tls.url_with_userinfo(&userinfo, "/v1/cert.pem");
+    let sealed = dir.path().join("token.sealed.yaml");
+    let out = sealtoken_in(dir.path())
+        .args([
+            "--cert",
+            &url,
+            "--receiver",
+            "apps",
+            "--report",
+            "json",
+            "-w",
+        ])
+        .arg(&sealed)
+        .succeeds();
+    check(&out);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["certificate"]["source"], shown(&url), "{report}");
+    // Several clusters: each cluster's source.
+    let out = sealtoken_in(dir.path())
+        .args(["--cert", &format!("prod={url}"), "--cert"])
+        .arg(format!("staging={}", demo_cert().display()))
+        .args(["--receiver", "apps", "--report", "json", "-w"])
+        .arg(dir.path().join("{cluster}.sealed.yaml"))
+        .succeeds();
+    check(&out);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["clusters"][0]["source"], shown(&url), "{report}");
+}
+
+#[test]
+fn fetch_cert_saves_only_the_certificate_it_checked() {
+    let (fp, want) = fixture_cert("upstream/controller.crt");
+    let (other_fp, other) = fixture_cert("keys/rsa2048.crt");
+    let cert = String::from_utf8(read_fixture("upstream/controller.crt")).unwrap();
+    // Junk around it, terminal escapes, another PEM block.
+    let noisy = format!(
+        "\x1b[31mmaintenance banner\x1b[0m\r\n{cert}\n-----BEGIN NOTE-----\naGVsbG8=\n-----END NOTE-----\n\x1b]0;title\x07trailer\n"
+    );
+    let two = format!(
+        "{cert}{}",
+        String::from_utf8(read_fixture("keys/rsa2048.crt")).unwrap()
+    );
+    let web = WebServer::https(move |path, out| match path {
+        "/noisy.pem" => reply(out, 200, &[], noisy.as_bytes()),
+        "/two.pem" => reply(out, 200, &[], two.as_bytes()),
+        _ => reply(out, 404, &[], b""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("pub.pem");
+    let noisy = web.url("/noisy.pem");
+
+    // fetch-cert -w, fetch-cert to stdout, seal --fetch-cert (-w and stdout).
+    sealtoken_in(dir.path())
+        .args(["fetch-cert", "--cert", &noisy, "-w"])
+        .arg(&pem)
+        .succeeds();
+    assert_eq!(std::fs::read_to_string(&pem).unwrap(), want);
+    assert_eq!(want.as_bytes(), read_fixture("upstream/controller.crt"));
+    let out = sealtoken_in(dir.path())
+        .args(["fetch-cert", "--cert", &noisy])
+        .succeeds();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), want);
+    let out = sealtoken_in(dir.path())
+        .args(["seal", "--fetch-cert", "--cert", &noisy])
+        .succeeds();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), want);
+    let kpem = dir.path().join("kubeseal.pem");
+    sealtoken_in(dir.path())
+        .args(["seal", "--fetch-cert", "--cert", &noisy, "-w"])
+        .arg(&kpem)
+        .succeeds();
+    assert_eq!(std::fs::read_to_string(&kpem).unwrap(), want);
+
+    // Two certificates: refused, naming how many and how to pick one.
+    let two = web.url("/two.pem");
+    let out_file = dir.path().join("two.pem");
+    let mut c = sealtoken_in(dir.path());
+    c.args(["fetch-cert", "--cert", &two, "-w"]).arg(&out_file);
+    let err = assert_fails(c, &out_file, &two, "holds 2 certificates");
+    assert!(err.contains(&fp) && err.contains(&other_fp), "{err}");
+    assert!(err.contains("--cert-sha256"), "{err}");
+    let mut c = sealtoken_in(dir.path());
+    c.args(["seal", "--fetch-cert", "--cert", &two, "-w"])
+        .arg(&out_file);
+    assert_fails(c, &out_file, &two, "holds 2 certificates");
+    // --cert-sha256 picks one, whichever its place.
+    for (pin, want) in [(&fp, &want), (&other_fp, &other)] {
+        sealtoken_in(dir.path())
+            .args([
+                "fetch-cert",
+                "--force",
+                "--cert",
+                &two,
+                "--cert-sha256",
+                pin,
+                "-w",
+            ])
+            .arg(&out_file)
+            .succeeds();
+        assert_eq!(&std::fs::read_to_string(&out_file).unwrap(), want);
+    }
+    let mut c = sealtoken_in(dir.path());
+    c.args([
+        "fetch-cert",
+        "--cert",
+        &two,
+        "--cert-sha256",
+        &"ab".repeat(32),
+        "-w",
+    ])
+    .arg(dir.path().join("none.pem"));
+    assert_fails(
+        c,
+        &dir.path().join("none.pem"),
+        &two,
+        "none of its 2 certificates has the pinned fingerprint",
+    );
+    // A file holding two is refused the same way.
+    let both = dir.path().join("both.pem");
+    let mut text = read_fixture("upstream/controller.crt");
+    text.extend(std::fs::read(fixture("keys/rsa2048.crt")).unwrap());
+    std::fs::write(&both, text).unwrap();
+    let mut c = sealtoken_in(dir.path());
+    c.args(["fetch-cert", "--cert"])
+        .arg(&both)
+        .arg("-w")
+        .arg(&out_file);
+    std::fs::remove_file(&out_file).unwrap();
+    assert_fails(c, &out_file, "both.pem", "holds 2 certificates");
 }
 
 #[test]

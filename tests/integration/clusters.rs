@@ -330,7 +330,7 @@ fn a_misspelt_table_is_an_error_in_every_command() {
     )
     .unwrap();
     std::fs::write(dir.path().join("secret.yaml"), SECRET).unwrap();
-    let want = "line 1: unknown table [cluster] (expected [check] or [clusters])";
+    let want = "line 1: unknown table [cluster] (expected [check], [cert] or [clusters])";
     let runs: [&[&str]; 3] = [
         &["check", "."],
         &["seal", "--cert", "prod", "-f", "secret.yaml"],

@@ -4,7 +4,8 @@
 //! Every test runs the binary through [`sealtoken`] (or [`sealtoken_std`]
 //! where it needs a `std::process::Command`, e.g. to stream stdin), then
 //! [`Run::succeeds`] or [`Run::fails`]. The fake API server and controller
-//! are in [`api_server`].
+//! are in [`api_server`]; a server whose answers are written byte by byte
+//! (redirects, slow bodies, plain http) is [`web_server`].
 
 #![allow(dead_code)] // Each test module uses some of the helpers.
 
@@ -15,6 +16,7 @@ pub mod hybrid;
 pub mod keys;
 pub mod receiver_server;
 pub mod sealed;
+pub mod web_server;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

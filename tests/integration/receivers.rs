@@ -17,6 +17,7 @@ use assert_cmd::Command;
 
 use crate::common::receiver_server::*;
 use crate::common::sealtoken;
+use crate::common::web_server::{reply, WebServer};
 
 /// The binary, trusting the test CA only, no proxy, a short timeout.
 fn cmd(dir: &Path, ca_pem: &str) -> Command {
@@ -482,5 +483,82 @@ fn the_main_job_takes_every_type_and_hashes_an_empty_token_for_generic_oidc() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{t}: {}", stderr(&out));
+    }
+}
+
+/// Over plain `http://`, the warning names the header that carries the
+/// token (or a signature made with it); over https there is none. The token
+/// itself never shows.
+#[test]
+fn plain_http_deliveries_warn_naming_the_header_that_carries_the_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = |_: &str, out: &mut dyn std::io::Write| reply(out, 200, &[], b"");
+    let plain = WebServer::http(ok);
+    let tls = WebServer::https(ok);
+    let ca = &crate::common::api_server::pki().server_ca_pem;
+    let run = |base: &str, kind: &str| {
+        let mut c = cmd(dir.path(), ca);
+        c.args(["receiver", "test", "--receiver", "r", "--host", base])
+            .args(["--provider", kind])
+            .write_stdin(TOKEN);
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+        stderr(&out)
+    };
+    for (kind, header) in [
+        ("gitlab", "X-Gitlab-Token (the token itself)"),
+        ("harbor", "Authorization (the token itself)"),
+        ("github", "X-Hub-Signature-256"),
+        ("bitbucket", "X-Hub-Signature"),
+        ("generic-hmac", "X-Signature"),
+        ("nexus", "X-Nexus-Webhook-Signature"),
+        (
+            "generic",
+            "the webhook path, this Receiver's only credential",
+        ),
+    ] {
+        let e = run(&plain.url(""), kind);
+        assert_eq!(e.lines().count(), 1, "{kind}: {e}");
+        assert!(e.starts_with("sealtoken: warning: "), "{kind}: {e}");
+        assert!(e.contains("plain http"), "{kind}: {e}");
+        assert!(e.contains(header), "{kind}: {e}");
+        assert!(e.contains(&plain.url("/hook/…")), "{kind}: {e}");
+        assert!(!e.contains(TOKEN), "{kind}: {e}");
+        assert!(run(&tls.url(""), kind).is_empty(), "{kind}");
+    }
+}
+
+/// A password in the webhook URL shows as `***` in warnings and errors.
+#[test]
+fn receiver_test_urls_never_show_a_password() {
+    const PASSWORD: &str = "hunter2-in-the-url";
+    let dir = tempfile::tempdir().unwrap();
+    let plain = WebServer::http(|_: &str, out: &mut dyn std::io::Write| reply(out, 404, &[], b""));
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let hook = format!("/hook/{}", "ab".repeat(32));
+    for (url, want) in [
+        (
+            plain.url_with_userinfo(&format!("alice:{PASSWORD}"), &hook),
+            "HTTP 404",
+        ),
+        (
+            format!("https://alice:{PASSWORD}@127.0.0.1:{closed}{hook}"),
+            "cannot connect",
+        ),
+    ] {
+        let out = cmd(dir.path(), &pki().ca_pem)
+            .args(["receiver", "test", &url, "--provider", "gitlab"])
+            .write_stdin(TOKEN)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let e = stderr(&out);
+        assert!(e.contains(want), "{e}");
+        assert!(!e.contains(PASSWORD), "{e}");
+        assert!(e.contains("://alice:***@127.0.0.1:"), "{e}");
     }
 }

@@ -154,6 +154,23 @@ impl Certificate {
         Err(CertError::NoCertificate)
     }
 
+    /// The DER of every `CERTIFICATE` block in `pem`, in order: one for a
+    /// controller's certificate, several for a chain or a bundle (of which
+    /// [`from_pem`](Self::from_pem) reads the first). Each is as given,
+    /// unparsed; [`from_der`](Self::from_der) checks one.
+    pub fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, CertError> {
+        let text = std::str::from_utf8(pem).map_err(|_| CertError::NoCertificate)?;
+        let blocks = pem::blocks(text).map_err(|b| CertError::Pem {
+            label: b.label,
+            line: b.line,
+        })?;
+        Ok(blocks
+            .into_iter()
+            .filter(|b| b.label == "CERTIFICATE")
+            .map(|b| b.der.to_vec())
+            .collect())
+    }
+
     /// Parses a DER X.509 certificate.
     pub fn from_der(der: &[u8]) -> Result<Certificate, CertError> {
         let cert = x509_cert::Certificate::from_der(der).map_err(|e| CertError::Malformed {
@@ -389,6 +406,21 @@ mod tests {
     const DEMO: &[u8] = include_bytes!("../../../fixtures/upstream/controller.crt");
     const SHORT: &[u8] = include_bytes!("../../../fixtures/keys/short.crt");
     const BARE: &[u8] = include_bytes!("../../../fixtures/keys/rsa3072.pub.pem");
+
+    #[test]
+    fn every_certificate_block_is_listed_in_order() {
+        let ec = include_bytes!("../../../fixtures/keys/ec.crt");
+        let bundle = [b"junk\n".as_slice(), DEMO, BARE, ec].concat();
+        let ders = Certificate::pem_certificates(&bundle).unwrap();
+        assert_eq!(ders.len(), 2);
+        assert_eq!(
+            Certificate::from_der(&ders[0]).unwrap().to_pem().as_bytes(),
+            DEMO
+        );
+        assert!(Certificate::from_der(&ders[1]).is_err());
+        assert!(Certificate::pem_certificates(BARE).unwrap().is_empty());
+        assert!(Certificate::pem_certificates(b"-----BEGIN CERTIFICATE-----\n").is_err());
+    }
 
     #[test]
     fn parses_upstream_controller_certificate() {

@@ -83,11 +83,13 @@ pub fn re_encrypt(args: &SealArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--fetch-cert`: the certificate as served (from --cert, or the
-/// controller), to stdout or -w. It must be a certificate; an expired one is
-/// printed with a warning, as kubeseal prints it.
+/// `--fetch-cert`: the certificate (from --cert, or the controller), to
+/// stdout or -w, PEM-encoded here: the one certificate checked, not the body
+/// as served. It must be a certificate; an expired one is printed with a
+/// warning, as kubeseal prints it.
 pub fn fetch_cert(args: &SealArgs) -> CliResult {
     let fetched = cert_source::CertSource::from_args(&args.cert)?.fetch()?;
+    let pem = fetched.pem_to_save()?;
     if let Some(not_after) = fetched.cert.not_after() {
         if fetched.cert.is_expired_at(Timestamp::now()) {
             stderrln!(
@@ -96,7 +98,7 @@ pub fn fetch_cert(args: &SealArgs) -> CliResult {
             );
         }
     }
-    write_output(args.sealed_secret_file.as_deref(), &fetched.pem)?;
+    write_output(args.sealed_secret_file.as_deref(), pem.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

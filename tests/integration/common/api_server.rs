@@ -90,6 +90,24 @@ pub fn pki() -> &'static Pki {
     })
 }
 
+/// A TLS configuration with the test server certificate and no client
+/// authentication, for other loopback servers the same CA vouches for
+/// (see [`super::web_server`]).
+pub fn server_tls() -> Arc<ServerConfig> {
+    let pki = pki();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![pki.server_cert.clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.server_key.clone())),
+        )
+        .unwrap();
+    Arc::new(config)
+}
+
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Request {
