@@ -36,7 +36,7 @@ use crate::redact;
 
 #[cfg(feature = "cluster")]
 pub use cluster::Session;
-#[cfg(any(feature = "http", feature = "cluster"))]
+#[cfg(feature = "cluster")]
 pub use net::timeout;
 
 /// A certificate as fetched: the parsed certificate, a name for its source
