@@ -126,10 +126,24 @@ impl Allow {
 /// The nearest `.sealtoken.toml` from `cwd` up to the Git top level (the
 /// first directory with a `.git`); outside Git, in `cwd` only.
 pub fn find(cwd: &Path) -> Option<PathBuf> {
-    let top = crate::paths::git_top_level(cwd).unwrap_or_else(|| cwd.to_path_buf());
-    cwd.ancestors()
-        .take_while(|dir| dir.starts_with(&top))
-        .map(|dir| dir.join(CONFIG_NAME))
+    find_from(cwd, cwd)
+}
+
+/// The nearest `.sealtoken.toml` from `dir` upwards, up to the Git top
+/// level of `dir`; outside Git, up to `start` (the directory the command
+/// started in) when `dir` is below it, else in `dir` alone. `check` looks
+/// one up for each file it reads.
+pub fn find_from(dir: &Path, start: &Path) -> Option<PathBuf> {
+    let top = crate::paths::git_top_level(dir).unwrap_or_else(|| {
+        if dir.starts_with(start) {
+            start.to_path_buf()
+        } else {
+            dir.to_path_buf()
+        }
+    });
+    dir.ancestors()
+        .take_while(|d| d.starts_with(&top))
+        .map(|d| d.join(CONFIG_NAME))
         .find(|candidate| candidate.is_file())
 }
 

@@ -7,6 +7,7 @@
 mod json;
 mod sarif;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,21 +42,16 @@ struct FileResult {
 }
 
 struct Ctx {
-    /// The allow-list, and the configuration file it came from.
-    allow: Option<(Allow, String)>,
+    /// The allow-lists that apply: the one of `--config`, or for each file
+    /// the nearest `.sealtoken.toml` from its directory up to the
+    /// repository root ([`config::find_from`]); with the file each came from.
+    allow: Allows,
     cwd: PathBuf,
     fix: Option<(Certificate, SealOptions)>,
 }
 
 pub fn run(args: &CheckArgs) -> CliResult {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let allow = match config::load(args.config.as_deref(), &cwd)? {
-        Some(l) => {
-            let shown = display_path(l.path.strip_prefix(&cwd).unwrap_or(&l.path));
-            Some((l.allow(&cwd)?, shown))
-        }
-        None => None,
-    };
     let fix = if args.fix {
         let cert = cert_source::load_cert(&args.cert)?;
         let mut opts = SealOptions::new().allow_expired_certificate(args.cert.allow_expired_cert);
@@ -66,9 +62,10 @@ pub fn run(args: &CheckArgs) -> CliResult {
     } else {
         None
     };
-    let ctx = Ctx { allow, cwd, fix };
     let threads = walk::threads(args.jobs);
     let (entries, walk_errors) = walk::files(&args.paths, threads, walk::Select::Committed);
+    let allow = Allows::load(args.config.as_deref(), &cwd, &entries)?;
+    let ctx = Ctx { allow, cwd, fix };
     // An unreadable directory entry: reported, not skipped silently.
     let mut results: Vec<FileResult> = walk_errors
         .into_iter()
@@ -389,11 +386,83 @@ fn report(results: &[FileResult], format: CheckFormat) -> CliResult {
     })
 }
 
+/// The allow-lists of a run.
+enum Allows {
+    /// `--config FILE`: one list for every file.
+    Given(Option<(Allow, String)>),
+    /// Each file's nearest `.sealtoken.toml`, by the directory it is
+    /// looked up from (each configuration file read once).
+    Nearest(HashMap<PathBuf, Option<std::sync::Arc<(Allow, String)>>>),
+}
+
+impl Allows {
+    /// Reads `--config`, or every configuration file that applies to one
+    /// of `entries` (a broken one is an error, as with `--config`).
+    fn load(
+        explicit: Option<&Path>,
+        cwd: &Path,
+        entries: &[walk::Entry],
+    ) -> anyhow::Result<Allows> {
+        let shown = |l: &config::Loaded| display_path(l.path.strip_prefix(cwd).unwrap_or(&l.path));
+        if explicit.is_some() {
+            let allow = match config::load(explicit, cwd)? {
+                Some(l) => Some((l.allow(cwd)?, shown(&l))),
+                None => None,
+            };
+            return Ok(Allows::Given(allow));
+        }
+        let mut by_file: HashMap<PathBuf, Option<std::sync::Arc<(Allow, String)>>> = HashMap::new();
+        let mut by_dir = HashMap::new();
+        // The starting directory's own configuration is read even when no
+        // file needs it: a typo in it is an error, never a silent pass.
+        let here = [walk::Entry {
+            path: cwd.join(".sealtoken.toml"),
+            named: false,
+        }];
+        for e in here
+            .iter()
+            .chain(entries)
+            .filter(|e| e.path != Path::new("-"))
+        {
+            let dir = Self::dir_of(cwd, &e.path);
+            if by_dir.contains_key(&dir) {
+                continue;
+            }
+            let found = config::find_from(&dir, cwd);
+            let allow = match &found {
+                Some(file) if !by_file.contains_key(file) => {
+                    let loaded = config::load(Some(file), cwd)?;
+                    let allow = match loaded {
+                        Some(l) => Some(std::sync::Arc::new((l.allow(cwd)?, shown(&l)))),
+                        None => None,
+                    };
+                    by_file.insert(file.clone(), allow.clone());
+                    allow
+                }
+                Some(file) => by_file.get(file).cloned().flatten(),
+                None => None,
+            };
+            by_dir.insert(dir, allow);
+        }
+        Ok(Allows::Nearest(by_dir))
+    }
+
+    fn dir_of(cwd: &Path, path: &Path) -> PathBuf {
+        let abs = crate::paths::normalize(&cwd.join(path));
+        abs.parent().map(Path::to_path_buf).unwrap_or(abs)
+    }
+}
+
 impl Ctx {
     /// The configuration file whose allow-list matches `path`.
     fn allowed_by(&self, path: &Path) -> Option<&str> {
-        self.allow
-            .as_ref()
+        let found = match &self.allow {
+            Allows::Given(allow) => allow.as_ref(),
+            Allows::Nearest(by_dir) => by_dir
+                .get(&Allows::dir_of(&self.cwd, path))
+                .and_then(|a| a.as_deref()),
+        };
+        found
             .filter(|(allow, _)| allow.matches(&self.cwd, path))
             .map(|(_, file)| file.as_str())
     }

@@ -699,3 +699,39 @@ fn flux_post_build_substitution_into_a_secret() {
     let (code, stdout, stderr) = run_in(root, &[]);
     assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
 }
+
+/// `.sealtoken.toml` is looked up for each file, from its directory up to
+/// the repository root (the starting directory outside Git): a
+/// subdirectory's configuration applies to the files below it only.
+#[test]
+fn each_file_takes_the_nearest_configuration() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let plain = "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\nstringData: {k: v}\n";
+    for f in ["a.yaml", "team/b.yaml", "team/deep/c.yaml", "other/b.yaml"] {
+        let p = root.join(f);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, plain).unwrap();
+    }
+    fs::write(
+        root.join("team/.sealtoken.toml"),
+        "[check]\nallow = [\"b.yaml\", \"deep/*.yaml\"]\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(root, &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let files: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(files, ["a.yaml", "other/b.yaml"], "{stdout}");
+    assert!(
+        stderr.contains("team/b.yaml: not checked: allowed by team/.sealtoken.toml")
+            && stderr.contains("team/deep/c.yaml: not checked: allowed by team/.sealtoken.toml"),
+        "{stderr}"
+    );
+    // A broken configuration that applies is an error, not a silent pass.
+    fs::write(root.join("team/.sealtoken.toml"), "[check]\nalow = []\n").unwrap();
+    let (code, _, stderr) = run_in(root, &[]);
+    assert_eq!(code, 2, "{stderr}");
+}
