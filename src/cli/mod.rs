@@ -39,8 +39,8 @@ pub use self::flux::{
 use self::flux::{RECEIVERS_EXAMPLES, ROTATE_EXAMPLES, WEBHOOK_EXAMPLES};
 pub use self::kubeseal::{CertInfoArgs, FetchCertArgs, SealArgs, UnsealArgs};
 use self::kubeseal::{CERT_INFO_EXAMPLES, FETCH_CERT_EXAMPLES, SEAL_EXAMPLES, UNSEAL_EXAMPLES};
-pub use self::repair::{DoctorArgs, DoctorFormat, EditArgs, KeysArgs, ResealArgs};
-use self::repair::{DOCTOR_EXAMPLES, EDIT_EXAMPLES, KEYS_EXAMPLES, RESEAL_EXAMPLES};
+pub use self::repair::{DiffArgs, DoctorArgs, DoctorFormat, EditArgs, KeysArgs, ResealArgs};
+use self::repair::{DIFF_EXAMPLES, DOCTOR_EXAMPLES, EDIT_EXAMPLES, KEYS_EXAMPLES, RESEAL_EXAMPLES};
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -158,6 +158,9 @@ pub enum Command {
     /// Change values of a SealedSecret; unchanged values keep their ciphertext.
     #[command(after_help = EDIT_EXAMPLES)]
     Edit(EditArgs),
+    /// What changed between two versions of SealedSecrets, key by key, without a value.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),

@@ -133,11 +133,44 @@ pub struct ResealArgs {
     pub skip_undecryptable: bool,
 }
 
+pub(super) const DIFF_EXAMPLES: &str = "\
+Examples:
+  # What changed in a SealedSecret between two versions (no value is shown)
+  git show HEAD~1:apps/db.sealed.yaml > /tmp/old.yaml
+  sealtoken diff /tmp/old.yaml apps/db.sealed.yaml
+  # Tell a re-seal from a new value with the controller's key backup
+  sealtoken diff old.yaml new.yaml --key backup.key
+  # As Git's diff driver (.gitattributes: *.sealed.yaml diff=sealedsecret)
+  git config diff.sealedsecret.textconv 'sealtoken diff --textconv'";
+
 pub(super) const EDIT_EXAMPLES: &str = "\
 Examples:
   sealtoken edit app.sealed.yaml --key keys.yaml --cert pub.pem   # in $EDITOR
   sealtoken edit app.sealed.yaml --cert pub.pem --set LOG_LEVEL=debug --delete OLD
   sealtoken edit app.sealed.yaml --cert pub.pem --set-file tls.key=server.key";
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old and the new file (YAML or JSON; several documents and
+    /// `kind: List` accepted); with --textconv, the one file to show.
+    #[arg(required = true, num_args = 1..=2, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Key backups (any form `unseal --key` takes): for each value whose
+    /// ciphertext changed, say whether the value changed or was only
+    /// re-encrypted. Never shows a value.
+    #[arg(long = "key", value_name = "FILE", value_delimiter = ',')]
+    pub keys: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DoctorFormat,
+
+    /// Print a stable text view of one file for Git's textconv (names,
+    /// plain fields, ciphertext fingerprints) instead of a comparison.
+    #[arg(long, conflicts_with_all = ["keys", "format"])]
+    pub textconv: bool,
+}
 
 #[derive(Debug, Args)]
 pub struct EditArgs {

@@ -8,6 +8,7 @@ use crate::cli::{Cli, Command, CompletionsArgs, ReceiverCommand};
 use crate::CliResult;
 
 mod check;
+mod diff;
 mod doctor;
 mod edit;
 mod fetch_cert;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Keys(a)) => keys::run(&a),
         Some(Command::Reseal(a)) => reseal::run(&a),
         Some(Command::Edit(a)) => edit::run(&a),
+        Some(Command::Diff(a)) => diff::run(&a),
         Some(Command::Completions(a)) => completions(&a),
         Some(Command::Man(a)) => man::run(&a),
     }

@@ -10,6 +10,7 @@ mod cli;
 mod clusters;
 mod common;
 mod controller;
+mod diff;
 mod doctor;
 mod edit;
 mod failure_paths;

@@ -103,6 +103,7 @@ mod backup;
 mod cert;
 mod crypto;
 pub mod diagnose;
+pub mod diff;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
 #[cfg(test)]
