@@ -40,8 +40,15 @@ pub struct SealArgs {
     #[arg(long, value_enum, env = "SEALED_SECRETS_SCOPE")]
     pub scope: Option<ScopeArg>,
 
-    /// Output format (default json, or yaml when -w ends in .yaml/.yml).
-    #[arg(short = 'o', long, value_enum, env = "SEALED_SECRETS_FORMAT")]
+    /// Output format (default json, or yaml when -w ends in .yaml/.yml); any
+    /// case (`YAML`, `Json`), as kubeseal lower-cases it.
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        ignore_case = true,
+        env = "SEALED_SECRETS_FORMAT"
+    )]
     pub format: Option<OutputFormat>,
 
     /// Seal one raw value (from stdin or --from-file) and print only its base64.
@@ -138,8 +145,14 @@ pub struct UnsealArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    /// Output format (any case).
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        ignore_case = true,
+        default_value = "yaml"
+    )]
     pub format: OutputFormat,
 }
 

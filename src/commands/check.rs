@@ -260,7 +260,13 @@ fn remedy(f: &Finding, path: &str) -> String {
     let file = f.file().map(escape::text).unwrap_or_default();
     match f.kind() {
         FindingKind::PlainSecret if matches!(f.location(), Location::Document(1)) => {
-            format!("seal it with sealtoken seal -f {path} -w {path} --cert <cert>")
+            // A Secret without a namespace is sealed for the one given.
+            let namespace = if f.namespace().is_none() {
+                " -n <namespace>"
+            } else {
+                ""
+            };
+            format!("seal it with sealtoken seal -f {path} -w {path}{namespace} --cert <cert>")
         }
         FindingKind::PlainSecret => match f.location() {
             Location::ListItem(_) => {

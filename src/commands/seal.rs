@@ -63,6 +63,15 @@ pub fn run(args: &SealArgs) -> CliResult {
         return raw(args);
     }
     if let Some(target) = &args.merge_into {
+        // kubeseal ignores -w here; a script that passes both expects a file
+        // it would not get.
+        if let Some(w) = &args.sealed_secret_file {
+            bail!(
+                "--merge-into rewrites {} in place; -w {} cannot be used with it",
+                crate::io::display(target),
+                crate::io::display(w)
+            );
+        }
         return merge(args, target);
     }
     let (secrets, what) = read_input_secrets(args)?;

@@ -740,3 +740,78 @@ fn a_url_that_is_the_only_credential_is_not_committed() {
     assert!(annotation.is_some(), "{err}");
     assert!(!err.contains("not recorded"), "{err}");
 }
+
+/// kubeseal details: `-o` in any case (kubeseal lower-cases it),
+/// `--merge-into` with `-w` refused (kubeseal silently ignores -w), and
+/// check's suggested command names `-n` for a Secret without a namespace.
+#[test]
+fn kubeseal_details_output_case_merge_into_and_the_namespace_hint() {
+    let d = tempfile::tempdir().unwrap();
+    let cert = demo_cert();
+    std::fs::write(
+        d.path().join("s.yaml"),
+        read_fixture("upstream/secret.yaml"),
+    )
+    .unwrap();
+    for (format, starts) in [
+        ("YAML", "---\napiVersion: bitnami.com/v1alpha1"),
+        ("Json", "{"),
+    ] {
+        let out = sealtoken()
+            .current_dir(d.path())
+            .args([
+                "seal",
+                "--allow-expired-cert",
+                "-f",
+                "s.yaml",
+                "-o",
+                format,
+                "--cert",
+            ])
+            .arg(&cert)
+            .succeeds();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.starts_with(starts), "-o {format}: {text}");
+    }
+    let out = sealtoken()
+        .current_dir(d.path())
+        .args([
+            "seal",
+            "--allow-expired-cert",
+            "-f",
+            "s.yaml",
+            "--merge-into",
+            "t.yaml",
+            "-w",
+            "out.yaml",
+            "--cert",
+        ])
+        .arg(&cert)
+        .fails();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--merge-into rewrites t.yaml in place; -w out.yaml cannot be used with it"),
+        "{err}"
+    );
+    assert!(!d.path().join("out.yaml").exists());
+
+    std::fs::write(
+        d.path().join("nons.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\nstringData: {k: v}\n",
+    )
+    .unwrap();
+    let out = sealtoken()
+        .current_dir(d.path())
+        .args(["check", "nons.yaml", "s.yaml"])
+        .fails();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("nons.yaml:2:7: plain Secret \"x\" (keys: k): seal it with sealtoken seal -f nons.yaml -w nons.yaml -n <namespace> --cert <cert>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("s.yaml:2:7: plain Secret \"flux-system/webhook-token\" (keys: token): seal it with sealtoken seal -f s.yaml -w s.yaml --cert <cert>"),
+        "{text}"
+    );
+}
