@@ -106,12 +106,14 @@ pub struct TokenArgs {
 
     /// gcr: the service account email of the Pub/Sub push subscription,
     /// sealed as the Secret's `email` key (the controller checks the ID token's email).
-    #[arg(long, value_name = "EMAIL")]
+    /// Also accepted as `flux create secret receiver`'s --email-claim.
+    #[arg(long, value_name = "EMAIL", alias = "email-claim")]
     pub gcr_email: Option<String>,
 
     /// gcr: the audience of the Pub/Sub push subscription's ID token, sealed as
     /// the Secret's `audience` key (default: the Receiver's webhook URL, with --host).
-    #[arg(long, value_name = "AUDIENCE")]
+    /// Also accepted as `flux create secret receiver`'s --audience-claim.
+    #[arg(long, value_name = "AUDIENCE", alias = "audience-claim")]
     pub gcr_audience: Option<String>,
 
     /// Print a JSON report (Receivers, paths, URLs, files written, scope,

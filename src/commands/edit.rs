@@ -87,6 +87,9 @@ fn check_key(key: &str) -> CliResult<()> {
 /// `--set`, `--set-file`, `--delete`.
 fn by_flags(args: &EditArgs, sealed: &SealedSecret, index: usize) -> CliResult<Edits> {
     let mut values: Vec<(String, SecretValue)> = Vec::new();
+    if !args.set.is_empty() {
+        stderrln!("sealtoken: warning: --set puts the value on the command line, where ps and the shell's history see it; --set-file KEY=PATH reads it from a file");
+    }
     for kv in &args.set {
         let (k, v) = kv
             .split_once('=')

@@ -30,6 +30,16 @@ pub fn run(args: &SealArgs) -> CliResult {
     if let Some(ns) = &args.namespace {
         crate::args::namespace("-n/--namespace", ns)?;
     }
+    // stdin can be read once: the certificate and the input cannot share it.
+    let stdin = Path::new("-");
+    let input_from_stdin = if args.raw {
+        args.from_file.is_empty()
+    } else {
+        args.secret_file.as_deref().is_none_or(|f| f == stdin)
+    };
+    if input_from_stdin && !args.fetch_cert && args.cert.cert.iter().any(|c| c == "-") {
+        bail!("--cert - and the input (-f -, or no -f) both read stdin; give one of them a file");
+    }
     // kubeseal's order: the first mode given wins.
     if args.recovery_unseal {
         return modes::recovery_unseal(args);

@@ -796,6 +796,31 @@ fn kubeseal_details_output_case_merge_into_and_the_namespace_hint() {
     );
     assert!(!d.path().join("out.yaml").exists());
 
+    // stdin is read once: --cert - and a Secret from stdin cannot share it.
+    let out = sealtoken()
+        .current_dir(d.path())
+        .args(["seal", "--allow-expired-cert", "--cert", "-"])
+        .write_stdin(std::fs::read(&cert).unwrap())
+        .fails();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--cert - and the input (-f -, or no -f) both read stdin"),
+        "{out:?}"
+    );
+    sealtoken()
+        .current_dir(d.path())
+        .args([
+            "seal",
+            "--allow-expired-cert",
+            "--cert",
+            "-",
+            "-f",
+            "s.yaml",
+        ])
+        .write_stdin(std::fs::read(&cert).unwrap())
+        .succeeds();
+
     std::fs::write(
         d.path().join("nons.yaml"),
         "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\nstringData: {k: v}\n",

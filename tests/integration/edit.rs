@@ -219,13 +219,21 @@ fn edit_without_a_key_sets_and_deletes_single_values() {
     let (path, before) = setup(dir.path(), Format::Yaml);
     let value_file = dir.path().join("cert.pem");
     std::fs::write(&value_file, "-----BEGIN X-----\nabc\n").unwrap();
-    sealtoken()
+    let out = sealtoken()
         .args(["edit", "--cert"])
         .arg(demo_cert())
         .arg(&path)
         .args(["--set", "b=new-bravo", "--delete", "d", "--set-file"])
         .arg(format!("tls.crt={}", value_file.display()))
         .succeeds();
+    // A value on the command line is visible to ps: said, and the way out.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: --set puts the value on the command line")
+            && err.contains("--set-file KEY=PATH"),
+        "{err}"
+    );
+    assert!(!err.contains("new-bravo"), "{err}");
     let after = std::fs::read_to_string(&path).unwrap();
     let (old, new) = (&sealed_in(&before)[0], &sealed_in(&after)[0]);
     for k in ["a", "c", "e"] {

@@ -187,6 +187,20 @@ fn gcr_seals_email_and_audience_with_the_token() {
         .arg(&out2)
         .succeeds();
     assert_eq!(decoded(&open_with_python(&out2), "audience"), "my-aud");
+    // Flux's own flag names (flux create secret receiver) work too.
+    let out3 = dir.path().join("t3.yaml");
+    sealtoken()
+        .arg("--cert")
+        .arg(demo_cert())
+        .args(["--receiver", "apps-gcr", "--provider", "gcr"])
+        .args(["--email-claim", "f@x", "--audience-claim", "flux-aud", "-w"])
+        .arg(&out3)
+        .succeeds();
+    let opened3 = open_with_python(&out3);
+    assert_eq!(
+        (decoded(&opened3, "email"), decoded(&opened3, "audience")),
+        ("f@x".to_string(), "flux-aud".to_string())
+    );
     for args in [
         vec!["--receiver", "apps-gcr", "--provider", "gcr", "--host", "h"],
         vec![
