@@ -23,8 +23,6 @@ struct Entry<'a> {
 pub(crate) fn scan(text: &str, report: &mut Report) {
     let mut doc = 1;
     let mut entries: Vec<Entry<'_>> = Vec::new();
-    let mut sops_block = false;
-    let mut enc = false;
     let mut block_parent: Option<usize> = None;
     let mut kind_lines: Vec<&str> = Vec::new();
     let all: Vec<&str> = text.lines().collect();
@@ -33,16 +31,13 @@ pub(crate) fn scan(text: &str, report: &mut Report) {
         if line.starts_with("---") && line.get(3..4).is_none_or(|c| c.trim().is_empty())
             || line.starts_with("...")
         {
-            finish(&entries, doc, sops_block && enc, &kind_lines, report);
+            finish(&entries, doc, &kind_lines, report);
             entries.clear();
             kind_lines.clear();
-            sops_block = false;
-            enc = false;
             block_parent = None;
             doc += 1;
             continue;
         }
-        enc |= line.contains("ENC[");
         let content = line.trim_start();
         let indent = line.len() - content.len();
         if content.is_empty() {
@@ -78,9 +73,6 @@ pub(crate) fn scan(text: &str, report: &mut Report) {
             block_parent = Some(indent);
             false
         });
-        if indent == 0 && key == "sops" {
-            sops_block = true;
-        }
         let value_col = line.get(..indent).map_or(0, |s| s.chars().count())
             + content.get(..value_off).map_or(0, |s| s.chars().count())
             + 1;
@@ -96,7 +88,29 @@ pub(crate) fn scan(text: &str, report: &mut Report) {
             block,
         });
     }
-    finish(&entries, doc, sops_block && enc, &kind_lines, report);
+    finish(&entries, doc, &kind_lines, report);
+}
+
+/// Whether the document carries SOPS metadata, by the rule of
+/// [`crate::sops`]: a top-level `sops` mapping with `mac` and `lastmodified`.
+fn has_sops_metadata(entries: &[Entry<'_>], top: usize) -> bool {
+    let Some(i) = entries
+        .iter()
+        .position(|e| e.indent == top && e.key == "sops")
+    else {
+        return false;
+    };
+    let children: Vec<&Entry<'_>> = entries[i + 1..]
+        .iter()
+        .take_while(|c| c.indent > top)
+        .collect();
+    let child_indent = children.first().map(|c| c.indent);
+    let has = |key: &str| {
+        children
+            .iter()
+            .any(|c| Some(c.indent) == child_indent && c.key == key)
+    };
+    has("mac") && has("lastmodified")
 }
 
 fn is_template_line(content: &str) -> bool {
@@ -159,10 +173,11 @@ fn unquote(v: &str) -> &str {
     v
 }
 
-fn finish(entries: &[Entry<'_>], doc: usize, sops: bool, kind_lines: &[&str], report: &mut Report) {
+fn finish(entries: &[Entry<'_>], doc: usize, kind_lines: &[&str], report: &mut Report) {
     let Some(top) = entries.iter().map(|e| e.indent).min() else {
         return;
     };
+    let sops = has_sops_metadata(entries, top);
     let Some(kind) = entries
         .iter()
         .find(|e| e.indent == top && e.key == "kind" && unquote(e.value) == "Secret")
@@ -256,7 +271,7 @@ fn is_plain(c: &Entry<'_>, sops: bool) -> bool {
         return has_content;
     }
     let v = unquote(c.value);
-    !(v.is_empty() || (sops && v.starts_with("ENC[")) || is_placeholder(v))
+    !(v.is_empty() || (sops && crate::sops::is_encrypted_value(v)) || is_placeholder(v))
 }
 
 #[cfg(test)]
@@ -281,6 +296,19 @@ mod tests {
         assert_eq!(f.keys, ["password", "cert"]);
         assert_eq!(f.namespace.as_deref(), Some("apps"));
         assert!(!format!("{r:?}").contains("hunter2"));
+    }
+
+    /// SOPS by the same rule as the tree scan: metadata with `mac` and
+    /// `lastmodified`, and only `ENC[AES256_GCM,…]` values count.
+    #[test]
+    fn sops_by_its_structure() {
+        let enc = "ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]";
+        let with = format!("{{{{ if .X }}}}\nkind: Secret\nstringData:\n  k: {enc}\nsops:\n  mac: {enc}\n  lastmodified: x\n{{{{ end }}}}\n");
+        assert!(scan(&with).findings.is_empty());
+        let without_mac = with.replace("  mac: ", "  version: ");
+        assert_eq!(scan(&without_mac).findings.len(), 1);
+        let not_aes = with.replace(&format!("  k: {enc}"), "  k: ENC[x]");
+        assert_eq!(scan(&not_aes).findings.len(), 1);
     }
 
     #[test]
