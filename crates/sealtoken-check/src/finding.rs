@@ -292,6 +292,18 @@ pub struct Report {
 }
 
 impl Report {
+    /// Records `finding`, or, when an allow rule matched, a note that says
+    /// so (an allow rule is never silent).
+    pub(crate) fn add(&mut self, finding: Finding, allowed: Option<&str>) {
+        match allowed {
+            Some(rule) => self.notes.push(Note {
+                pos: Some(finding.pos),
+                message: format!("{finding}: allowed by {rule}"),
+            }),
+            None => self.findings.push(finding),
+        }
+    }
+
     /// Plain Secrets and generators, sorted by position.
     pub fn findings(&self) -> &[Finding] {
         &self.findings

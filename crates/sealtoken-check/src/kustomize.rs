@@ -16,10 +16,9 @@ use zeroize::Zeroizing;
 
 use crate::finding::{Finding, FindingKind, Location, Note, Report, Unreadable};
 use crate::placeholder::is_placeholder;
-use crate::scan::{allow_rule, is_true, plain_keys};
+use crate::scan::{allow_rule, plain_keys};
 use crate::sops::is_sops_encrypted;
-use crate::text::{has_allow_comment, Lines};
-use crate::ALLOW_ANNOTATION;
+use crate::text::Lines;
 
 /// How a kustomization's referenced files are read: a path as written in the
 /// kustomization, to the file's bytes.
@@ -110,19 +109,11 @@ fn scan_generator(
     let namespace = field("namespace")
         .and_then(Node::as_str)
         .map(str::to_string);
-    let annotated = g
-        .get("options")
-        .and_then(|o| o.get("annotations"))
-        .and_then(|a| a.get(ALLOW_ANNOTATION))
-        .is_some_and(is_true);
-    let commented = name_node.is_some_and(|n| has_allow_comment(lines.line(n.pos().line)));
-    let allowed = if annotated {
-        Some("the annotation sealtoken.dev/allow-plain")
-    } else if commented {
-        Some("the comment # sealtoken: allow")
-    } else {
-        None
-    };
+    let allowed = allow_rule(
+        lines,
+        g.get("options").and_then(|o| o.get("annotations")),
+        name_node.map_or(0, |n| n.pos().line),
+    );
     let label = format!(
         "secretGenerator {:?}",
         name.as_deref().unwrap_or("(unnamed)")
@@ -201,13 +192,7 @@ fn scan_generator(
         }
     }
     for f in found {
-        match allowed {
-            Some(rule) => report.notes.push(Note {
-                pos: Some(f.pos),
-                message: format!("{f}: allowed by {rule}"),
-            }),
-            None => report.findings.push(f),
-        }
+        report.add(f, allowed);
     }
 }
 
@@ -330,7 +315,12 @@ fn judge_patch(
                     .map(str::to_string)
                     .or_else(|| target_name(target));
                 let kind_pos = root.get("kind").map_or(root.pos(), Node::pos);
-                (keys, kind_pos, name, allow_rule(&lines, meta, kind_pos))
+                let allowed = allow_rule(
+                    &lines,
+                    meta.and_then(|m| m.get("annotations")),
+                    kind_pos.line,
+                );
+                (keys, kind_pos, name, allowed)
             }
             _ => continue,
         };
@@ -348,13 +338,7 @@ fn judge_patch(
             location: Location::Kustomization,
             detail,
         };
-        match allowed {
-            Some(rule) => report.notes.push(Note {
-                pos: Some(pos),
-                message: format!("{finding}: allowed by {rule}"),
-            }),
-            None => report.findings.push(finding),
-        }
+        report.add(finding, allowed);
     }
 }
 

@@ -4,9 +4,9 @@
 
 use k8s_manifest::Pos;
 
-use crate::finding::{Finding, FindingKind, Location, Note, Report};
+use crate::finding::{Finding, FindingKind, Location, Report};
 use crate::placeholder::is_placeholder;
-use crate::text::has_allow_comment;
+use crate::text::{has_allow_comment, BY_ANNOTATION, BY_COMMENT};
 use crate::ALLOW_ANNOTATION;
 
 struct Entry<'a> {
@@ -191,12 +191,12 @@ fn finish(entries: &[Entry<'_>], doc: usize, kind_lines: &[&str], report: &mut R
         return;
     }
     let allowed = if kind_lines.iter().any(|l| has_allow_comment(l)) {
-        Some("the comment # sealtoken: allow")
+        Some(BY_COMMENT)
     } else if entries
         .iter()
         .any(|e| e.key == ALLOW_ANNOTATION && unquote(e.value).eq_ignore_ascii_case("true"))
     {
-        Some("the annotation sealtoken.dev/allow-plain")
+        Some(BY_ANNOTATION)
     } else {
         None
     };
@@ -257,13 +257,7 @@ fn finish(entries: &[Entry<'_>], doc: usize, kind_lines: &[&str], report: &mut R
         location: Location::Lines(doc),
         detail: None,
     };
-    match allowed {
-        Some(rule) => report.notes.push(Note {
-            pos: Some(finding.pos),
-            message: format!("{finding}: allowed by {rule}"),
-        }),
-        None => report.findings.push(finding),
-    }
+    report.add(finding, allowed);
 }
 
 fn is_plain(c: &Entry<'_>, sops: bool) -> bool {

@@ -2,13 +2,13 @@
 //! the line-based fallback for input that is not YAML.
 
 use k8s_manifest::yaml::{self, Kind, Node, Scalar};
+use k8s_manifest::Format;
 use k8s_manifest::SecretValue;
-use k8s_manifest::{Format, Pos};
 
 use crate::finding::{CheckError, Finding, FindingKind, Location, Note, Report};
 use crate::kustomize::{self, Reader};
 use crate::placeholder::is_placeholder;
-use crate::text::{decode, has_allow_comment, Lines};
+use crate::text::{decode, has_allow_comment, Lines, BY_ANNOTATION, BY_COMMENT};
 use crate::{line_scan, postbuild, sops, template, ALLOW_ANNOTATION};
 
 /// Scans a YAML or JSON stream for plain Secrets.
@@ -198,7 +198,7 @@ fn text_allow_rule(text: &str) -> Option<&'static str> {
         .lines()
         .any(|l| l.contains("kind") && has_allow_comment(l))
     {
-        return Some("the comment # sealtoken: allow");
+        return Some(BY_COMMENT);
     }
     let annotated = text.match_indices(ALLOW_ANNOTATION).any(|(i, _)| {
         let rest = text.get(i + ALLOW_ANNOTATION.len()..).unwrap_or_default();
@@ -209,7 +209,7 @@ fn text_allow_rule(text: &str) -> Option<&'static str> {
                 .is_some_and(|w| w.eq_ignore_ascii_case("true"))
         })
     });
-    annotated.then_some("the annotation sealtoken.dev/allow-plain")
+    annotated.then_some(BY_ANNOTATION)
 }
 
 fn scan_document(lines: &Lines<'_>, root: &Node, doc: usize, report: &mut Report) {
@@ -299,33 +299,33 @@ pub(crate) fn scan_object(
         location,
         detail: None,
     };
-    match allow_rule(lines, meta, kind.pos()) {
-        Some(rule) => report.notes.push(Note {
-            pos: Some(kind.pos()),
-            message: format!("{finding}: allowed by {rule}"),
-        }),
-        None => report.findings.push(finding),
-    }
+    let allowed = allow_rule(
+        lines,
+        meta.and_then(|m| m.get("annotations")),
+        kind.pos().line,
+    );
+    report.add(finding, allowed);
 }
 
 /// The label the sealed-secrets controller puts on its key Secrets.
 const CONTROLLER_KEY_LABEL: &str = "sealedsecrets.bitnami.com/sealed-secrets-key";
 
-/// The allow rule that opts an object out: the annotation in `metadata`,
-/// or the comment on the line of its `kind`.
+/// The allow rule that opts an object out: the annotation among
+/// `annotations` (an object's `metadata.annotations`, a generator's
+/// `options.annotations`), or the comment on `line` (its `kind`, or a
+/// generator's `name`).
 pub(crate) fn allow_rule(
     lines: &Lines<'_>,
-    meta: Option<&Node>,
-    kind: Pos,
+    annotations: Option<&Node>,
+    line: usize,
 ) -> Option<&'static str> {
-    let annotated = meta
-        .and_then(|m| m.get("annotations"))
+    if annotations
         .and_then(|a| a.get(ALLOW_ANNOTATION))
-        .is_some_and(is_true);
-    if annotated {
-        Some("the annotation sealtoken.dev/allow-plain")
-    } else if has_allow_comment(lines.line(kind.line)) {
-        Some("the comment # sealtoken: allow")
+        .is_some_and(is_true)
+    {
+        Some(BY_ANNOTATION)
+    } else if has_allow_comment(lines.line(line)) {
+        Some(BY_COMMENT)
     } else {
         None
     }
@@ -448,6 +448,7 @@ fn raw_flow(rest: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_manifest::Pos;
 
     fn lines_of(input: &str) -> Vec<usize> {
         scan(input.as_bytes())

@@ -71,6 +71,11 @@ pub(crate) fn line_starts(text: &str) -> Vec<usize> {
     v
 }
 
+/// How an allow rule by annotation is named in notes.
+pub(crate) const BY_ANNOTATION: &str = "the annotation sealtoken.dev/allow-plain";
+/// How an allow rule by comment is named in notes.
+pub(crate) const BY_COMMENT: &str = "the comment # sealtoken: allow";
+
 /// Whether `line` carries the allow comment (`# sealtoken: allow`).
 pub(crate) fn has_allow_comment(line: &str) -> bool {
     // `# sealtoken: allow`, spaces optional around the colon.
