@@ -132,11 +132,7 @@ fn scan_generator(
             location: Location::Kustomization,
             detail: detail.clone(),
         };
-        let items: Vec<&str> = match v.kind() {
-            Kind::Seq(items) => items.iter().filter_map(Node::as_str).collect(),
-            Kind::Scalar(Scalar::Str(s)) => vec![s.as_str()],
-            _ => Vec::new(),
-        };
+        let items: Vec<&str> = paths_of(Some(v)).into_iter().map(|(_, s)| s).collect();
         match k.as_str().unwrap_or_default() {
             "literals" => {
                 let keys: Vec<String> = items
