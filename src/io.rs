@@ -345,25 +345,23 @@ fn closed_at_start(fd: usize) -> bool {
 /// an error, a closed pipe and a stdout closed at start-up included: the
 /// caller rolls back what the token was for.
 pub fn write_stdout_secret(contents: &[u8]) -> Result<()> {
-    if closed_at_start(1) {
-        bail!("cannot write to stdout: it was closed");
-    }
-    let mut out = io::stdout().lock();
-    out.write_all(contents)
-        .and_then(|()| out.flush())
-        .context("cannot write to stdout")
+    write_secret(1, "stdout", io::stdout().lock(), contents)
 }
 
 /// Writes text that carries a token to stderr. Any failure is an error (see
 /// [`write_stdout_secret`]).
 pub fn write_stderr_secret(contents: &[u8]) -> Result<()> {
-    if closed_at_start(2) {
-        bail!("cannot write to stderr: it was closed");
+    write_secret(2, "stderr", io::stderr().lock(), contents)
+}
+
+fn write_secret(fd: usize, name: &str, mut stream: impl Write, contents: &[u8]) -> Result<()> {
+    if closed_at_start(fd) {
+        bail!("cannot write to {name}: it was closed");
     }
-    let mut err = io::stderr().lock();
-    err.write_all(contents)
-        .and_then(|()| err.flush())
-        .context("cannot write to stderr")
+    stream
+        .write_all(contents)
+        .and_then(|()| stream.flush())
+        .with_context(|| format!("cannot write to {name}"))
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error, as in
