@@ -9,8 +9,6 @@
 //! from the input. Under CI kubectl must be there; elsewhere the test skips.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -21,6 +19,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 
 use crate::common::hybrid::hybrid_py;
+use crate::common::web_server::{reply, WebServer};
 use crate::common::{demo_cert, demo_key, sealtoken_std};
 use crate::tools;
 use crate::yaml_interop::text;
@@ -42,37 +41,21 @@ fn discovery(path: &str) -> Option<Value> {
     })
 }
 
-/// A loopback HTTP server answering the discovery paths (404 otherwise);
-/// returns its address. It lives as long as the test process.
-fn discovery_stub() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let n = s.read(&mut buf).unwrap_or(0);
-            let request = String::from_utf8_lossy(&buf[..n]);
-            let path = request
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .split('?')
-                .next()
-                .unwrap_or("/")
-                .to_string();
-            let (status, body) = match discovery(&path) {
-                Some(doc) => ("200 OK", doc.to_string()),
-                None => ("404 Not Found", String::new()),
-            };
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
+/// The shared loopback web server answering the discovery paths (404
+/// otherwise); it lives as long as the test process.
+fn discovery_stub() -> WebServer {
+    WebServer::http(|path, out| {
+        let path = path.split('?').next().unwrap_or(path);
+        match discovery(path) {
+            Some(doc) => reply(
+                out,
+                200,
+                &[("Content-Type", "application/json")],
+                doc.to_string().as_bytes(),
+            ),
+            None => reply(out, 404, &[], b""),
         }
-    });
-    format!("http://{addr}")
+    })
 }
 
 /// What kubectl makes of every file in `dir`: the objects, by name.
@@ -146,7 +129,8 @@ fn kubectl_reads_every_sealed_output_as_the_input_meant() {
     let Some(kubectl) = tools::kubectl() else {
         return;
     };
-    let server = discovery_stub();
+    let stub = discovery_stub();
+    let server = stub.url("");
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
         TestRng::deterministic_rng(RngAlgorithm::ChaCha),
