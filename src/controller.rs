@@ -32,7 +32,7 @@ impl Client {
     /// Connects (kubeconfig, API server, the Service's port); `doing` names
     /// the operation in errors.
     pub fn connect(args: &ControllerArgs, doing: &str) -> CliResult<Client> {
-        let target = ControllerRef::from(args);
+        let target = ControllerRef::from_args(args)?;
         let timeout = crate::cert_source::timeout()?;
         let session = crate::cert_source::Session::connect(&target, timeout, doing)
             .map_err(CliError::failed)?;
@@ -91,7 +91,7 @@ impl Client {
 impl Client {
     /// This build cannot reach a cluster.
     pub fn connect(args: &ControllerArgs, doing: &str) -> CliResult<Client> {
-        let target = ControllerRef::from(args);
+        let target = ControllerRef::from_args(args)?;
         Err(anyhow!(
             "cannot {doing} the controller {}/{}: this build does not reach the cluster (feature `cluster`)",
             target.namespace,

@@ -41,6 +41,7 @@ mod diagnosis;
 mod interrupt;
 mod io;
 mod key_files;
+mod kube_access;
 mod paths;
 mod receiver_tree;
 mod recovery;
@@ -52,8 +53,6 @@ mod walk;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
-
-use clap::{CommandFactory, FromArgMatches, Parser};
 
 /// An error with its exit code.
 #[derive(Debug)]
@@ -88,20 +87,21 @@ fn main() -> ExitCode {
     io::guard_stdio();
     interrupt::install();
     let args: Vec<OsString> = std::env::args_os().collect();
-    let result = match cli::Personality::of(args.first().map(OsString::as_os_str)) {
-        cli::Personality::Kubeseal => commands::seal(&cli::KubesealCli::parse_from(args).seal),
-        cli::Personality::KubectlPlugin => {
-            let cmd = cli::Cli::command().bin_name("kubectl sealtoken");
-            let matches = cmd.get_matches_from(args);
-            match cli::Cli::from_arg_matches(&matches) {
-                Ok(cli) => commands::run(cli),
-                Err(e) => e.exit(),
-            }
-        }
-        cli::Personality::Sealtoken => commands::run(cli::Cli::parse_from(args)),
+    let personality = cli::Personality::of(args.first().map(OsString::as_os_str));
+    let result = match cli::parse(personality, args) {
+        cli::Parsed::Kubeseal(seal) => commands::seal(&seal),
+        cli::Parsed::KubesealVersion => io::write_stdout(version::kubeseal().as_bytes())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(CliError::failed),
+        cli::Parsed::Sealtoken(cli) => commands::run(*cli),
     };
     match result {
         Ok(code) => code,
+        // As kubeseal reports every error after its flags were read: `error: …`, exit 1.
+        Err(e) if personality == cli::Personality::Kubeseal => {
+            stderrln!("error: {:#}", e.err);
+            ExitCode::from(1)
+        }
         Err(e) => {
             // One line: what and where. `{:#}` joins the context chain.
             stderrln!("sealtoken: error: {:#}", e.err);

@@ -13,6 +13,20 @@ const FEATURES: &[(&str, bool)] = &[
     ("fast-start", cfg!(feature = "fast-start")),
 ];
 
+/// The kubeseal release whose command line, output and controller behaviour
+/// the binary run as `kubeseal` follows (`kubeseal --version` prints it first).
+pub const KUBESEAL: &str = "v0.38.4";
+
+/// What `kubeseal --version` prints: kubeseal's line (scripts parse it), then
+/// what this binary is.
+pub fn kubeseal() -> String {
+    format!(
+        "kubeseal version: {KUBESEAL}\nsealtoken {} (crypto backend: {})\n",
+        env!("CARGO_PKG_VERSION"),
+        kubeseal_core::BACKEND
+    )
+}
+
 /// What `--version` prints after "sealtoken ".
 pub static LONG: LazyLock<String> = LazyLock::new(|| long(kubeseal_core::BACKEND, FEATURES));
 

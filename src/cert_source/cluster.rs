@@ -19,7 +19,6 @@ use std::time::Duration;
 use anyhow::{anyhow, Context, Result};
 use http_body_util::BodyExt;
 use kube::client::AuthError;
-use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 
 use super::net::{self, root_cause, MAX_FETCHED};
 use super::ControllerRef;
@@ -27,6 +26,7 @@ use super::ControllerRef;
 /// Fetches the certificate of the controller `target`; returns its bytes and
 /// a name for the source (`service NS/NAME via SERVER`).
 pub fn fetch_cert(target: &ControllerRef, timeout: Duration) -> Result<(Vec<u8>, String)> {
+    let timeout = target.access.overrides.request_timeout.unwrap_or(timeout);
     crate::args::namespace("--controller-namespace", &target.namespace)?;
     crate::args::object_name("--controller-name", &target.name)?;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -52,7 +52,22 @@ async fn connect(
     timeout: Duration,
     doing: &str,
 ) -> Result<(kube::Client, String)> {
-    let mut config = load_config(target).await?;
+    let mut config = target.access.client_config().await.map_err(|e| {
+        if !e.is::<crate::kube_access::NoCluster>() {
+            return e;
+        }
+        if doing.starts_with("fetch the certificate") {
+            anyhow!(
+                "no certificate given, and no cluster to fetch it from ({e}); \
+                 pass --cert FILE or URL, --kubeconfig, or --server and --token"
+            )
+        } else {
+            anyhow!(
+                "cannot {doing} the controller: it is asked through the cluster, and there is none ({e}); \
+                 pass --kubeconfig, or --server and --token (--cert is not used here)"
+            )
+        }
+    })?;
     config.connect_timeout = Some(timeout);
     config.read_timeout = Some(timeout);
     config.write_timeout = Some(timeout);
@@ -123,60 +138,6 @@ fn success(
     Err(format!("{}{hint}", status_line(status, &body)))
 }
 
-/// The client configuration: `--kubeconfig`, else the usual kubeconfig files
-/// (`KUBECONFIG`, else `~/.kube/config`), with `--context` if given; when
-/// there is no kubeconfig at all and no `--context`, the in-cluster service account.
-async fn load_config(target: &ControllerRef) -> Result<kube::Config> {
-    let options = KubeConfigOptions {
-        context: target.context.clone(),
-        cluster: None,
-        user: None,
-    };
-    if let Some(path) = &target.kubeconfig {
-        let in_file = |e: KubeconfigError| anyhow!(kubeconfig_error(&e, Some(path)));
-        let kc = Kubeconfig::read_from(path).map_err(in_file)?;
-        return kube::Config::from_custom_kubeconfig(kc, &options)
-            .await
-            .map_err(in_file);
-    }
-    match kube::Config::from_kubeconfig(&options).await {
-        Ok(c) => Ok(c),
-        Err(e) if target.context.is_none() && is_missing_file(&e) => {
-            kube::Config::incluster().map_err(|_| {
-                anyhow!(
-                    "no certificate given, and no cluster to fetch it from ({}; not running in a cluster); \
-                     pass --cert FILE or URL, or --kubeconfig",
-                    kubeconfig_error(&e, None)
-                )
-            })
-        }
-        Err(e) => Err(anyhow!(kubeconfig_error(&e, None))),
-    }
-}
-
-/// Whether kube found no kubeconfig file to read.
-fn is_missing_file(e: &KubeconfigError) -> bool {
-    match e {
-        KubeconfigError::FindPath => true,
-        KubeconfigError::ReadConfig(io, _) => io.kind() == std::io::ErrorKind::NotFound,
-        _ => false,
-    }
-}
-
-/// One line for a kubeconfig error (`path`: the file given with `--kubeconfig`).
-fn kubeconfig_error(e: &KubeconfigError, path: Option<&std::path::Path>) -> String {
-    match e {
-        KubeconfigError::ReadConfig(io, p) => {
-            format!("cannot read the kubeconfig {}: {io}", p.display())
-        }
-        KubeconfigError::FindPath => "no kubeconfig found ($KUBECONFIG, ~/.kube/config)".into(),
-        _ => match path {
-            Some(p) => format!("kubeconfig {}: {}", p.display(), error_chain(e)),
-            None => format!("kubeconfig: {}", error_chain(e)),
-        },
-    }
-}
-
 /// GETs `path` from the API server; returns the status and a body of at most
 /// [`MAX_FETCHED`] bytes. Errors are one line without the server's name.
 async fn get(
@@ -233,6 +194,7 @@ impl Session {
     /// Loads the kubeconfig, connects, and learns the Service's port name;
     /// `doing` names the operation in errors (`validate the SealedSecret with`).
     pub fn connect(target: &ControllerRef, timeout: Duration, doing: &str) -> Result<Session> {
+        let timeout = target.access.overrides.request_timeout.unwrap_or(timeout);
         crate::args::namespace("--controller-namespace", &target.namespace)?;
         crate::args::object_name("--controller-name", &target.name)?;
         let rt = tokio::runtime::Builder::new_current_thread()

@@ -51,12 +51,13 @@ fn resolve(
     cwd: &Path,
     config: &mut Option<Option<Loaded>>,
 ) -> Result<Cluster> {
+    let controller = ControllerRef::from_args(&args.controller)?;
     let source = |spec: String, pin: Option<[u8; 32]>| CertSource {
         spec: Some(spec),
         pin,
         allow_expired: args.allow_expired_cert,
         require_https: args.require_https,
-        controller: ControllerRef::from(&args.controller),
+        controller: controller.clone(),
     };
     let cli_pin = args.cert_sha256.as_deref().map(parse_pin).transpose()?;
     // NAME=PATH or NAME=URL, unless the whole is an existing file.

@@ -26,7 +26,7 @@ pub mod net;
 #[cfg(feature = "http")]
 mod url;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
 use kubeseal_core::{CertError, Certificate, Timestamp, ValidityWarning};
@@ -76,7 +76,7 @@ impl Fetched {
 }
 
 /// A sealed-secrets controller in a cluster, and how to reach it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 // Without the feature `cluster`, only the names are read (for the hint).
 #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub struct ControllerRef {
@@ -84,20 +84,18 @@ pub struct ControllerRef {
     pub namespace: String,
     /// Name of the controller's Service.
     pub name: String,
-    /// The kubeconfig file (default: `$KUBECONFIG`, else `~/.kube/config`).
-    pub kubeconfig: Option<PathBuf>,
-    /// The kubeconfig context (default: the current one).
-    pub context: Option<String>,
+    /// How to reach the cluster: kubeconfig, context, kubectl's flags.
+    pub access: crate::kube_access::ClusterAccess,
 }
 
-impl From<&ControllerArgs> for ControllerRef {
-    fn from(args: &ControllerArgs) -> Self {
-        ControllerRef {
+impl ControllerRef {
+    /// From the command line (a malformed kubectl flag is a usage error).
+    pub fn from_args(args: &ControllerArgs) -> Result<Self> {
+        Ok(ControllerRef {
             namespace: args.controller_namespace.clone(),
             name: args.controller_name.clone(),
-            kubeconfig: args.kubeconfig.clone(),
-            context: args.context.clone(),
-        }
+            access: crate::kube_access::ClusterAccess::from_args(args)?,
+        })
     }
 }
 
@@ -146,7 +144,7 @@ impl CertSource {
             pin: args.cert_sha256.as_deref().map(parse_pin).transpose()?,
             allow_expired: args.allow_expired_cert,
             require_https: args.require_https,
-            controller: ControllerRef::from(&args.controller),
+            controller: ControllerRef::from_args(&args.controller)?,
         })
     }
 

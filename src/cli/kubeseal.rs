@@ -28,7 +28,9 @@ pub struct SealArgs {
     #[arg(short = 'f', long = "secret-file", value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
 
-    /// Where to write the SealedSecret(s) (default: stdout); replaced atomically.
+    /// Where to write the SealedSecret(s) (default: stdout); replaced
+    /// atomically. A name ending in .yaml or .yml is written as YAML whatever
+    /// -o says, as kubeseal does.
     #[arg(short = 'w', long = "sealed-secret-file", value_name = "FILE")]
     pub sealed_secret_file: Option<PathBuf>,
 
@@ -40,7 +42,7 @@ pub struct SealArgs {
     #[arg(long, value_enum, env = "SEALED_SECRETS_SCOPE")]
     pub scope: Option<ScopeArg>,
 
-    /// Output format (default json, or yaml when -w ends in .yaml/.yml); any
+    /// Output format (default json; yaml whenever -w ends in .yaml/.yml); any
     /// case (`YAML`, `Json`), as kubeseal lower-cases it.
     #[arg(
         short = 'o',
@@ -60,7 +62,7 @@ pub struct SealArgs {
     pub name: Option<String>,
 
     /// With --raw: read the value from this file ([key=]path; the key is ignored).
-    #[arg(long = "from-file", value_name = "[KEY=]PATH")]
+    #[arg(long = "from-file", value_name = "[KEY=]PATH", value_delimiter = ',')]
     pub from_file: Vec<String>,
 
     /// Merge the sealed values into this existing SealedSecret file (in place).
@@ -99,6 +101,17 @@ pub struct SealArgs {
     /// folders of them; repeatable or comma-separated.
     #[arg(long, value_name = "FILE", value_delimiter = ',')]
     pub recovery_private_key: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub kubectl: KubectlArgs,
+}
+
+impl SealArgs {
+    /// Hands kubectl's flags to the controller arguments (see [`parse`]).
+    pub(super) fn finish(mut self) -> Self {
+        self.cert.controller.kubectl = Some(std::mem::take(&mut self.kubectl));
+        self
+    }
 }
 
 pub(super) const UNSEAL_EXAMPLES: &str = "\
@@ -188,4 +201,15 @@ pub struct FetchCertArgs {
     /// Replace the file if it already exists.
     #[arg(long)]
     pub force: bool,
+
+    #[command(flatten)]
+    pub kubectl: KubectlArgs,
+}
+
+impl FetchCertArgs {
+    /// Hands kubectl's flags to the controller arguments (see [`parse`]).
+    pub(super) fn finish(mut self) -> Self {
+        self.cert.controller.kubectl = Some(std::mem::take(&mut self.kubectl));
+        self
+    }
 }

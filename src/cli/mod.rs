@@ -82,13 +82,128 @@ pub struct Cli {
 #[derive(Debug, Parser)]
 #[command(
     name = "kubeseal",
-    version,
+    disable_version_flag = true,
     about = "sealtoken run as kubeseal: seal Secrets with kubeseal's flags and output (= sealtoken seal).",
     after_help = SEAL_EXAMPLES
 )]
 pub struct KubesealCli {
     #[command(flatten)]
     pub seal: SealArgs,
+
+    /// Print version information and exit (kubeseal's first line, then sealtoken's).
+    #[arg(long)]
+    pub version: bool,
+}
+
+/// A parsed command line: what to run.
+#[derive(Debug)]
+pub enum Parsed {
+    /// `sealtoken …` (or `kubectl sealtoken …`).
+    Sealtoken(Box<Cli>),
+    /// The binary run as `kubeseal`: `sealtoken seal`.
+    Kubeseal(Box<SealArgs>),
+    /// `kubeseal --version`.
+    KubesealVersion,
+}
+
+/// Parses `args` for `personality`, or exits as clap does (usage errors: 2).
+///
+/// `seal` (and the binary run as `kubeseal`) reads its flags as kubeseal
+/// does ([`kubeseal_style`]). For every command, a variable that is set but
+/// empty counts as unset ([`empty_env_is_unset`]).
+pub fn parse(personality: Personality, args: Vec<std::ffi::OsString>) -> Parsed {
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = match personality {
+        Personality::Kubeseal => kubeseal_style(KubesealCli::command()),
+        Personality::KubectlPlugin => Cli::command()
+            .bin_name("kubectl sealtoken")
+            .mut_subcommand("seal", kubeseal_style),
+        Personality::Sealtoken => Cli::command().mut_subcommand("seal", kubeseal_style),
+    };
+    let mut matches = empty_env_is_unset(cmd).get_matches_from(args);
+    let parsed = match personality {
+        Personality::Kubeseal => KubesealCli::from_arg_matches_mut(&mut matches).map(|k| {
+            if k.version {
+                Parsed::KubesealVersion
+            } else {
+                Parsed::Kubeseal(Box::new(k.seal.finish()))
+            }
+        }),
+        _ => Cli::from_arg_matches_mut(&mut matches).map(|mut cli| {
+            cli.command = cli.command.map(|c| match c {
+                Command::Seal(a) => Command::Seal(a.finish()),
+                Command::FetchCert(a) => Command::FetchCert(a.finish()),
+                c => c,
+            });
+            Parsed::Sealtoken(Box::new(cli))
+        }),
+    };
+    parsed.unwrap_or_else(|e| e.exit())
+}
+
+/// The prefix of kubeseal's variables: every flag `--some-flag` of `seal` can
+/// be set as `SEALED_SECRETS_SOME_FLAG` (kubeseal's `flagenv`).
+pub const ENV_PREFIX: &str = "SEALED_SECRETS_";
+
+/// The variable kubeseal reads for the long flag `long`: `SEALED_SECRETS_` and
+/// the name in upper case, `-` as `_` (`from-file`: `SEALED_SECRETS_FROM_FILE`).
+pub fn env_name(long: &str) -> String {
+    format!(
+        "{ENV_PREFIX}{}",
+        long.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
+/// kubeseal's flag syntax for `cmd` (pflag, flagenv): every flag has its
+/// `SEALED_SECRETS_…` variable ([`env_name`]; the command line wins), and a
+/// boolean flag also takes a value after `=` (`--raw=true`,
+/// `--allow-empty-data=false`), in Go's words for booleans (`1`, `t`,
+/// `TRUE`, `0`, `f`, `False`, …); a variable takes the same words.
+pub fn kubeseal_style(cmd: clap::Command) -> clap::Command {
+    use clap::builder::ValueParser;
+    use clap::ArgAction;
+    cmd.mut_args(|arg| {
+        let Some(long) = arg.get_long().map(str::to_owned) else {
+            return arg;
+        };
+        let arg = if arg.get_env().is_none() {
+            arg.env(env_name(&long)).hide_env(true)
+        } else {
+            arg
+        };
+        match arg.get_action() {
+            ArgAction::SetTrue => arg
+                .action(ArgAction::Set)
+                .num_args(0..=1)
+                .require_equals(true)
+                .value_name("BOOL")
+                .default_missing_value("true")
+                .default_value("false")
+                .hide_default_value(true)
+                .hide_possible_values(true)
+                .value_parser(ValueParser::new(go_bool)),
+            _ => arg,
+        }
+    })
+}
+
+/// Go's `strconv.ParseBool`, as pflag reads `--flag=VALUE` and flagenv a variable.
+fn go_bool(s: &str) -> Result<bool, String> {
+    match s {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
+        _ => Err(format!("invalid boolean {s:?} (true or false)")),
+    }
+}
+
+/// A variable that is set but empty (`SEALED_SECRETS_SCOPE=`) counts as
+/// unset, in `cmd` and all its subcommands: the flag keeps its default.
+pub fn empty_env_is_unset(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|arg| match arg.get_env() {
+        Some(name) if std::env::var_os(name).is_some_and(|v| v.is_empty()) => arg.env(None),
+        _ => arg,
+    })
+    .mut_subcommands(empty_env_is_unset)
 }
 
 /// What the binary behaves as, by the name it was run under.
@@ -229,6 +344,103 @@ pub struct ControllerArgs {
     /// Kubeconfig context for fetching the certificate (default: the current context).
     #[arg(long, env = "SEALED_SECRETS_CONTEXT", value_name = "NAME")]
     pub context: Option<String>,
+
+    /// kubectl's cluster flags, where the command takes them (`seal`, the
+    /// binary run as `kubeseal`, `fetch-cert`): filled in by [`parse`] from
+    /// that command's [`KubectlArgs`].
+    #[arg(skip)]
+    pub kubectl: Option<KubectlArgs>,
+}
+
+/// kubectl's flags for reaching a cluster (client-go's
+/// `RecommendedConfigOverrideFlags`), which kubeseal accepts: each overrides
+/// the kubeconfig, and `--server` with `--token` needs no kubeconfig at all.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Cluster access (kubectl's flags)")]
+pub struct KubectlArgs {
+    /// The address and port of the Kubernetes API server.
+    #[arg(short = 's', long, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// Bearer token for authentication to the API server.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<SecretArg>,
+
+    /// Path to a cert file for the certificate authority.
+    #[arg(long, value_name = "FILE")]
+    pub certificate_authority: Option<PathBuf>,
+
+    /// Path to a client certificate file for TLS.
+    #[arg(long, value_name = "FILE")]
+    pub client_certificate: Option<PathBuf>,
+
+    /// Path to a client key file for TLS.
+    #[arg(long, value_name = "FILE")]
+    pub client_key: Option<PathBuf>,
+
+    /// Do not check the server's certificate (insecure).
+    #[arg(long)]
+    pub insecure_skip_tls_verify: bool,
+
+    /// Proxy URL for requests to the API server.
+    #[arg(long, value_name = "URL")]
+    pub proxy_url: Option<String>,
+
+    /// Server name to use for server certificate validation.
+    #[arg(long, value_name = "NAME")]
+    pub tls_server_name: Option<String>,
+
+    /// The name of the kubeconfig cluster to use.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The name of the kubeconfig user to use.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Username for basic authentication to the API server.
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+
+    /// Password for basic authentication to the API server.
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<SecretArg>,
+
+    /// Username to impersonate for the operation.
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: Option<String>,
+
+    /// Group to impersonate for the operation; repeatable.
+    #[arg(long = "as-group", value_name = "GROUP")]
+    pub as_group: Vec<String>,
+
+    /// The length of time to wait before giving up on a single server
+    /// request: seconds, or a duration such as 1s, 2m, 3h; 0 means the default.
+    #[arg(long, value_name = "DURATION")]
+    pub request_timeout: Option<String>,
+
+    /// Log level (accepted for kubectl's and kubeseal's command lines; sealtoken's
+    /// messages do not change with it).
+    #[arg(short = 'v', long = "v", value_name = "LEVEL")]
+    pub verbosity: Option<String>,
+}
+
+/// A secret given on the command line (`--token`, `--password`): never shown
+/// by `Debug`, wiped when dropped.
+#[derive(Clone)]
+pub struct SecretArg(pub zeroize::Zeroizing<String>);
+
+impl std::fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretArg(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for SecretArg {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(SecretArg(zeroize::Zeroizing::new(s.to_owned())))
+    }
 }
 
 /// Output layouts.

@@ -1,5 +1,6 @@
 //! `sealtoken seal`: kubeseal's sealing step, flag for flag.
 
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,6 +40,11 @@ pub fn run(args: &SealArgs) -> CliResult {
     };
     if input_from_stdin && !args.fetch_cert && args.cert.cert.iter().any(|c| c == "-") {
         bail!("--cert - and the input (-f -, or no -f) both read stdin; give one of them a file");
+    }
+    // kubeseal's hint when the input would come from a terminal.
+    if args.secret_file.is_none() && !args.raw && !args.fetch_cert && std::io::stdin().is_terminal()
+    {
+        stderrln!("(tty detected: expecting json/yaml k8s resource in stdin)");
     }
     // kubeseal's order: the first mode given wins.
     if args.recovery_unseal {
@@ -87,7 +93,7 @@ pub fn run(args: &SealArgs) -> CliResult {
     let (secrets, what) = read_input_secrets(args)?;
     let cert = cert_source::load_cert(&args.cert)?;
     let format = output_format(args, args.sealed_secret_file.as_deref());
-    let opts = options(args, args.scope.map(Scope::from), args.name.as_deref());
+    let opts = options(args, args.scope.map(Scope::from), args.name.as_deref())?;
     let sealed = seal_secrets(&cert, &secrets, &opts)
         .map_err(flag_hints)
         .with_context(|| what.clone())?;
@@ -116,7 +122,7 @@ fn seal_clusters(args: &SealArgs) -> CliResult {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let (secrets, what) = read_input_secrets(args)?;
-    let opts = options(args, args.scope.map(Scope::from), args.name.as_deref());
+    let opts = options(args, args.scope.map(Scope::from), args.name.as_deref())?;
     let mut outputs = Vec::with_capacity(list.len());
     for (target, fetched) in targets.iter().zip(&certs) {
         let format = output_format(args, Some(target));
@@ -155,6 +161,9 @@ fn flag_hints(e: SealError) -> anyhow::Error {
         SealError::EmptyData { .. } => {
             anyhow::anyhow!("{e} (pass --allow-empty-data to seal it anyway)")
         }
+        SealError::MissingNamespace { .. } => anyhow::anyhow!(
+            "{e} (pass -n/--namespace, or use a kubeconfig context that names a namespace)"
+        ),
         e => e.into(),
     }
 }
@@ -173,7 +182,7 @@ fn read_input_secrets(args: &SealArgs) -> CliResult<(Vec<kubeseal_core::Secret>,
 
 /// kubeseal's sealing flags; `scope` and `name` are given separately
 /// because `--merge-into` replaces them with the target's.
-fn options(args: &SealArgs, scope: Option<Scope>, name: Option<&str>) -> SealOptions {
+fn options(args: &SealArgs, scope: Option<Scope>, name: Option<&str>) -> CliResult<SealOptions> {
     let mut opts = SealOptions::new()
         .allow_empty_data(args.allow_empty_data)
         .allow_expired_certificate(args.cert.allow_expired_cert);
@@ -183,17 +192,39 @@ fn options(args: &SealArgs, scope: Option<Scope>, name: Option<&str>) -> SealOpt
     if let Some(name) = name {
         opts = opts.name(name);
     }
-    if let Some(namespace) = &args.namespace {
-        opts = opts.namespace(namespace);
+    match &args.namespace {
+        Some(namespace) => opts = opts.namespace(namespace),
+        None => {
+            if let Some(namespace) = context_namespace(args)? {
+                opts = opts.default_namespace(namespace);
+            }
+        }
     }
-    opts
+    Ok(opts)
+}
+
+/// Without `-n`: the namespace of the kubeconfig's context (`--context`, else
+/// the current one; `default` when it names none), as kubeseal takes it;
+/// `None` when there is no kubeconfig.
+fn context_namespace(args: &SealArgs) -> CliResult<Option<String>> {
+    let access = crate::kube_access::ClusterAccess::from_args(&args.cert.controller)?;
+    let namespace = access.namespace()?;
+    if let Some(ns) = &namespace {
+        crate::args::namespace("the kubeconfig context's namespace", ns)?;
+    }
+    Ok(namespace)
 }
 
 /// `--raw`: one value, printed as base64 without a newline (as kubeseal prints it).
 fn raw(args: &SealArgs) -> CliResult {
     let scope = args.scope.map(Scope::from).unwrap_or_default();
+    let namespace = match &args.namespace {
+        Some(ns) => Some(ns.clone()),
+        None if scope != Scope::ClusterWide => context_namespace(args)?,
+        None => None,
+    };
     let object = ObjectRef::new(
-        args.namespace.clone().unwrap_or_default(),
+        namespace.unwrap_or_default(),
         args.name.clone().unwrap_or_default(),
     );
     if scope != Scope::ClusterWide && object.namespace.is_empty() {
@@ -207,7 +238,12 @@ fn raw(args: &SealArgs) -> CliResult {
     }
     let path = match args.from_file.first() {
         Some(spec) => PathBuf::from(spec.split_once('=').map_or(spec.as_str(), |(_, p)| p)),
-        None => PathBuf::from("-"),
+        None => {
+            if std::io::stdin().is_terminal() {
+                stderrln!("(tty detected: expecting a secret to encrypt in stdin)");
+            }
+            PathBuf::from("-")
+        }
     };
     let value = Zeroizing::new(io::read_input(&path)?);
     let cert = cert_source::load_cert(&args.cert)?;
@@ -238,7 +274,7 @@ fn merge(args: &SealArgs, target: &Path) -> CliResult {
         .scope
         .map(Scope::from)
         .unwrap_or_else(|| Scope::from_annotations(&orig.metadata.annotations));
-    let mut opts = options(args, Some(scope), orig.metadata.name.as_deref());
+    let mut opts = options(args, Some(scope), orig.metadata.name.as_deref())?;
     if let Some(namespace) = &orig.metadata.namespace {
         opts = opts.override_namespace(namespace);
     }

@@ -12,6 +12,7 @@ mod common;
 mod controller;
 mod diff;
 mod doctor;
+mod dropin;
 mod edit;
 mod failure_paths;
 mod flux_report;

@@ -24,6 +24,7 @@ pub struct SealOptions {
     scope: Option<Scope>,
     name: Option<String>,
     namespace: Option<String>,
+    default_namespace: Option<String>,
     override_namespace: Option<String>,
     allow_empty_data: bool,
     allow_expired_certificate: bool,
@@ -54,6 +55,16 @@ impl SealOptions {
     /// Secret in another namespace is refused (ignored for cluster-wide secrets).
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// The namespace of the kubeconfig's context (kubeseal's
+    /// `clientConfig.Namespace()` when `--namespace` is not given): fills a
+    /// missing namespace, never judges one that is set. [`namespace`] wins.
+    ///
+    /// [`namespace`]: SealOptions::namespace
+    pub fn default_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.default_namespace = Some(namespace.into());
         self
     }
 
@@ -182,7 +193,10 @@ pub fn seal_secret(
             }
         }
         if namespace.is_none() {
-            namespace = opts.namespace.clone();
+            namespace = opts
+                .namespace
+                .clone()
+                .or_else(|| opts.default_namespace.clone());
         }
         if namespace.is_none() {
             return Err(SealError::MissingNamespace {
@@ -390,6 +404,23 @@ mod tests {
         ));
         let sealed = seal_secret(&cert, &empty, &base.clone().allow_empty_data(true)).unwrap();
         assert!(sealed.encrypted_data.is_empty());
+    }
+
+    #[test]
+    fn the_context_namespace_fills_a_missing_one_and_judges_none() {
+        let cert = demo_cert();
+        let base = SealOptions::new().at(Timestamp::from_unix(1_700_000_000));
+        let ctx = base.clone().default_namespace("ctx");
+        let filled = seal_secret(&cert, &secret_in(""), &ctx).unwrap();
+        assert_eq!(filled.metadata.namespace.as_deref(), Some("ctx"));
+        assert!(opens_as(&filled, Scope::Strict, "ctx", "s"));
+        // A Secret in another namespace keeps it (kubeseal only fills).
+        let kept = seal_secret(&cert, &secret_in("ns"), &ctx).unwrap();
+        assert_eq!(kept.metadata.namespace.as_deref(), Some("ns"));
+        // --namespace wins over the context's.
+        let both = ctx.clone().namespace("flag");
+        let flagged = seal_secret(&cert, &secret_in(""), &both).unwrap();
+        assert_eq!(flagged.metadata.namespace.as_deref(), Some("flag"));
     }
 
     #[test]

@@ -9,14 +9,12 @@ use crate::cli::SealArgs;
 use crate::io::{self, Overwrite};
 use crate::{CliError, CliResult};
 
-/// kubeseal's rule: -o wins; else a -w path ending in .yaml/.yml gives YAML; else JSON.
+/// kubeseal's rule (`main.go`): a -w path ending in .yaml/.yml gives YAML,
+/// whatever -o says; else -o; else JSON.
 pub fn output_format(args: &SealArgs, target: Option<&Path>) -> Format {
-    if let Some(f) = args.format {
-        return f.into();
-    }
     match target.and_then(Path::extension).and_then(|e| e.to_str()) {
         Some("yaml" | "yml") => Format::Yaml,
-        _ => Format::Json,
+        _ => args.format.map_or(Format::Json, Format::from),
     }
 }
 

@@ -354,7 +354,9 @@ fn b64(s: &str) -> String {
 }
 
 /// Writes a kubeconfig whose current context reaches `server` (trusting
-/// `ca_pem`) as `user`; a second context, `broken`, points at a closed port.
+/// `ca_pem`) as `user`; a second context, `broken`, points at a closed port;
+/// a third, `apps`, is the first with the namespace `apps` (the current
+/// context names no namespace).
 pub fn kubeconfig(dir: &Path, server: &str, ca_pem: &str, user: serde_json::Value) -> PathBuf {
     let kc = json!({
         "apiVersion": "v1", "kind": "Config",
@@ -367,6 +369,7 @@ pub fn kubeconfig(dir: &Path, server: &str, ca_pem: &str, user: serde_json::Valu
         "contexts": [
             {"name": "test", "context": {"cluster": "test", "user": "test"}},
             {"name": "broken", "context": {"cluster": "closed", "user": "test"}},
+            {"name": "apps", "context": {"cluster": "test", "user": "test", "namespace": "apps"}},
         ],
         "current-context": "test",
     });
