@@ -34,8 +34,9 @@ impl Client {
     pub fn connect(args: &ControllerArgs, doing: &str) -> CliResult<Client> {
         let target = ControllerRef::from_args(args)?;
         let timeout = crate::cert_source::timeout()?;
-        let session = crate::cert_source::Session::connect(&target, timeout, doing)
-            .map_err(CliError::failed)?;
+        // Network failures are marked in the session (exit 1); a missing or
+        // broken kubeconfig is a usage error (exit 2).
+        let session = crate::cert_source::Session::connect(&target, timeout, doing)?;
         Ok(Client { session })
     }
 

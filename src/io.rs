@@ -4,7 +4,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 
 use crate::interrupt::Pending;
 
@@ -117,6 +117,7 @@ impl Prepared {
             })
             .map_err(|e| e.error)
             .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(crate::failed)
     }
 }
 
@@ -133,6 +134,10 @@ pub fn prepare_atomic(
     mode: Option<u32>,
 ) -> Result<Prepared> {
     let what = path.display();
+    // Before the --force hint: --force cannot help here.
+    if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        bail!("cannot write {what}: it is a directory; name a file");
+    }
     if overwrite == Overwrite::Refuse && fs::symlink_metadata(path).is_ok() {
         bail!("{what} already exists; pass --force to replace it");
     }
@@ -153,7 +158,8 @@ pub fn prepare_atomic(
     // so that `-w clusters/prod/x.sealed.yaml` works in a fresh checkout.
     if !dir.exists() {
         fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot write {what}: cannot create {}", dir.display()))?;
+            .with_context(|| format!("cannot write {what}: cannot create {}", dir.display()))
+            .map_err(crate::failed)?;
     }
     let prefix = format!(
         ".{}.",
@@ -175,7 +181,8 @@ pub fn prepare_atomic(
             "cannot write {what}: cannot create a temporary file in {}",
             dir.display()
         )
-    })?;
+    })
+    .map_err(crate::failed)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -188,13 +195,15 @@ pub fn prepare_atomic(
         };
         tmp.as_file()
             .set_permissions(fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot write {what}"))?;
+            .with_context(|| format!("cannot write {what}"))
+            .map_err(crate::failed)?;
     }
     #[cfg(not(unix))]
     let _ = mode;
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {what}"))?;
+        .with_context(|| format!("cannot write {what}"))
+        .map_err(crate::failed)?;
     Ok(Prepared {
         tmp,
         pending,
@@ -265,7 +274,9 @@ pub fn write_private_new(path: &Path, contents: &[u8]) -> Result<()> {
     if let Err(e) = f.write_all(contents).and_then(|()| f.sync_all()) {
         drop(f);
         let _ = fs::remove_file(path);
-        return Err(e).with_context(|| format!("cannot write {what}"));
+        return Err(e)
+            .with_context(|| format!("cannot write {what}"))
+            .map_err(crate::failed);
     }
     pending.complete(|| ());
     Ok(())
@@ -356,12 +367,15 @@ pub fn write_stderr_secret(contents: &[u8]) -> Result<()> {
 
 fn write_secret(fd: usize, name: &str, mut stream: impl Write, contents: &[u8]) -> Result<()> {
     if closed_at_start(fd) {
-        bail!("cannot write to {name}: it was closed");
+        return Err(crate::failed(anyhow!(
+            "cannot write to {name}: it was closed"
+        )));
     }
     stream
         .write_all(contents)
         .and_then(|()| stream.flush())
         .with_context(|| format!("cannot write to {name}"))
+        .map_err(crate::failed)
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error, as in
@@ -370,7 +384,9 @@ pub fn write_stdout(contents: &[u8]) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(contents).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to stdout"),
+        other => other
+            .context("cannot write to stdout")
+            .map_err(crate::failed),
     }
 }
 

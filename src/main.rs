@@ -1,7 +1,9 @@
 //! `sealtoken`: a thin command line over `kubeseal-core`.
 //!
-//! Exit codes: 0 success; 1 a check found plain Secrets, or an operation
-//! failed (decryption, writing); 2 usage or input error.
+//! Exit codes (one table for every command: docs/exit-codes.md): 0 success;
+//! 1 the operation ran and failed or found problems (a value that does not
+//! open, a finding, a refused delivery, a failed write or request); 2 usage
+//! or unreadable input.
 
 #![forbid(unsafe_code)]
 
@@ -72,13 +74,40 @@ impl CliError {
 }
 
 impl<E: Into<anyhow::Error>> From<E> for CliError {
-    /// Bad input or usage (exit 2), the common case.
+    /// Bad input or usage (exit 2), the common case, unless the error (or a
+    /// cause it was given context for) was marked by [`failed`]: exit 1.
     fn from(err: E) -> Self {
-        Self {
-            code: 2,
-            err: err.into(),
-        }
+        let err = err.into();
+        let code = if err.chain().any(|e| e.is::<Failed>()) {
+            1
+        } else {
+            2
+        };
+        Self { code, err }
     }
+}
+
+/// An operation that ran and failed (a write, a network request, a refused
+/// delivery): whatever context is added on its way up, the exit code is 1
+/// (see the table in docs/exit-codes.md).
+#[derive(Debug)]
+pub struct Failed(anyhow::Error);
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl std::error::Error for Failed {}
+
+/// Marks `err` as an operation that ran and failed (exit 1); its message is unchanged.
+pub fn failed(err: impl Into<anyhow::Error>) -> anyhow::Error {
+    let err = err.into();
+    if err.chain().any(|e| e.is::<Failed>()) {
+        return err;
+    }
+    anyhow::Error::new(Failed(err))
 }
 
 pub type CliResult<T = ExitCode> = Result<T, CliError>;

@@ -35,7 +35,8 @@ pub fn fetch_cert(target: &ControllerRef, timeout: Duration) -> Result<(Vec<u8>,
         .context("cannot start the network runtime")?;
     rt.block_on(async {
         let (client, what) = connect(target, timeout, "fetch the certificate from").await?;
-        let fail = |msg: String| anyhow!("cannot fetch the certificate from {what}: {msg}");
+        let fail =
+            |msg: String| crate::failed(anyhow!("cannot fetch the certificate from {what}: {msg}"));
         let port = service_port(&client, target, timeout).await.map_err(fail)?;
         let pem = proxy_get(&client, target, &port, "/v1/cert.pem", timeout)
             .await
@@ -205,7 +206,7 @@ impl Session {
             let (client, what) = connect(target, timeout, doing).await?;
             let port = service_port(&client, target, timeout)
                 .await
-                .map_err(|m| anyhow!("cannot {doing} {what}: {m}"))?;
+                .map_err(|m| crate::failed(anyhow!("cannot {doing} {what}: {m}")))?;
             Ok::<_, anyhow::Error>((client, what, port))
         })?;
         Ok(Session {

@@ -327,7 +327,9 @@ fn url_scheme(spec: &str) -> Option<&str> {
 #[cfg(feature = "http")]
 fn fetch_url(url: &str) -> Result<(Vec<u8>, String)> {
     let shown = redact::url(url).into_owned();
-    let bytes = url::fetch(url, net::timeout()?).with_context(|| format!("certificate {shown}"))?;
+    let bytes = url::fetch(url, net::timeout()?)
+        .map_err(crate::failed)
+        .with_context(|| format!("certificate {shown}"))?;
     Ok((bytes, shown))
 }
 

@@ -23,8 +23,10 @@ enum Outcome {
     Nothing,
     /// Left untouched: values that did not open (messages).
     Failed(Vec<String>),
-    /// Could not be read or written.
+    /// Could not be read, or the output was refused (usage).
     Error(String),
+    /// The output could not be written (the operation failed).
+    Unwritten(String),
 }
 
 pub fn run(args: &ResealArgs) -> CliResult {
@@ -70,6 +72,10 @@ pub fn run(args: &ResealArgs) -> CliResult {
             }
             Outcome::Error(m) => {
                 errors += 1;
+                stderrln!("sealtoken: error: {m}");
+            }
+            Outcome::Unwritten(m) => {
+                failed += 1;
                 stderrln!("sealtoken: error: {m}");
             }
         }
@@ -155,6 +161,9 @@ fn one_file(
             values: done.values,
             opened_by: done.opened_by,
         },
+        Err(e) if e.chain().any(|c| c.is::<crate::Failed>()) => {
+            Outcome::Unwritten(format!("{e:#}"))
+        }
         Err(e) => Outcome::Error(format!("{e:#}")),
     }
 }

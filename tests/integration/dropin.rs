@@ -487,3 +487,117 @@ sys.stdout.buffer.write(out)
     let text = run(&["-n", "x", "-f", "/dev/null"]);
     assert!(!text.contains("tty detected"), "{text}");
 }
+
+/// One exit-code rule for every command (docs/exit-codes.md): 1 when the
+/// operation ran and failed (a write, a request), 2 for usage or unreadable input.
+#[test]
+fn one_exit_code_rule_for_writes_requests_and_usage() {
+    use crate::common::sealtoken;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("s.yaml"), NO_NS).unwrap();
+    // A file where a folder is needed: every write under it fails.
+    std::fs::write(d.join("file"), "").unwrap();
+    let blocked = d.join("file").join("sub");
+    let cert = demo_cert();
+    let code = |c: &mut Command| c.fails().status.code();
+
+    // Writes that fail: 1, in every command that writes.
+    assert_eq!(
+        code(
+            sealtoken()
+                .args(["seal", "-n", "x", "--cert"])
+                .arg(&cert)
+                .arg("-f")
+                .arg(d.join("s.yaml"))
+                .arg("-w")
+                .arg(blocked.join("x.yaml"))
+        ),
+        Some(1)
+    );
+    assert_eq!(
+        code(sealtoken().args(["man", "--dir"]).arg(&blocked)),
+        Some(1)
+    );
+    let sealed = d.join("db.sealed.yaml");
+    sealtoken()
+        .args(["seal", "-n", "x", "--cert"])
+        .arg(&cert)
+        .arg("-f")
+        .arg(d.join("s.yaml"))
+        .arg("-w")
+        .arg(&sealed)
+        .succeeds();
+    assert_eq!(
+        code(
+            crate::common::reseal_cmd(&crate::common::demo_key(), &cert)
+                .arg(&sealed)
+                .arg("-w")
+                .arg(blocked.join("out.yaml"))
+        ),
+        Some(1)
+    );
+    // A request that fails (nothing listens): 1.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = sealtoken()
+        .args([
+            "cert-info",
+            "--cert",
+            &format!("https://127.0.0.1:{port}/v1/cert.pem"),
+        ])
+        .fails();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Usage and unreadable input: 2.
+    assert_eq!(code(sealtoken().args(["seal", "--no-such-flag"])), Some(2));
+    assert_eq!(
+        code(
+            sealtoken()
+                .args(["seal", "-n", "x", "--cert"])
+                .arg(&cert)
+                .arg("-f")
+                .arg(d.join("missing.yaml"))
+        ),
+        Some(2)
+    );
+    assert_eq!(
+        code(
+            sealtoken()
+                .args(["cert-info", "--cert"])
+                .arg(d.join("s.yaml"))
+        ),
+        Some(2)
+    );
+    // Refusing to replace a file without --force is a usage error: 2.
+    assert_eq!(
+        code(
+            sealtoken()
+                .args(["man", "--dir"])
+                .arg(d)
+                .arg("--force")
+                .arg("--no-such")
+        ),
+        Some(2)
+    );
+    sealtoken().args(["man", "--dir"]).arg(d).succeeds();
+    assert_eq!(code(sealtoken().args(["man", "--dir"]).arg(d)), Some(2));
+    // A folder as -w: --force cannot help, so it is not suggested.
+    let out = crate::common::reseal_cmd(&crate::common::demo_key(), &cert)
+        .arg(&sealed)
+        .arg("-w")
+        .arg(d)
+        .fails();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is a directory") && !err.contains("--force"),
+        "{err}"
+    );
+}
