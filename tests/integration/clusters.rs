@@ -344,3 +344,66 @@ fn a_misspelt_table_is_an_error_in_every_command() {
         assert!(err.contains(want), "{args:?}: {err}");
     }
 }
+
+/// A `.sealtoken.toml` cluster name works wherever `--cert` does, pin
+/// included: `cert-info`, `seal` (one cluster, no `{cluster}` in -w),
+/// `fetch-cert`, `reseal` and `check --fix`.
+#[test]
+fn a_cluster_name_is_a_cert_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    let keys = controller_keys();
+    let eu = keys[0].write_cert(d);
+    let name = eu.file_name().unwrap().to_str().unwrap().to_owned();
+    let pin = py_fingerprint(&eu);
+    let config = format!("[clusters.eu]\ncert = \"{name}\"\nsha256 = \"{pin}\"\n");
+    std::fs::write(d.join(".sealtoken.toml"), &config).unwrap();
+    std::fs::write(d.join("secret.yaml"), SECRET).unwrap();
+    let run = |args: &[&str]| sealtoken().current_dir(d).args(args).succeeds();
+
+    let info = String::from_utf8(run(&["cert-info", "--cert", "eu"]).stdout).unwrap();
+    assert!(info.contains(&pin), "{info}");
+    let fetched = run(&["fetch-cert", "--cert", "eu"]).stdout;
+    assert_eq!(fetched, std::fs::read(&eu).unwrap());
+    run(&["seal", "--cert", "eu", "-f", "secret.yaml", "-w", "db.json"]);
+    assert_opens_only_with(&d.join("db.json"), 0, d);
+    // reseal with the same cluster name (a key rotation to the same cluster).
+    let key = keys[0].write_key(d);
+    sealtoken()
+        .current_dir(d)
+        .args(["reseal", "--key"])
+        .arg(&key)
+        .args(["--cert", "eu", "db.json"])
+        .succeeds();
+    assert_opens_only_with(&d.join("db.json"), 0, d);
+    // check --fix seals the plain Secret in place for that cluster.
+    let out = sealtoken()
+        .current_dir(d)
+        .args(["check", "--fix", "--cert", "eu", "secret.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_opens_only_with(&d.join("secret.yaml"), 0, d);
+    // A pin that does not match refuses the name in every command.
+    std::fs::write(
+        d.join(".sealtoken.toml"),
+        config.replace(&pin, &"ab".repeat(32)),
+    )
+    .unwrap();
+    std::fs::write(d.join("plain.yaml"), SECRET).unwrap();
+    for args in [
+        &["cert-info", "--cert", "eu"][..],
+        &["fetch-cert", "--cert", "eu"],
+        &["seal", "--cert", "eu", "-f", "plain.yaml"],
+    ] {
+        let out = sealtoken().current_dir(d).args(args).fails();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("does not match"), "{args:?}: {err}");
+    }
+}
