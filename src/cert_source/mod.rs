@@ -200,8 +200,14 @@ impl CertSource {
     /// certificate unless allowed, and warns on stderr when it is not yet
     /// valid or expires soon.
     pub fn load(&self) -> Result<Fetched> {
+        self.load_for(Use::Seal)
+    }
+
+    /// [`load`](Self::load), for `use_`: the words of a refusal or warning
+    /// name what is done with the certificate.
+    pub fn load_for(&self, use_: Use) -> Result<Fetched> {
         let fetched = self.fetch()?;
-        check_validity(&fetched.cert, &fetched.source, self.allow_expired)?;
+        check_validity(&fetched.cert, &fetched.source, self.allow_expired, use_)?;
         Ok(fetched)
     }
 
@@ -249,6 +255,11 @@ impl CertSource {
 /// to stderr (see [`CertSource::load`]).
 pub fn load(args: &CertArgs) -> Result<Fetched> {
     CertSource::from_args(args)?.load()
+}
+
+/// [`load`], for `use_` (the words of the expiry policy).
+pub fn load_for(args: &CertArgs, use_: Use) -> Result<Fetched> {
+    CertSource::from_args(args)?.load_for(use_)
 }
 
 /// The certificate to seal with (see [`CertSource::load`]).
@@ -357,14 +368,27 @@ fn fetch_cluster(controller: &ControllerRef) -> Result<(Vec<u8>, String)> {
     );
 }
 
+/// What a certificate is loaded for: the words of the expiry policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// Sealing with it.
+    Seal,
+    /// Saving it (`fetch-cert`).
+    Save,
+}
+
 /// The library's expiry policy, with this command's words: refuses an expired
 /// certificate (unless `allow_expired`), and warns on stderr when it is not
 /// yet valid or expires soon.
-fn check_validity(cert: &Certificate, source: &str, allow_expired: bool) -> Result<()> {
+fn check_validity(cert: &Certificate, source: &str, allow_expired: bool, use_: Use) -> Result<()> {
+    let (refusing, anyway) = match use_ {
+        Use::Seal => ("refusing to seal with it", "sealing anyway"),
+        Use::Save => ("not saved", "saving anyway"),
+    };
     let warnings = match cert.check_validity_at(Timestamp::now(), allow_expired) {
         Ok(warnings) => warnings,
         Err(CertError::Expired { not_after }) => bail!(
-            "certificate {source} expired on {not_after}; refusing to seal with it \
+            "certificate {source} expired on {not_after}; {refusing} \
              (fetch the current one, or pass --allow-expired-cert if the controller still holds this key)"
         ),
         Err(e) => return Err(e).with_context(|| format!("certificate {source}")),
@@ -372,7 +396,7 @@ fn check_validity(cert: &Certificate, source: &str, allow_expired: bool) -> Resu
     for warning in warnings {
         let what = match warning {
             ValidityWarning::Expired { not_after } => {
-                format!(" expired on {not_after}; sealing anyway (--allow-expired-cert)")
+                format!(" expired on {not_after}; {anyway} (--allow-expired-cert)")
             }
             ValidityWarning::ExpiresSoon { not_after } => {
                 format!(" expires on {not_after}; the controller will soon renew its key")

@@ -12,7 +12,7 @@ use crate::CliResult;
 /// certificate (PEM-encoded here, not the body as served), and reports its
 /// fingerprint and validity on stderr.
 pub fn run(args: &FetchCertArgs) -> CliResult {
-    let fetched = cert_source::load(&args.cert)?;
+    let fetched = cert_source::load_for(&args.cert, cert_source::Use::Save)?;
     let pem = fetched.pem_to_save()?;
     let (cert, src) = (&fetched.cert, &fetched.source);
     match &args.output {

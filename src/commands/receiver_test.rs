@@ -36,6 +36,7 @@ pub fn run(args: &ReceiverTestArgs) -> CliResult {
         Some(u) => u,
         None => {
             let (Some(name), Some(host)) = (&receiver, &args.host) else {
+                // Checked by `target`.
                 bail!("give the webhook URL, or --receiver NAME and --host HOST");
             };
             let me = ObjectRef::new(args.namespace.as_str(), name.as_str());
@@ -108,6 +109,14 @@ fn target(args: &ReceiverTestArgs) -> anyhow::Result<(Option<String>, Option<Str
             }
             Ok((Some(u.clone()), None))
         }
+        (None, None) => bail!(
+            "no Receiver to test: give its webhook URL, or --receiver NAME and --host HOST \
+             (sealtoken receivers prints the URLs of a repository's Receivers)"
+        ),
+        (None, Some(name)) if args.host.is_none() => bail!(
+            "--receiver {name} needs --host HOST, the name its webhook is reached at \
+             (the URL is https://HOST plus the Receiver's path); or give the whole webhook URL"
+        ),
         (None, r) => Ok((None, r.clone())),
     }
 }

@@ -246,6 +246,32 @@ fn unsafe_certificates_are_refused_with_one_line() {
 }
 
 #[test]
+fn fetch_cert_says_what_it_does_with_an_expired_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sealtoken()
+        .args(["fetch-cert", "--cert"])
+        .arg(fixture("keys/expired.crt"))
+        .arg("-w")
+        .arg(dir.path().join("pub.pem"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("expired on 2021-01-01T00:00:00Z; not saved"),
+        "{err}"
+    );
+    assert!(!err.contains("to seal"), "fetch-cert seals nothing: {err}");
+    assert!(!dir.path().join("pub.pem").exists());
+    let out = sealtoken()
+        .args(["fetch-cert", "--allow-expired-cert", "--cert"])
+        .arg(fixture("keys/expired.crt"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("saving anyway"), "{err}");
+}
+
+#[test]
 fn expired_certificate_can_be_allowed_and_future_one_warns() {
     sealtoken()
         .args(["seal", "--allow-expired-cert", "--cert"])

@@ -346,7 +346,18 @@ fn bad_input_is_a_usage_error() {
         ),
         (
             vec!["receiver", "test", "--provider", "github"],
-            "give the webhook URL",
+            "no Receiver to test: give its webhook URL, or --receiver NAME and --host HOST",
+        ),
+        (
+            vec![
+                "receiver",
+                "test",
+                "--provider",
+                "github",
+                "--receiver",
+                "gh",
+            ],
+            "--receiver gh needs --host HOST",
         ),
         (
             vec!["receiver", "test", "https://h/x", "--provider", "github"],
