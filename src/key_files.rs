@@ -92,3 +92,10 @@ fn list(paths: &[PathBuf]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A key as messages name it: `SHA256:` and the first 16 hex digits of its
+/// fingerprint, and its size (`SHA256:8fe6a236f91b26e4… (4096 bits)`).
+pub fn short_fingerprint(key: &kubeseal_core::PrivateKey) -> String {
+    let hex = base16ct::lower::encode_string(&key.fingerprint());
+    format!("SHA256:{}… ({} bits)", &hex[..16], key.bits())
+}

@@ -199,7 +199,8 @@ pub struct EditArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 
-    /// The certificate new and changed values are sealed for.
+    /// The certificate new and changed values are sealed for (with --key and
+    /// no --cert: the public half of the key that opened the file, offline).
     #[command(flatten)]
     pub cert: CertArgs,
 }

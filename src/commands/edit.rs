@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use kubeseal_core::{
-    read_secrets, seal_raw, unseal, Certificate, Edits, Scope, SealedFile, SealedSecret, Secret,
-    SecretValue,
+    read_secrets, seal_raw, unseal_indexed, Certificate, Edits, Scope, SealedFile, SealedSecret,
+    Secret, SecretValue,
 };
 use zeroize::Zeroizing;
 
@@ -131,7 +131,7 @@ fn in_editor(
     what: &str,
 ) -> CliResult<Option<Edits>> {
     let keys = key_files::load(&args.keys)?;
-    let before = unseal(&keys, sealed)
+    let (before, opened_by) = unseal_indexed(&keys, sealed)
         .with_context(|| format!("{what}: SealedSecret {}", sealed.object_ref()))
         .map_err(CliError::failed)?;
     // Signals while the editor runs are recorded, not fatal: the plaintext
@@ -160,7 +160,7 @@ fn in_editor(
                     match change {
                         Some(v) => {
                             if cert.is_none() {
-                                cert = Some(cert_source::load_cert(&args.cert)?);
+                                cert = Some(sealing_cert(args, &keys, &opened_by, what)?);
                             }
                             let c = cert.as_ref().context("certificate")?;
                             edits.set(index, k, seal_for(c, sealed, v.expose())?);
@@ -185,6 +185,42 @@ fn in_editor(
             }
         }
     }
+}
+
+/// The certificate the changed values are sealed with: `--cert` when given;
+/// else, offline, the public half of the key that opened the most values
+/// (the key the controller used for this file), said on stderr.
+fn sealing_cert(
+    args: &EditArgs,
+    keys: &[kubeseal_core::PrivateKey],
+    opened_by: &BTreeMap<String, usize>,
+    what: &str,
+) -> CliResult<Certificate> {
+    if !args.cert.cert.is_empty() {
+        return Ok(cert_source::load_cert(&args.cert)?);
+    }
+    let mut counts = vec![0usize; keys.len()];
+    for i in opened_by.values() {
+        counts[*i] += 1;
+    }
+    // The most used key; the first given among equals (no value: the first key).
+    let best = (0..keys.len())
+        .max_by_key(|i| (counts[*i], std::cmp::Reverse(*i)))
+        .unwrap_or(0);
+    let key = keys.get(best).context("no private key")?;
+    let cert = key.public_key()?;
+    if let Some(pin) = &args.cert.cert_sha256 {
+        bail!(
+            "--cert-sha256 {pin} pins a certificate, but none was given: pass --cert too \
+             (without it, values are sealed for the key that opened {what})"
+        );
+    }
+    stderrln!(
+        "sealtoken: {what}: sealing the changed values for the key that opened it, {} \
+         (offline; --cert seals for another certificate)",
+        key_files::short_fingerprint(key)
+    );
+    Ok(cert)
 }
 
 /// What changed: new or changed values (`Some`), removed keys (`None`).

@@ -96,7 +96,7 @@ pub fn run(args: &ResealArgs) -> CliResult {
         } else {
             format!("opened {n} value(s)")
         };
-        stderrln!("  old key {}: {what}", short_fingerprint(key));
+        stderrln!("  old key {}: {what}", key_files::short_fingerprint(key));
     }
     if errors > 0 && failed == 0 && total.0 == 0 {
         // Nothing could even be read: an input error.
@@ -107,11 +107,6 @@ pub fn run(args: &ResealArgs) -> CliResult {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn short_fingerprint(key: &PrivateKey) -> String {
-    let hex = base16ct::lower::encode_string(&key.fingerprint());
-    format!("SHA256:{}… ({} bits)", &hex[..16], key.bits())
 }
 
 fn one_file(

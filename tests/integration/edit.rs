@@ -263,3 +263,51 @@ fn edit_without_a_key_sets_and_deletes_single_values() {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
     }
 }
+
+/// `edit --key` without `--cert`: offline, the changed value is sealed for
+/// the public half of the key that opened the file (said on stderr), and no
+/// cluster is asked (there is none here).
+#[test]
+fn edit_with_the_key_alone_works_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, before) = setup(dir.path(), Format::Yaml);
+    let editor = script(
+        dir.path(),
+        "editor",
+        "sed -i 's/^  c: charlie$/  c: offline/' \"$1\"",
+    );
+    let out = sealtoken()
+        .env("EDITOR", &editor)
+        .env("KUBECONFIG", dir.path().join("missing"))
+        .args(["edit", "--key"])
+        .arg(demo_key())
+        .arg(&path)
+        .succeeds();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sealing the changed values for the key that opened it, SHA256:"),
+        "{err}"
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(changed_lines(&before, &after).len(), 1, "{after}");
+    // The independent implementation opens the new value with the same key.
+    let opened = open_elsewhere(&demo_key(), &sealed_in(&after)[0]);
+    assert!(
+        opened.contains(&("c".to_string(), "offline".to_string())),
+        "{opened:?}"
+    );
+    // --cert-sha256 without --cert is refused, not silently ignored.
+    let editor = script(
+        dir.path(),
+        "editor2",
+        "sed -i 's/^  d: delta$/  d: x/' \"$1\"",
+    );
+    let out = sealtoken()
+        .env("EDITOR", &editor)
+        .args(["edit", "--cert-sha256", &"ab".repeat(32), "--key"])
+        .arg(demo_key())
+        .arg(&path)
+        .fails();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --cert too"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+}

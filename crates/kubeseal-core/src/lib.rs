@@ -132,7 +132,9 @@ pub use reseal::{reseal, ResealError, Resealed, ValueFailure};
 pub use scope::{ParseScopeError, Scope, CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION};
 pub use seal::{seal_raw, seal_secret, seal_secrets, SealError, SealOptions};
 pub use time::Timestamp;
-pub use unseal::{unseal, unseal_raw, unseal_raw_indexed, KeyError, PrivateKey, UnsealError};
+pub use unseal::{
+    unseal, unseal_indexed, unseal_raw, unseal_raw_indexed, KeyError, PrivateKey, UnsealError,
+};
 
 /// The guide's library page: its Rust examples compile and run as doctests.
 #[cfg(doctest)]

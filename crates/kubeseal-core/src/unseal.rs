@@ -1,5 +1,6 @@
 //! Unsealing with the controller's private key (what `kubeseal --recovery-unseal` does).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use zeroize::Zeroizing;
@@ -17,6 +18,8 @@ pub struct PrivateKey {
     key: crypto::PrivateKey,
     fingerprint: [u8; 32],
     bits: usize,
+    /// DER `SubjectPublicKeyInfo` of the public half.
+    spki: Vec<u8>,
 }
 
 impl fmt::Debug for PrivateKey {
@@ -73,12 +76,13 @@ impl PrivateKey {
 
     /// From a DER PKCS#8 `PrivateKeyInfo` holding an RSA key.
     fn from_pkcs8_der(pkcs8: &[u8]) -> Option<PrivateKey> {
-        let (fingerprint, bits) = public_part(pkcs8)?;
+        let (spki, bits) = public_part(pkcs8)?;
         let key = crypto::PrivateKey::from_pkcs8_der(pkcs8).ok()?;
         Some(PrivateKey {
             key,
-            fingerprint,
+            fingerprint: crypto::sha256(&[spki.as_slice()]),
             bits,
+            spki,
         })
     }
 
@@ -93,6 +97,13 @@ impl PrivateKey {
     /// RSA modulus size in bits.
     pub fn bits(&self) -> usize {
         self.bits
+    }
+
+    /// The public half, to seal for this key without its certificate (a
+    /// bare public key: no validity period, as
+    /// [`Certificate::from_public_key_der`] reads one).
+    pub fn public_key(&self) -> Result<crate::Certificate, crate::CertError> {
+        crate::Certificate::from_public_key_der(&self.spki)
     }
 
     /// The backend's key.
@@ -129,7 +140,7 @@ fn pkcs1_to_pkcs8(pkcs1: &[u8]) -> Zeroizing<Vec<u8>> {
 /// The public half of a PKCS#8 RSA key: the SHA-256 of its DER
 /// `SubjectPublicKeyInfo` (as Go's `x509.MarshalPKIXPublicKey` writes it),
 /// and the modulus size in bits. `None` if the DER is not an RSA key.
-fn public_part(pkcs8: &[u8]) -> Option<([u8; 32], usize)> {
+fn public_part(pkcs8: &[u8]) -> Option<(Vec<u8>, usize)> {
     use der::Decode as _;
     use der::Encode as _;
     let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8).ok()?;
@@ -155,7 +166,7 @@ fn public_part(pkcs8: &[u8]) -> Option<([u8; 32], usize)> {
     der_len(RSA_ALG_ID.len() + bit_string.len(), &mut spki);
     spki.extend_from_slice(&RSA_ALG_ID);
     spki.extend_from_slice(&bit_string);
-    Some((crypto::sha256(&[spki.as_slice()]), bits))
+    Some((spki, bits))
 }
 
 fn der_len(len: usize, out: &mut Vec<u8>) {
@@ -210,20 +221,7 @@ pub fn unseal_raw_indexed(
     object: &ObjectRef,
     sealed_base64: &str,
 ) -> Result<(usize, SecretValue), UnsealError> {
-    if keys.is_empty() {
-        return Err(UnsealError::NoKeys);
-    }
-    let ct = b64::decode(sealed_base64).ok_or_else(|| UnsealError::Base64 {
-        key: "value".to_string(),
-    })?;
-    let label = scope.label(object);
-    keys.iter()
-        .enumerate()
-        .find_map(|(i, k)| k.open(&label, &ct).map(|p| (i, p)))
-        .map(|(i, mut plain)| (i, SecretValue::new(std::mem::take(&mut *plain))))
-        .ok_or_else(|| UnsealError::NoKeyCouldDecrypt {
-            key: "value".to_string(),
-        })
+    open_item_indexed(keys, &scope.label(object), "value", sealed_base64)
 }
 
 fn open_item(
@@ -232,6 +230,16 @@ fn open_item(
     key_name: &str,
     encoded: &str,
 ) -> Result<SecretValue, UnsealError> {
+    open_item_indexed(keys, label, key_name, encoded).map(|(_, v)| v)
+}
+
+/// Opens one value with the first key that can; that key's index in `keys`.
+fn open_item_indexed(
+    keys: &[PrivateKey],
+    label: &[u8],
+    key_name: &str,
+    encoded: &str,
+) -> Result<(usize, SecretValue), UnsealError> {
     if keys.is_empty() {
         return Err(UnsealError::NoKeys);
     }
@@ -239,8 +247,9 @@ fn open_item(
         key: key_name.to_string(),
     })?;
     keys.iter()
-        .find_map(|k| k.open(label, &ct))
-        .map(|mut plain| SecretValue::new(std::mem::take(&mut *plain)))
+        .enumerate()
+        .find_map(|(i, k)| k.open(label, &ct).map(|p| (i, p)))
+        .map(|(i, mut plain)| (i, SecretValue::new(std::mem::take(&mut *plain))))
         .ok_or_else(|| UnsealError::NoKeyCouldDecrypt {
             key: key_name.to_string(),
         })
@@ -250,6 +259,37 @@ fn open_item(
 /// key(s), trying each key in turn as the controller does. The label comes
 /// from the SealedSecret's own name, namespace and scope annotations.
 pub fn unseal(keys: &[PrivateKey], sealed: &SealedSecret) -> Result<Secret, UnsealError> {
+    unseal_indexed(keys, sealed).map(|(secret, _)| secret)
+}
+
+/// Like [`unseal`], and also says which key opened each value: its index in
+/// `keys`, by data key.
+pub fn unseal_indexed(
+    keys: &[PrivateKey],
+    sealed: &SealedSecret,
+) -> Result<(Secret, BTreeMap<String, usize>), UnsealError> {
+    let mut opened = open_all(keys, sealed)?;
+    match opened.failures.is_empty() {
+        true => Ok((opened.secret, opened.opened_by)),
+        false => Err(opened.failures.remove(0)),
+    }
+}
+
+/// What [`open_all`] opened.
+pub(crate) struct Opened {
+    /// The Secret with every value that opens.
+    pub(crate) secret: Secret,
+    /// Which key opened each value (its index in the keys).
+    pub(crate) opened_by: BTreeMap<String, usize>,
+    /// Every value that does not open, in key order.
+    pub(crate) failures: Vec<UnsealError>,
+}
+
+/// Opens every value it can: see [`Opened`].
+pub(crate) fn open_all(keys: &[PrivateKey], sealed: &SealedSecret) -> Result<Opened, UnsealError> {
+    if keys.is_empty() {
+        return Err(UnsealError::NoKeys);
+    }
     let scope = Scope::from_annotations(&sealed.metadata.annotations);
     let label = scope.label(&sealed.object_ref());
     let t = &sealed.template;
@@ -265,12 +305,22 @@ pub fn unseal(keys: &[PrivateKey], sealed: &SealedSecret) -> Result<Secret, Unse
         Default::default(),
         sealed.origin,
     );
+    let mut opened_by = BTreeMap::new();
+    let mut failures = Vec::new();
     for (k, v) in &sealed.encrypted_data {
-        secret
-            .data
-            .insert(k.clone(), open_item(keys, &label, k, v)?);
+        match open_item_indexed(keys, &label, k, v) {
+            Ok((i, value)) => {
+                secret.data.insert(k.clone(), value);
+                opened_by.insert(k.clone(), i);
+            }
+            Err(e) => failures.push(e),
+        }
     }
-    Ok(secret)
+    Ok(Opened {
+        secret,
+        opened_by,
+        failures,
+    })
 }
 
 #[cfg(test)]
