@@ -1,6 +1,6 @@
 // The offline sealing page: plain JS over the npm package (copied into pkg/ by
 // crates/kubeseal-wasm/build.sh). No network: the module is embedded in pkg/.
-import { sealSecret, certInfo, generateToken, webhookPath, tokenSecret } from './pkg/index.js';
+import { sealSecretAsync, certInfo, generateToken, webhookPath, tokenSecret } from './pkg/index.js';
 
 const $ = (id) => document.getElementById(id);
 let lastName = 'sealed-secret';
@@ -52,7 +52,7 @@ function show(text, name) {
   showError(null);
 }
 
-$('seal').addEventListener('click', () => {
+$('seal').addEventListener('click', async () => {
   try {
     const namespace = $('namespace').value.trim() || undefined;
     const name = $('name').value.trim() || undefined;
@@ -66,14 +66,14 @@ $('seal').addEventListener('click', () => {
       }
       manifest = { apiVersion: 'v1', kind: 'Secret', metadata: { name: name ?? '', namespace: namespace ?? '' }, stringData };
     }
-    show(sealSecret($('cert').value, manifest, opts), name ?? 'sealed-secret');
+    show(await sealSecretAsync($('cert').value, manifest, opts), name ?? 'sealed-secret');
   } catch (e) {
     $('output').value = '';
     showError(e);
   }
 });
 
-$('flux-run').addEventListener('click', () => {
+$('flux-run').addEventListener('click', async () => {
   try {
     const namespace = $('flux-namespace').value.trim() || 'flux-system';
     const receivers = $('flux-receivers').value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -83,7 +83,7 @@ $('flux-run').addEventListener('click', () => {
     // The CLI's recipe: the watch label, and the URL when one Receiver uses the token.
     const webhookUrl = receivers.length === 1 && host ? url(receivers[0]) : undefined;
     const secret = tokenSecret(token, { namespace, webhookUrl, receiver: receivers[0] });
-    const sealed = sealSecret($('cert').value, secret, { format: $('format').value });
+    const sealed = await sealSecretAsync($('cert').value, secret, { format: $('format').value });
     $('flux-paths').replaceChildren(...receivers.map((r) => {
       const li = document.createElement('li');
       const path = webhookPath(token, r, namespace);

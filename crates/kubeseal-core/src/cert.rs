@@ -362,6 +362,12 @@ impl Certificate {
         self.rsa_step.map(|step| (step, self.spki.as_slice()))
     }
 
+    /// The key's DER `SubjectPublicKeyInfo`.
+    #[cfg(feature = "hazmat")]
+    pub(crate) fn spki_der(&self) -> &[u8] {
+        &self.spki
+    }
+
     #[cfg(feature = "hazmat")]
     pub(crate) fn set_rsa_step(&mut self, step: crypto::RsaOaepEncrypt) {
         self.rsa_step = Some(step);

@@ -5,7 +5,12 @@
 //! Not part of the stable API, and easy to misuse: [`aes_gcm_seal`] takes the
 //! key from the caller and always uses the zero nonce, which is safe only for
 //! a key that never encrypts anything else; [`with_rsa_oaep_encrypt`] trusts
-//! the caller's RSA-OAEP with every session key.
+//! the caller's RSA-OAEP with every session key, and [`seal_secrets_deferred`]
+//! and [`seal_raw_deferred`] hand every session key to the caller.
+
+mod deferred;
+
+pub use deferred::{seal_raw_deferred, seal_secrets_deferred, DeferredSeal};
 
 use crate::crypto::{self, RsaPublicKey as _};
 use crate::Certificate;
@@ -15,6 +20,12 @@ pub fn rsa_oaep_encrypt(cert: &Certificate, label: &[u8], msg: &[u8]) -> Option<
     let key = cert.encryptor().key;
     let mut out = vec![0u8; key.ciphertext_len()];
     key.oaep_encrypt(label, msg, &mut out).ok().map(|()| out)
+}
+
+/// The certificate's public key as DER `SubjectPublicKeyInfo`: what a
+/// platform's RSA imports (WebCrypto's `importKey("spki", …)`).
+pub fn spki_der(cert: &Certificate) -> &[u8] {
+    cert.spki_der()
 }
 
 /// Standard padded base64, as written into `encryptedData`.

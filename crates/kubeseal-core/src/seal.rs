@@ -158,6 +158,25 @@ pub fn seal_secret(
     secret: &Secret,
     opts: &SealOptions,
 ) -> Result<SealedSecret, SealError> {
+    let (mut sealed, label) = plan(cert, secret, opts)?;
+    let encryptor = cert.encryptor();
+    let items: Vec<(&String, &SecretValue)> = secret.data.iter().collect();
+    let seal_one = |(key, value): &(&String, &SecretValue)| {
+        crypto::hybrid_encrypt(&encryptor, &label, value.expose())
+            .map(|ct| ((*key).clone(), b64::encode(&ct)))
+            .map_err(|_| SealError::Crypto)
+    };
+    sealed.encrypted_data = map_maybe_parallel(&items, seal_one)?.into_iter().collect();
+    Ok(sealed)
+}
+
+/// Everything [`seal_secret`] decides before encrypting: the SealedSecret
+/// without its `encryptedData`, and the OAEP label of its values.
+pub(crate) fn plan(
+    cert: &Certificate,
+    secret: &Secret,
+    opts: &SealOptions,
+) -> Result<(SealedSecret, Vec<u8>), SealError> {
     // Warnings are the caller's to show (see `Certificate::check_validity_at`).
     cert.check_validity_at(
         opts.now.unwrap_or_else(Timestamp::now),
@@ -211,22 +230,13 @@ pub fn seal_secret(
         &name,
     ));
 
-    let encryptor = cert.encryptor();
-    let items: Vec<(&String, &SecretValue)> = secret.data.iter().collect();
-    let seal_one = |(key, value): &(&String, &SecretValue)| {
-        crypto::hybrid_encrypt(&encryptor, &label, value.expose())
-            .map(|ct| ((*key).clone(), b64::encode(&ct)))
-            .map_err(|_| SealError::Crypto)
-    };
-    let encrypted_data = map_maybe_parallel(&items, seal_one)?.into_iter().collect();
-
     let mut template_annotations = annotations.clone();
     for a in STRIPPED_ANNOTATIONS {
         template_annotations.remove(a);
     }
     let mut top_annotations = std::collections::BTreeMap::new();
     scope.apply_to_annotations(&mut top_annotations);
-    Ok(SealedSecret {
+    let sealed = SealedSecret {
         metadata: ObjectMeta::from_parts(
             Some(name.clone()),
             namespace.clone(),
@@ -244,9 +254,10 @@ pub fn seal_secret(
             immutable: secret.immutable,
             data: Default::default(),
         },
-        encrypted_data,
+        encrypted_data: Default::default(),
         origin,
-    })
+    };
+    Ok((sealed, label))
 }
 
 /// Seals several Secrets (e.g. every document of a stream) with the same
@@ -290,6 +301,14 @@ pub fn seal_raw(
     object: &ObjectRef,
     value: &[u8],
 ) -> Result<String, SealError> {
+    let label = raw_label(scope, object)?;
+    let ct =
+        crypto::hybrid_encrypt(&cert.encryptor(), &label, value).map_err(|_| SealError::Crypto)?;
+    Ok(b64::encode(&ct))
+}
+
+/// The OAEP label [`seal_raw`] seals under, once `object` has what `scope` needs.
+pub(crate) fn raw_label(scope: Scope, object: &ObjectRef) -> Result<Vec<u8>, SealError> {
     let origin = Origin::default();
     if scope != Scope::ClusterWide && object.namespace.is_empty() {
         return Err(SealError::MissingNamespace {
@@ -301,9 +320,7 @@ pub fn seal_raw(
     if scope == Scope::Strict && object.name.is_empty() {
         return Err(SealError::MissingName { origin });
     }
-    let ct = crypto::hybrid_encrypt(&cert.encryptor(), &scope.label(object), value)
-        .map_err(|_| SealError::Crypto)?;
-    Ok(b64::encode(&ct))
+    Ok(scope.label(object))
 }
 
 #[cfg(test)]

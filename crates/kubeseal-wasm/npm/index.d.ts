@@ -46,24 +46,42 @@ export interface CertInfo {
 
 export interface CertificateOptions {
   /**
-   * Whether sealing's RSA-OAEP step may run in the platform (Node's OpenSSL,
-   * `node:crypto.publicEncrypt`) rather than in WebAssembly. Default true; it has
-   * an effect only where the package was loaded through its Node entry point.
+   * Where sealing's RSA-OAEP step runs. 'auto' (default): the fastest safe path,
+   * Node's OpenSSL (`node:crypto`) in Node for every method, WebCrypto
+   * (`crypto.subtle`) for the *Async methods in browsers and workers, WebAssembly
+   * elsewhere (e.g. a page served over plain http from a name other than
+   * localhost, where `crypto.subtle` is missing). 'wasm': always in WebAssembly.
+   * 'webcrypto': the *Async methods in WebCrypto (a TypeError where it is missing).
    */
+  rsa?: 'auto' | 'wasm' | 'webcrypto';
+  /** `false` is `rsa: 'wasm'` (kept from earlier versions). */
   nativeRsa?: boolean;
 }
 
+/** Where a `Certificate`'s *Async methods run the RSA-OAEP step. */
+export type AsyncRsaPath = 'node:crypto' | 'webcrypto' | 'wasm';
+
 /**
  * A certificate parsed once (see `loadCertificate`): sealing many values with it
- * skips parsing the PEM and preparing the RSA key on every call. Public data only.
+ * skips parsing the PEM and preparing the RSA key on every call (and, on the
+ * WebCrypto path, importing the key: once per handle). Public data only.
  */
 export class Certificate {
   /** Parses a PEM certificate or bare public key; throws the CLI's message if it is not one. */
   constructor(cert: string | Uint8Array | ArrayBuffer, options?: CertificateOptions);
-  /** Whether sealing's RSA-OAEP step runs in Node's OpenSSL (false in browsers). */
+  /** Whether the synchronous methods' RSA-OAEP step runs in Node's OpenSSL (false in browsers). */
   readonly nativeRsa: boolean;
+  /** Where the *Async methods' RSA-OAEP step runs. */
+  readonly asyncRsa: AsyncRsaPath;
   sealSecret(manifest: string | Uint8Array | object, options?: SealSecretOptions): string;
   sealRaw(value: string | Uint8Array, options?: SealRawOptions): string;
+  /**
+   * `sealSecret` with the RSA-OAEP steps on the `asyncRsa` path. Rejects with the
+   * same errors; a failing WebCrypto step rejects with "encryption failed".
+   */
+  sealSecretAsync(manifest: string | Uint8Array | object, options?: SealSecretOptions): Promise<string>;
+  /** `sealRaw` with the RSA-OAEP step on the `asyncRsa` path. */
+  sealRawAsync(value: string | Uint8Array, options?: SealRawOptions): Promise<string>;
   info(): CertInfo;
   /** Releases it now (otherwise the garbage collector does); unusable afterwards. */
   free(): void;
@@ -81,6 +99,12 @@ export function sealSecret(cert: Cert | Certificate, manifest: string | Uint8Arr
 
 /** Seals one value as `kubeseal --raw` (base64 ciphertext). */
 export function sealRaw(cert: Cert | Certificate, value: string | Uint8Array, options?: SealRawOptions): string;
+
+/** `sealSecret` with the RSA-OAEP steps on the fastest safe path (`Certificate.asyncRsa` of the handle). */
+export function sealSecretAsync(cert: Cert | Certificate, manifest: string | Uint8Array | object, options?: SealSecretOptions): Promise<string>;
+
+/** `sealRaw` with the RSA-OAEP step on the fastest safe path. */
+export function sealRawAsync(cert: Cert | Certificate, value: string | Uint8Array, options?: SealRawOptions): Promise<string>;
 
 export function certInfo(cert: Cert | Certificate): CertInfo;
 

@@ -26,7 +26,7 @@ use flux_receiver::Token;
 use k8s_manifest::escape::error_chain;
 use kubeseal_core::{
     read_secrets, seal_raw, seal_secrets, Certificate, Format, ObjectRef, Scope, SealOptions,
-    Timestamp,
+    SealedSecret, Timestamp,
 };
 
 fn parse_cert(cert: &[u8]) -> Result<Certificate, String> {
@@ -66,13 +66,12 @@ struct SecretOptions {
     allow_expired_certificate: bool,
 }
 
-/// Seals every Secret of a YAML or JSON manifest (several documents, `kind:
-/// List`) into SealedSecrets, rendered one after the other as the CLI does.
-fn seal_secret_impl(
-    cert: &Certificate,
+/// What `seal_secret_impl` and its asynchronous twin read from their
+/// arguments: the Secrets, the core's options and the output format.
+fn secret_inputs(
     manifest: &[u8],
     options: &SecretOptions,
-) -> Result<String, String> {
+) -> Result<(Vec<kubeseal_core::Secret>, SealOptions, Format), String> {
     let format = parse_format(options.format.as_deref())?;
     let mut opts = SealOptions::new()
         .allow_empty_data(options.allow_empty_data)
@@ -90,18 +89,35 @@ fn seal_secret_impl(
     if secrets.is_empty() {
         return Err("no Secret found in the input".into());
     }
-    let sealed = seal_secrets(cert, &secrets, &opts).map_err(|e| error_chain(&e))?;
-    Ok(sealed.iter().map(|s| s.to_string(format)).collect())
+    Ok((secrets, opts, format))
 }
 
-/// Seals one value as `kubeseal --raw`: base64 of upstream's hybrid ciphertext.
-fn seal_raw_impl(
+/// SealedSecrets rendered one after the other, as the CLI writes them.
+fn render(sealed: &[SealedSecret], format: Format) -> String {
+    sealed.iter().map(|s| s.to_string(format)).collect()
+}
+
+/// Seals every Secret of a YAML or JSON manifest (several documents, `kind:
+/// List`) into SealedSecrets, rendered one after the other as the CLI does.
+fn seal_secret_impl(
     cert: &Certificate,
-    value: &[u8],
+    manifest: &[u8],
+    options: &SecretOptions,
+) -> Result<String, String> {
+    let (secrets, opts, format) = secret_inputs(manifest, options)?;
+    let sealed = seal_secrets(cert, &secrets, &opts).map_err(|e| error_chain(&e))?;
+    Ok(render(&sealed, format))
+}
+
+/// What `seal_raw_impl` and its asynchronous twin check before sealing: the
+/// options the scope needs and the certificate's validity; gives the scope
+/// and the object.
+fn raw_inputs(
+    cert: &Certificate,
     scope: Option<&str>,
     namespace: &str,
     name: &str,
-) -> Result<String, String> {
+) -> Result<(Scope, ObjectRef), String> {
     let scope = parse_scope(scope)?.unwrap_or_default();
     if scope != Scope::ClusterWide && namespace.is_empty() {
         return Err(format!(
@@ -115,7 +131,19 @@ fn seal_raw_impl(
     }
     cert.check_validity_at(Timestamp::now(), false)
         .map_err(|e| error_chain(&e))?;
-    seal_raw(cert, scope, &ObjectRef::new(namespace, name), value).map_err(|e| error_chain(&e))
+    Ok((scope, ObjectRef::new(namespace, name)))
+}
+
+/// Seals one value as `kubeseal --raw`: base64 of upstream's hybrid ciphertext.
+fn seal_raw_impl(
+    cert: &Certificate,
+    value: &[u8],
+    scope: Option<&str>,
+    namespace: &str,
+    name: &str,
+) -> Result<String, String> {
+    let (scope, object) = raw_inputs(cert, scope, namespace, name)?;
+    seal_raw(cert, scope, &object, value).map_err(|e| error_chain(&e))
 }
 
 /// The certificate's facts as a JSON object (what `sealtoken cert-info` shows).
@@ -208,7 +236,10 @@ pub use js::*;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod js {
     use super::*;
-    use kubeseal_core::hazmat::{with_rsa_oaep_encrypt, RsaOaepFailed};
+    use kubeseal_core::hazmat::{
+        seal_raw_deferred, seal_secrets_deferred, spki_der, with_rsa_oaep_encrypt, DeferredSeal,
+        RsaOaepFailed,
+    };
     use std::cell::RefCell;
     use wasm_bindgen::prelude::*;
     use zeroize::{Zeroize, Zeroizing};
@@ -350,9 +381,140 @@ mod js {
             js(r)
         }
 
+        /// The public key as DER `SubjectPublicKeyInfo` (a copy), for
+        /// WebCrypto's `importKey("spki", …)`.
+        pub fn spki(&self) -> Vec<u8> {
+            spki_der(&self.cert).to_vec()
+        }
+
+        /// `sealSecret`'s checks, session keys and AES-GCM, each value's
+        /// RSA-OAEP step started by `start(label, sessionKey)` before its
+        /// AES-GCM runs here (`sealSecretAsync` starts it in WebCrypto, which
+        /// works on another thread meanwhile). The manifest buffer is zeroized.
+        #[wasm_bindgen(js_name = prepareSealSecret)]
+        #[allow(clippy::too_many_arguments)]
+        pub fn prepare_seal_secret(
+            &self,
+            manifest: Vec<u8>,
+            scope: Option<String>,
+            name: Option<String>,
+            namespace: Option<String>,
+            format: Option<String>,
+            allow_empty_data: bool,
+            allow_expired_certificate: bool,
+            start: &js_sys::Function,
+        ) -> Result<PendingSeal, JsError> {
+            let manifest = Zeroizing::new(manifest);
+            let options = SecretOptions {
+                scope,
+                name,
+                namespace,
+                format,
+                allow_empty_data,
+                allow_expired_certificate,
+            };
+            let (secrets, opts, format) = js(secret_inputs(&manifest, &options))?;
+            let mut started = Starter::new(start);
+            let deferred =
+                seal_secrets_deferred(&self.cert, &secrets, &opts, |l, k| started.start(l, k))
+                    .map_err(|e| error_chain(&e));
+            started.check()?;
+            Ok(PendingSeal(Some(Pending::Secrets(js(deferred)?, format))))
+        }
+
+        /// `sealRaw`'s checks, session key and AES-GCM, the RSA-OAEP step
+        /// started by `start(label, sessionKey)` (`sealRawAsync`). The value
+        /// buffer is zeroized.
+        #[wasm_bindgen(js_name = prepareSealRaw)]
+        pub fn prepare_seal_raw(
+            &self,
+            mut value: Vec<u8>,
+            scope: Option<String>,
+            namespace: &str,
+            name: &str,
+            start: &js_sys::Function,
+        ) -> Result<PendingSeal, JsError> {
+            let mut started = Starter::new(start);
+            let r = raw_inputs(&self.cert, scope.as_deref(), namespace, name).and_then(
+                |(scope, object)| {
+                    seal_raw_deferred(&self.cert, scope, &object, &value, |l, k| {
+                        started.start(l, k)
+                    })
+                    .map_err(|e| error_chain(&e))
+                },
+            );
+            value.zeroize();
+            started.check()?;
+            Ok(PendingSeal(Some(Pending::Raw(js(r)?))))
+        }
+
         /// `certInfo` of this certificate (a JSON string; the wrapper parses it).
         pub fn info(&self) -> String {
             cert_info_impl(&self.cert, Timestamp::now())
+        }
+    }
+
+    /// What a `PendingSeal` waits for.
+    enum Pending {
+        Secrets(DeferredSeal<Vec<SealedSecret>>, Format),
+        Raw(DeferredSeal<String>),
+    }
+
+    /// Hands each session key to the wrapper's `start(label, sessionKey)`:
+    /// the label and the key copied into `Uint8Array`s over `ArrayBuffer`s of
+    /// their own, which this module cannot wipe (the wrapper overwrites the
+    /// key once its encryption settles; the core zeroizes its own copy when
+    /// this returns).
+    struct Starter<'a> {
+        start: &'a js_sys::Function,
+        failed: bool,
+    }
+
+    impl<'a> Starter<'a> {
+        fn new(start: &'a js_sys::Function) -> Self {
+            Starter {
+                start,
+                failed: false,
+            }
+        }
+
+        fn start(&mut self, label: &[u8], session_key: &[u8]) {
+            let label = js_sys::Uint8Array::from(label);
+            let key = js_sys::Uint8Array::from(session_key);
+            if self.start.call2(&JsValue::UNDEFINED, &label, &key).is_err() {
+                key.fill(0, 0, key.length());
+                self.failed = true;
+            }
+        }
+
+        /// "encryption failed" if `start` threw (whatever it said).
+        fn check(&self) -> Result<(), JsError> {
+            if self.failed {
+                return Err(JsError::new(&kubeseal_core::SealError::Crypto.to_string()));
+            }
+            Ok(())
+        }
+    }
+
+    /// Sealed values waiting for their RSA-OAEP blocks
+    /// (`kubeseal_core::hazmat::DeferredSeal`). Not part of the package's API.
+    #[wasm_bindgen]
+    pub struct PendingSeal(Option<Pending>);
+
+    #[wasm_bindgen]
+    impl PendingSeal {
+        /// The sealed result (`sealSecret`'s or `sealRaw`'s string) with
+        /// `rsa[i]` (RSA-OAEP of the `i`-th session key under its label) in
+        /// the `i`-th value; "encryption failed" unless each is one
+        /// ciphertext of the modulus' size. Consumes it.
+        pub fn finish(self, rsa: Vec<js_sys::Uint8Array>) -> Result<String, JsError> {
+            let rsa: Vec<Vec<u8>> = rsa.iter().map(js_sys::Uint8Array::to_vec).collect();
+            let r = match self.0 {
+                Some(Pending::Secrets(d, format)) => d.finish(&rsa).map(|s| render(&s, format)),
+                Some(Pending::Raw(d)) => d.finish(&rsa),
+                None => Err(kubeseal_core::SealError::Crypto),
+            };
+            js(r.map_err(|e| error_chain(&e)))
         }
     }
 

@@ -183,6 +183,22 @@ pub(crate) fn hybrid_encrypt(
     encrypt::<Active>(enc.key, label, plaintext)
 }
 
+/// [`hybrid_encrypt`] with the RSA-OAEP block (bytes `2..2 + rsa_len`) left
+/// zero for the caller to fill in later: `export` is handed the fresh session
+/// key, which is zeroized here as soon as AES-GCM is done.
+#[cfg(feature = "hazmat")]
+pub(crate) fn hybrid_encrypt_deferred(
+    key: &PublicKey,
+    export: impl FnOnce(&[u8]),
+    plaintext: &[u8],
+) -> Result<Vec<u8>, Failure> {
+    let rsa = |session_key: &[u8], _: &mut [u8]| {
+        export(session_key);
+        Ok(())
+    };
+    encrypt_with::<Active>(key.ciphertext_len(), rsa, plaintext)
+}
+
 /// Decrypts what [`hybrid_encrypt`] produced.
 pub(crate) fn hybrid_decrypt(
     key: &PrivateKey,

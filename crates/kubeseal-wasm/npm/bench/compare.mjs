@@ -1,9 +1,14 @@
 // Per-value and per-MiB seal time of this package beside @linode/kubeseal-encrypt,
-// in the same process, on the same key (namespace-wide: the only scope the peer has):
-// the package as Node loads it (RSA-OAEP step in node:crypto) and with that step
-// kept in WebAssembly (nativeRsa: false, as in browsers).
+// on the same key (namespace-wide: the only scope the peer has), in one run:
+// - headless Chromium (Debian's /usr/bin/chromium), both packages in one page
+//   served from 127.0.0.1 (a secure context: WebCrypto), wall clock;
+// - Node, in this process, CPU time: the package as Node loads it (RSA-OAEP step
+//   in node:crypto), its *Async API on WebCrypto, and all in WebAssembly.
+// "Per value" is sequential: each seal awaited before the next, a 32-byte value,
+// this package's certificate handle reused (`loadCertificate`); the peer has no
+// handle and takes the PEM on every call (what its API offers).
 // Optionally beside the native CLI (SEALTOKEN_BIN): one process per value, so its
-// figure includes process start-up. Prints a Markdown table.
+// figure includes process start-up. Prints Markdown tables.
 //
 //   node bench/compare.mjs            (after ../build.sh --npm)
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -13,13 +18,15 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encryptSecretItem } from '@linode/kubeseal-encrypt';
-import { sealRaw, loadCertificate } from '@sealtoken/kubeseal';
+import { sealRaw, loadCertificate, Certificate } from '@sealtoken/kubeseal';
+import { existsSync } from 'node:fs';
+import { serve, launch, CHROMIUM } from '../test/helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const certPath = join(root, 'fixtures/upstream/controller.crt');
 const CERT = readFileSync(certPath, 'utf8');
 const PUBLIC_KEY = createPublicKey(CERT).export({ type: 'spki', format: 'pem' });
-const token = randomBytes(16).toString('hex');
+const token = randomBytes(16).toString('hex'); // 32 bytes
 const mib = randomBytes(1 << 20).toString('base64').slice(0, 1 << 20);
 
 // CPU time of this process (µs per call): steadier than wall-clock time on a
@@ -39,6 +46,61 @@ async function wall(n, f) {
   return Number(process.hrtime.bigint() - t0) / 1e3 / n;
 }
 
+// Chromium first (the machine quieter), both packages in one page.
+if (existsSync(CHROMIUM)) {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const t = await page.evaluate(async ([cert, pub, value]) => {
+      const ours = await import('/pkg/index.js');
+      const theirs = await import('/peer/index.js');
+      const mib = 'y'.repeat(1 << 20);
+      const opts = { scope: 'namespace-wide', namespace: 'apps' };
+      const handle = ours.loadCertificate(cert);
+      const wasmOnly = ours.loadCertificate(cert, { rsa: 'wasm' });
+      if (handle.asyncRsa !== 'webcrypto') throw new Error(`async path ${handle.asyncRsa}`);
+      // Wall clock per call, sequential (each seal awaited before the next). The
+      // implementations take turns, round after round, so that load on the
+      // machine falls on all of them alike; the median round is reported.
+      const cases = [
+        ['@sealtoken/kubeseal `sealRawAsync` (RSA-OAEP in WebCrypto), handle reused', (v) => handle.sealRawAsync(v, opts)],
+        ['@sealtoken/kubeseal `sealRawAsync`, PEM each call (one-entry cache)', (v) => ours.sealRawAsync(cert, v, opts)],
+        ['@sealtoken/kubeseal `sealRaw` (all in WebAssembly), handle reused', (v) => wasmOnly.sealRaw(v, opts)],
+        ['@linode/kubeseal-encrypt `encryptSecretItem` (WebCrypto), PEM each call', (v) => theirs.encryptSecretItem(pub, 'apps', v)],
+      ];
+      const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+      const rounds = async (n, per, input) => {
+        const times = cases.map(() => []);
+        for (const [, f] of cases) for (let i = 0; i < per; i++) await f(input); // warm-up
+        for (let r = 0; r < n; r++) {
+          for (const [i, [, f]] of cases.entries()) {
+            const t0 = performance.now();
+            for (let j = 0; j < per; j++) await f(input);
+            times[i].push(((performance.now() - t0) * 1000) / per);
+          }
+        }
+        return times.map(median);
+      };
+      const small = await rounds(15, 40, value);
+      const big = await rounds(5, 1, mib);
+      const rows = cases.map(([name], i) => [name, small[i], big[i]]);
+      return { rows, ua: navigator.userAgent };
+    }, [CERT, PUBLIC_KEY, token]);
+    console.log(`Chromium (${t.ua.match(/Chrome\/[\d.]+/)?.[0]}), wall clock, one page:\n`);
+    console.log('| Implementation | per 32 B value | per MiB |');
+    console.log('|---|---:|---:|');
+    for (const [name, v, m] of t.rows) console.log(`| ${name} | ${v.toFixed(0)} µs | ${(m / 1000).toFixed(1)} ms |`);
+    console.log();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+} else {
+  console.log(`(${CHROMIUM} is not installed: no Chromium figures)\n`);
+}
+
 const rows = [];
 const ours = (v) => () => sealRaw(CERT, v, { scope: 'namespace-wide', namespace: 'apps' });
 const cert = loadCertificate(CERT);
@@ -47,6 +109,10 @@ if (!cert.nativeRsa || wasmOnly.nativeRsa) throw new Error('the package did not 
 const handle = (c, v) => () => c.sealRaw(v, { scope: 'namespace-wide', namespace: 'apps' });
 const peer = (v) => () => encryptSecretItem(PUBLIC_KEY, 'apps', v);
 rows.push(['@sealtoken/kubeseal, RSA step in node:crypto, `loadCertificate` handle', await time(500, handle(cert, token)), await time(10, handle(cert, mib))]);
+const web = new Certificate(CERT, { rsa: 'webcrypto' });
+const asyncHandle = (c, v) => () => c.sealRawAsync(v, { scope: 'namespace-wide', namespace: 'apps' });
+rows.push(['@sealtoken/kubeseal `sealRawAsync`, RSA step in node:crypto, handle', await time(500, asyncHandle(cert, token)), await time(10, asyncHandle(cert, mib))]);
+rows.push(['@sealtoken/kubeseal `sealRawAsync`, RSA step in WebCrypto (`rsa: \'webcrypto\'`), handle', await time(500, asyncHandle(web, token)), await time(10, asyncHandle(web, mib))]);
 rows.push(['@sealtoken/kubeseal, RSA step in node:crypto, PEM each call', await time(500, ours(token)), await time(10, ours(mib))]);
 rows.push(['@sealtoken/kubeseal, all in WebAssembly (`nativeRsa: false`, as in browsers)', await time(200, handle(wasmOnly, token)), await time(10, handle(wasmOnly, mib))]);
 rows.push(['@linode/kubeseal-encrypt (WebCrypto)', await time(500, peer(token)), await time(10, peer(mib))]);
@@ -60,6 +126,7 @@ if (process.env.SEALTOKEN_BIN) {
   writeFileSync(t, token);
   rows.push(['sealtoken CLI (native, one process per value, wall clock)', await wall(20, cli(t)), await wall(5, cli(f))]);
 }
-console.log('| Implementation | per value (32 B token) | per MiB |');
+console.log(`Node ${process.version}, CPU time of the process:\n`);
+console.log('| Implementation | per 32 B value | per MiB |');
 console.log('|---|---:|---:|');
 for (const [name, v, m] of rows) console.log(`| ${name} | ${v.toFixed(0)} µs | ${(m / 1000).toFixed(1)} ms |`);

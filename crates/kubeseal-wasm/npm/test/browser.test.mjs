@@ -1,60 +1,154 @@
-// The offline page (web/) in headless Chromium (Debian's /usr/bin/chromium, driven
-// by playwright-core): served on 127.0.0.1, filled by keyboard and mouse, sealed;
-// the output is opened with the CLI and the demo key. Counts every request the
-// browser makes: only the page's own files are allowed. Screenshot: target/web-page.png.
+// The offline page (web/) and the package it loads, in headless Chromium
+// (Debian's /usr/bin/chromium, driven by playwright-core): served on 127.0.0.1,
+// filled by keyboard and mouse, sealed; the output is opened with the CLI and
+// with pyca/cryptography. Counts every request the browser makes: only the
+// page's own files are allowed. Screenshot: target/web-page.png.
 //
 // Skips when /usr/bin/chromium is missing, unless SEALTOKEN_CI=1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, normalize, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPublicKey } from 'node:crypto';
+import { join } from 'node:path';
 import { webhookPath } from '../index.js';
+import { root, upstream, CERT, BIN, skipChromium as skip, cliUnseal, pyOpen, pyOpenSealed, serve, launch, open, OWN_FILES } from './helpers.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const web = join(root, 'web');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const BIN = process.env.SEALTOKEN_BIN ?? join(root, 'target/debug/sealtoken');
-const upstream = join(root, 'fixtures/upstream');
-const CERT = readFileSync(join(upstream, 'controller.crt'), 'utf8');
-const skip = !existsSync(CHROMIUM) && process.env.SEALTOKEN_CI !== '1' ? `${CHROMIUM} is not installed` : false;
+const SCOPES = ['strict', 'namespace-wide', 'cluster-wide'];
+const LABELS = { strict: 'apps/db', 'namespace-wide': 'apps', 'cluster-wide': '' };
+const VALUE = 'p4ss w0rd \u00e9';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
-// web/ and, under /peer/, the comparison package (for the in-browser timing only).
-const peer = join(root, 'crates/kubeseal-wasm/npm/node_modules/@linode/kubeseal-encrypt/dist/index.js');
-function serve() {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const file = path === '/peer/index.js' ? peer : join(web, normalize(path === '/' ? '/index.html' : path));
-    if (!file.startsWith(web) && file !== peer) { res.writeHead(403).end(); return; }
-    try {
-      const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+function assertOwnRequests(requests, origin) {
+  const own = new Set(OWN_FILES);
+  for (const u of requests) {
+    const url = new URL(u);
+    assert.equal(url.origin, origin, `request to another origin: ${u}`);
+    assert.ok(own.has(url.pathname), `unexpected request: ${u}`);
+  }
 }
 
-test('the offline page seals in Chromium, offline, by keyboard', { skip, timeout: 120_000 }, async () => {
-  const { chromium } = await import('playwright-core');
+// In the page: every path the package offers there, every scope, both APIs.
+async function sealEverywhere(page, cert, value) {
+  return page.evaluate(async ([cert, value, scopes]) => {
+    const pkg = await import('/pkg/index.js');
+    const out = { subtle: Boolean(globalThis.crypto?.subtle), secure: isSecureContext, paths: {}, sealed: [] };
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'apps' }, stringData: { password: value } };
+    for (const rsa of ['auto', 'wasm']) {
+      const c = new pkg.Certificate(cert, { rsa });
+      out.paths[rsa] = { nativeRsa: c.nativeRsa, asyncRsa: c.asyncRsa };
+      for (const scope of scopes) {
+        const opts = { scope, namespace: 'apps', name: 'db' };
+        out.sealed.push({ rsa, scope, api: 'sealRawAsync', raw: await c.sealRawAsync(value, opts) });
+        out.sealed.push({ rsa, scope, api: 'sealRaw', raw: c.sealRaw(value, opts) });
+        out.sealed.push({ rsa, scope, api: 'sealSecretAsync', manifest: await c.sealSecretAsync(secret, { scope }) });
+      }
+      c.free();
+    }
+    out.sealed.push({ rsa: 'module', scope: 'strict', api: 'sealRawAsync', raw: await pkg.sealRawAsync(cert, value, { namespace: 'apps', name: 'db' }) });
+    out.sealed.push({ rsa: 'module', scope: 'strict', api: 'sealSecretAsync', manifest: await pkg.sealSecretAsync(cert, secret, { format: 'yaml' }) });
+    return out;
+  }, [cert, value, SCOPES]);
+}
+
+function checkAllOpen(sealed) {
+  for (const s of sealed) {
+    const what = `${s.api} ${s.scope} (${s.rsa})`;
+    if (s.raw) {
+      assert.equal(pyOpen(LABELS[s.scope], s.raw).toString(), VALUE, what);
+    } else {
+      assert.ok(!s.manifest.includes(VALUE), what);
+      // pyca/cryptography reads JSON; the YAML output goes to the CLI.
+      const opened = s.manifest.startsWith('---') ? cliUnseal(s.manifest).data : pyOpenSealed(s.manifest);
+      assert.equal(Buffer.from(opened.password, 'base64').toString(), VALUE, what);
+    }
+  }
+}
+
+test('the package in Chromium: WebCrypto and WebAssembly paths, every scope, open with pyca/cryptography', { skip, timeout: 120_000 }, async () => {
   const server = await serve();
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const browser = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 1300 } });
-    const requests = [];
-    page.on('request', (r) => requests.push(r.url()));
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    await page.goto(`${origin}/`);
+    const { page, requests, errors } = await open(browser, `${origin}/`);
+    const out = await sealEverywhere(page, CERT, VALUE);
+    assert.equal(out.secure, true);
+    assert.deepEqual(out.paths, { auto: { nativeRsa: false, asyncRsa: 'webcrypto' }, wasm: { nativeRsa: false, asyncRsa: 'wasm' } });
+    assert.equal(out.sealed.length, 2 * 3 * 3 + 2);
+    checkAllOpen(out.sealed);
 
+    // A failing WebCrypto step: the one vague error, no value, the session keys overwritten.
+    const failed = await page.evaluate(async ([cert]) => {
+      const pkg = await import('/pkg/index.js');
+      const handed = [];
+      const real = crypto.subtle.encrypt;
+      const results = [];
+      for (const bad of [
+        (alg, key, data) => { handed.push(data); throw new Error('boom s3cr3t'); },
+        async (alg, key, data) => { handed.push(data); return new ArrayBuffer(7); },
+      ]) {
+        crypto.subtle.encrypt = bad;
+        const c = new pkg.Certificate(cert);
+        for (const f of [() => c.sealRawAsync('s3cr3t', { scope: 'cluster-wide' }),
+          () => c.sealSecretAsync({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'a', namespace: 'b' }, stringData: { k: 's3cr3t' } })]) {
+          try { await f(); results.push('sealed'); } catch (e) { results.push(`${e.constructor.name}: ${e.message}`); }
+        }
+      }
+      crypto.subtle.encrypt = real;
+      return { results, keys: handed.map((k) => [...k]) };
+    }, [CERT]);
+    assert.deepEqual(failed.results, Array(4).fill('Error: encryption failed'));
+    assert.equal(failed.keys.length, 4);
+    for (const k of failed.keys) assert.deepEqual(k, Array(32).fill(0));
+
+    assert.deepEqual(errors, []);
+    assertOwnRequests(requests, origin);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+test('over plain http from a name other than localhost (no crypto.subtle): the *Async API seals in WebAssembly', { skip, timeout: 120_000 }, async () => {
+  const server = await serve();
+  const port = server.address().port;
+  // A name that is not localhost, resolved to the loopback server: not a secure context.
+  const browser = await launch(['--host-resolver-rules=MAP sealtoken.test 127.0.0.1']);
+  const origin = `http://sealtoken.test:${port}`;
+  try {
+    const { page, requests, errors } = await open(browser, `${origin}/`);
+    const out = await sealEverywhere(page, CERT, VALUE);
+    assert.equal(out.secure, false);
+    assert.equal(out.subtle, false);
+    assert.deepEqual(out.paths, { auto: { nativeRsa: false, asyncRsa: 'wasm' }, wasm: { nativeRsa: false, asyncRsa: 'wasm' } });
+    checkAllOpen(out.sealed);
+    const forced = await page.evaluate(async (cert) => {
+      const pkg = await import('/pkg/index.js');
+      try { new pkg.Certificate(cert, { rsa: 'webcrypto' }); return 'made'; } catch (e) { return `${e.constructor.name}: ${e.message}`; }
+    }, CERT);
+    assert.equal(forced, 'TypeError: WebCrypto (crypto.subtle) is not available here');
+    // The page itself seals there too.
+    await page.fill('#cert', CERT);
+    await page.fill('#namespace', 'apps');
+    await page.fill('#name', 'db');
+    await page.fill('#pairs .k', 'password');
+    await page.fill('#pairs .v', VALUE);
+    await page.click('#seal');
+    await page.waitForFunction(() => document.getElementById('output').value.includes('SealedSecret'));
+    assert.equal(Buffer.from(cliUnseal(await page.inputValue('#output')).data.password, 'base64').toString(), VALUE);
+    assert.deepEqual(errors, []);
+    assertOwnRequests(requests, origin);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+test('the offline page seals in Chromium, offline, by keyboard', { skip, timeout: 120_000 }, async () => {
+  const server = await serve();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await launch();
+  try {
+    const { page, requests, errors } = await open(browser, `${origin}/`);
     await page.fill('#cert', CERT);
     await page.waitForFunction(() => document.getElementById('cert-info').textContent.includes('SHA-256'));
     // Keyboard: Tab into the namespace field and type, as a user would.
@@ -96,38 +190,9 @@ test('the offline page seals in Chromium, offline, by keyboard', { skip, timeout
     await page.screenshot({ path: join(root, 'target/web-page.png'), fullPage: true });
 
     assert.deepEqual(errors, []);
-    const own = new Set(['/', '/style.css', '/app.js', '/pkg/index.js', '/pkg/pkg/kubeseal_wasm.js', '/pkg/pkg/wasm-bytes.js']);
-    for (const u of requests) {
-      const url = new URL(u);
-      assert.equal(url.origin, origin, `request to another origin: ${u}`);
-      assert.ok(own.has(url.pathname), `unexpected request: ${u}`);
-    }
+    assertOwnRequests(requests, origin);
     console.log(`# page requests: ${requests.length} (${[...new Set(requests.map((u) => new URL(u).pathname))].join(' ')})`);
 
-    // Per-value seal time in Chromium, beside @linode/kubeseal-encrypt (served for this only).
-    const times = await page.evaluate(async ([cert, pub]) => {
-      const ours = await import('/pkg/index.js');
-      const theirs = await import('/peer/index.js');
-      const value = 'x'.repeat(32);
-      const mib = 'y'.repeat(1 << 20);
-      const handle = ours.loadCertificate(cert);
-      const opts = { scope: 'namespace-wide', namespace: 'apps' };
-      const time = async (n, f) => {
-        for (let i = 0; i < 5; i++) await f();
-        const t0 = performance.now();
-        for (let i = 0; i < n; i++) await f();
-        return ((performance.now() - t0) * 1000) / n;
-      };
-      return {
-        handle: await time(100, () => handle.sealRaw(value, opts)),
-        ours: await time(100, () => ours.sealRaw(cert, value, opts)),
-        theirs: await time(100, () => theirs.encryptSecretItem(pub, 'apps', value)),
-        handleMib: await time(5, () => handle.sealRaw(mib, opts)),
-        theirsMib: await time(5, () => theirs.encryptSecretItem(pub, 'apps', mib)),
-      };
-    }, [CERT, createPublicKey(CERT).export({ type: 'spki', format: 'pem' })]);
-    console.log(`# chromium per value: @sealtoken/kubeseal ${times.handle.toFixed(0)} µs (loadCertificate), ${times.ours.toFixed(0)} µs (PEM each call), @linode/kubeseal-encrypt ${times.theirs.toFixed(0)} µs`);
-    console.log(`# chromium per MiB: @sealtoken/kubeseal ${(times.handleMib / 1000).toFixed(1)} ms, @linode/kubeseal-encrypt ${(times.theirsMib / 1000).toFixed(1)} ms`);
   } finally {
     await browser.close();
     server.close();

@@ -1,5 +1,5 @@
 // The npm package against the CLI's `unseal`, the independent pyca/cryptography
-// implementation (tests/interop/hybrid.py) and upstream's vectors.
+// implementation (tests/interop/hybrid.py) and upstream's vectors (test/helpers.mjs).
 //
 // Environment (set by tests/integration/wasm.rs): SEALTOKEN_BIN, the CLI;
 // SEALTOKEN_PYTHON, a python with pyca/cryptography.
@@ -8,21 +8,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import crypto, { createPublicKey } from 'node:crypto';
+import { upstream, CERT, KEY, BIN, cliUnseal, pyOpen, pyOpenSealed } from './helpers.mjs';
 
 // The package as Node resolves it (package.json "exports", condition "node": node.js,
 // whose sealing runs the RSA-OAEP step in node:crypto). `pure` seals entirely in WebAssembly.
-import { sealSecret, sealRaw, certInfo, generateToken, webhookPath, tokenSecret, backend, loadCertificate, Certificate } from '@sealtoken/kubeseal';
+import { sealSecret, sealRaw, sealSecretAsync, sealRawAsync, certInfo, generateToken, webhookPath, tokenSecret, backend, loadCertificate, Certificate } from '@sealtoken/kubeseal';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const upstream = join(root, 'fixtures/upstream');
-const CERT = readFileSync(join(upstream, 'controller.crt'), 'utf8');
-const KEY = join(upstream, 'controller.key');
 const PUBLIC_KEY = createPublicKey(CERT).export({ type: 'spki', format: 'pem' });
-const BIN = process.env.SEALTOKEN_BIN ?? join(root, 'target/debug/sealtoken');
-const PYTHON = process.env.SEALTOKEN_PYTHON ?? 'python3';
 const dir = mkdtempSync(join(tmpdir(), 'kubeseal-wasm-'));
 
 const SCOPES = ['strict', 'namespace-wide', 'cluster-wide'];
@@ -34,27 +28,6 @@ const secret = {
   stringData: { password: VALUE },
   data: { bin: Buffer.from([0, 1, 2, 255]).toString('base64') },
 };
-
-function cliUnseal(sealedJson) {
-  const f = join(dir, `sealed-${Math.random().toString(16).slice(2)}.json`);
-  writeFileSync(f, sealedJson);
-  const out = execFileSync(BIN, ['unseal', '--key', KEY, '-f', f, '-o', 'json'], { encoding: 'utf8' });
-  return JSON.parse(out);
-}
-
-function pyOpenSealed(sealedJson) {
-  const out = execFileSync(PYTHON, [join(root, 'tests/interop/hybrid.py'), 'open-sealed', KEY], {
-    input: sealedJson,
-    encoding: 'utf8',
-  });
-  return JSON.parse(out);
-}
-
-function pyOpen(label, sealed) {
-  const input = JSON.stringify([{ label: Buffer.from(label).toString('base64'), sealed }]);
-  const out = execFileSync(PYTHON, [join(root, 'tests/interop/hybrid.py'), 'open', KEY], { input, encoding: 'utf8' });
-  return Buffer.from(JSON.parse(out)[0], 'base64');
-}
 
 test('backend is the pure-Rust one', () => {
   assert.equal(backend, 'rustcrypto');
@@ -107,6 +80,98 @@ for (const scope of SCOPES) {
     });
   }
 }
+
+// The *Async API on each path Node offers: node:crypto (auto), WebCrypto (forced:
+// Node has crypto.subtle too) and WebAssembly; every scope, both checkers.
+const ASYNC_PATHS = [['auto', 'node:crypto'], ['webcrypto', 'webcrypto'], ['wasm', 'wasm']];
+for (const [rsa, path] of ASYNC_PATHS) {
+  test(`sealSecretAsync and sealRawAsync (${path}) open with the CLI and pyca/cryptography, every scope`, async () => {
+    const cert = new Certificate(CERT, { rsa });
+    assert.equal(cert.asyncRsa, path);
+    for (const scope of SCOPES) {
+      const sealed = await cert.sealSecretAsync(secret, { scope });
+      assert.ok(!sealed.includes(VALUE));
+      const py = pyOpenSealed(sealed);
+      assert.equal(Buffer.from(py.password, 'base64').toString(), VALUE);
+      assert.deepEqual([...Buffer.from(py.bin, 'base64')], [0, 1, 2, 255]);
+      assert.equal(Buffer.from(cliUnseal(sealed).data.password, 'base64').toString(), VALUE);
+      const label = { strict: 'apps/db', 'namespace-wide': 'apps', 'cluster-wide': '' }[scope];
+      const raw = await cert.sealRawAsync(VALUE, { scope, namespace: 'apps', name: 'db' });
+      assert.equal(pyOpen(label, raw).toString(), VALUE);
+      assert.throws(() => pyOpen('other/label', raw));
+    }
+    // The same errors as the synchronous API, as rejections.
+    await assert.rejects(cert.sealRawAsync('s3cr3t', { scope: 'strict', namespace: 'apps' }), (e) =>
+      /must provide the name option/.test(e.message) && !e.message.includes('s3cr3t'));
+    await assert.rejects(cert.sealSecretAsync(secret, { scope: 'global' }), /unknown scope "global"/);
+    cert.free();
+  });
+}
+
+test('module-level *Async functions: the fastest path in Node is node:crypto', async (t) => {
+  assert.equal(loadCertificate(CERT).asyncRsa, 'node:crypto');
+  const encrypt = t.mock.method(crypto.subtle, 'encrypt');
+  const sealed = await sealSecretAsync(CERT, secret, { format: 'yaml' });
+  assert.match(sealed, /^---\napiVersion: bitnami.com\/v1alpha1\nkind: SealedSecret\n/);
+  assert.equal(pyOpen('apps/db', await sealRawAsync(CERT, VALUE, { namespace: 'apps', name: 'db' })).toString(), VALUE);
+  assert.equal(encrypt.mock.callCount(), 0);
+  assert.throws(() => new Certificate(CERT, { rsa: 'openssl' }), TypeError);
+});
+
+test('WebCrypto path: one importKey per handle, one encrypt per value, session keys overwritten once settled', async (t) => {
+  const importKey = t.mock.method(crypto.subtle, 'importKey');
+  const seen = [];
+  const real = crypto.subtle.encrypt.bind(crypto.subtle);
+  t.mock.method(crypto.subtle, 'encrypt', (alg, key, data) => {
+    const copy = Buffer.from(data);
+    seen.push({ alg, data, copy });
+    return real(alg, key, data);
+  });
+  const cert = new Certificate(CERT, { rsa: 'webcrypto' });
+  await cert.sealSecretAsync(secret);
+  await Promise.all([cert.sealRawAsync(VALUE, { scope: 'cluster-wide' }), cert.sealRawAsync(VALUE, { scope: 'cluster-wide' })]);
+  assert.equal(importKey.mock.callCount(), 1);
+  assert.equal(seen.length, 4);
+  assert.deepEqual(seen.map((s) => Buffer.from(s.alg.label).toString()), ['apps/db', 'apps/db', '', '']);
+  for (const { alg, data, copy } of seen) {
+    assert.equal(alg.name, 'RSA-OAEP');
+    assert.equal(copy.length, 32);
+    assert.ok(!copy.equals(Buffer.alloc(32)), 'a real session key was handed over');
+    // The session key's ArrayBuffer, once the promise settled: all zero.
+    assert.ok(Buffer.from(data).equals(Buffer.alloc(32)), 'session key left in the ArrayBuffer');
+  }
+  cert.free();
+});
+
+test('a failing WebCrypto step: "encryption failed", never a value or the key, keys still overwritten', async (t) => {
+  for (const [what, bad] of [
+    ['encrypt throws', () => t.mock.method(crypto.subtle, 'encrypt', (_, __, k) => { throw new Error(`boom ${Buffer.from(k).toString('hex')} s3cr3t`); })],
+    ['encrypt rejects', () => t.mock.method(crypto.subtle, 'encrypt', async (_, __, k) => { throw new Error(`boom ${Buffer.from(k).toString('hex')}`); })],
+    ['wrong size', () => t.mock.method(crypto.subtle, 'encrypt', async () => new ArrayBuffer(10))],
+    ['importKey fails', () => t.mock.method(crypto.subtle, 'importKey', async () => { throw new Error('no s3cr3t'); })],
+  ]) {
+    const handed = [];
+    const real = crypto.subtle.encrypt.bind(crypto.subtle);
+    t.mock.method(crypto.subtle, 'encrypt', (alg, key, data) => { handed.push(data); return real(alg, key, data); });
+    bad();
+    const cert = new Certificate(CERT, { rsa: 'webcrypto' });
+    for (const seal of [
+      () => cert.sealRawAsync('s3cr3t', { scope: 'strict', namespace: 'apps', name: 'db' }),
+      () => cert.sealSecretAsync({ ...secret, stringData: { password: 's3cr3t' } }),
+    ]) {
+      await assert.rejects(seal(), (e) => {
+        assert.ok(e instanceof Error, what);
+        assert.equal(e.message, 'encryption failed', what);
+        return true;
+      });
+    }
+    for (const k of handed) assert.ok(Buffer.from(k).equals(Buffer.alloc(32)), `${what}: session key left`);
+    t.mock.restoreAll();
+    cert.free();
+  }
+  const cert = new Certificate(CERT, { rsa: 'webcrypto' });
+  assert.equal(pyOpen('apps/db', await cert.sealRawAsync(VALUE, { scope: 'strict', namespace: 'apps', name: 'db' })).toString(), VALUE);
+});
 
 test('in Node the RSA-OAEP step runs in node:crypto (counted), unless nativeRsa: false', (t) => {
   const calls = [];
@@ -358,4 +423,15 @@ test('tokenSecret is the CLI main job\'s recipe: the watch label, and the URL fo
   assert.equal(forced.metadata.annotations['notification.toolkit.fluxcd.io/webhook'], genericUrl);
   assert.throws(() => tokenSecret(token, { namespace: 'Bad_NS' }), /is not a valid namespace/);
   assert.throws(() => tokenSecret('short-secret'), (e) => /at least 16/.test(e.message) && !e.message.includes('short-secret'));
+});
+
+test('index.d.ts declares exactly what the package exports, and the Certificate methods', async () => {
+  const pkg = await import('@sealtoken/kubeseal');
+  const dts = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8');
+  const declared = [...dts.matchAll(/^export (?:declare )?(?:function|const|class) (\w+)/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(declared, Object.keys(pkg).sort());
+  const body = dts.slice(dts.indexOf('export class Certificate'), dts.indexOf('\n}\n', dts.indexOf('export class Certificate')));
+  const members = [...body.matchAll(/^ {2}(?:readonly )?(\w+)[(:]/gm)].map((m) => m[1]).filter((n) => n !== 'constructor').sort();
+  const proto = Object.getOwnPropertyNames(Certificate.prototype).filter((n) => n !== 'constructor').sort();
+  assert.deepEqual(members, proto);
 });
