@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the npm package's module (crates/kubeseal-wasm/npm/pkg) and the offline
-# page's copy of the package (web/pkg). Installs what it needs on first use, out of
+# page's copy of the package (web/pkg, with page.js: the page's one script). Installs what it needs on first use, out of
 # the repository: the rustup target, wasm-bindgen-cli at the version in Cargo.lock
 # (under target/tools), and with --npm the test dependencies (npm ci in npm/).
 set -euo pipefail
@@ -47,6 +47,9 @@ if [ -d web ]; then
     rm -rf web/pkg && mkdir -p web/pkg/pkg
     cp "$pkg/index.js" web/pkg/
     cp "$pkg/pkg/kubeseal_wasm.js" "$pkg/pkg/wasm-bytes.js" web/pkg/pkg/
+    # The page's own script: the package and app.js as one classic script (file:// pages
+    # cannot load module scripts). The module copies above are for the package's browser test.
+    node crates/kubeseal-wasm/bundle-page.mjs "$pkg" web/app.js web/pkg/page.js
 fi
 if [ "${1:-}" = --npm ]; then
     (cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error)

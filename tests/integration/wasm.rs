@@ -79,8 +79,9 @@ fn node_test(files: &[&Path]) {
     assert!(stdout.contains("# fail 0"), "{stdout}");
 }
 
-/// The package's tests and the offline page's test in headless Chromium (which
-/// skips without /usr/bin/chromium, unless SEALTOKEN_CI=1): one build for both.
+/// The package's tests, and its tests and the offline page's in headless
+/// Chromium (which skip without /usr/bin/chromium, unless SEALTOKEN_CI=1): one
+/// build for all.
 #[test]
 fn npm_package_and_offline_page() {
     if !build(true) {
@@ -90,5 +91,6 @@ fn npm_package_and_offline_page() {
     node_test(&[
         &tests.join("package.test.mjs"),
         &tests.join("browser.test.mjs"),
+        &tests.join("page.test.mjs"),
     ]);
 }

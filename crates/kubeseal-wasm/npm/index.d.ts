@@ -42,6 +42,10 @@ export interface CertInfo {
   notAfter: string | null;
   expired: boolean;
   notYetValid: boolean;
+  /** Expires within 30 days (kubeseal-core's EXPIRY_WARNING_DAYS): the controller will soon renew its key. */
+  expiresSoon: boolean;
+  /** The CLI's warnings about the validity period, in its words (expired, expires soon, not yet valid). */
+  warnings: string[];
 }
 
 export interface CertificateOptions {
@@ -131,6 +135,65 @@ export interface TokenSecretOptions {
  * reconcile.fluxcd.io/watch label, the URL annotation): a JSON manifest for `sealSecret`.
  */
 export function tokenSecret(token: string, options?: TokenSecretOptions): string;
+
+/** Options of `receiver`. */
+export interface ReceiverOptions {
+  /** Namespace of the Receiver and the token Secret (default flux-system). */
+  namespace?: string;
+  /** Name of the token Secret, the Receiver's secretRef (default webhook-token). */
+  secretName?: string;
+  /** GitRepository the Receiver reconciles, in the same namespace (default flux-system). */
+  gitRepository?: string;
+  /** ImageRepository an image registry Receiver (harbor, dockerhub, …) reconciles. */
+  imageRepository?: string;
+  /** Webhook host (flux.example.org, or a base URL): the URL is https://host/hook/…. */
+  host?: string;
+}
+
+/** One Flux Receiver, as the CLI's main job writes it. */
+export interface ReceiverInfo {
+  name: string;
+  /** The Receiver type (given as name:type, or guessed from the name), or null. */
+  type: string | null;
+  /** "/hook/<sha256 hex>". */
+  path: string;
+  /** The webhook URL with the host, or null without one. */
+  url: string | null;
+  /** The Receiver manifest (YAML), or null (see note). */
+  manifest: string | null;
+  /** What to set up at the sender (no token in it), or null without a type. */
+  instructions: string | null;
+  /** Why there is no manifest, or null. */
+  note: string | null;
+}
+
+/** One Receiver's type, webhook path and URL, manifest and sender set-up. */
+export function receiver(token: string, receiver: string, options?: ReceiverOptions): ReceiverInfo;
+
+/**
+ * Opens every SealedSecret of `sealed` with the private keys of `keys` (PEM, or a
+ * key backup as upstream's recovery procedure writes it): the plaintext Secrets
+ * (a string JavaScript cannot wipe). Pure-Rust RSA private-key operation: see
+ * RUSTSEC-2023-0071.
+ */
+export function unseal(keys: string | Uint8Array, sealed: string | Uint8Array, options?: { format?: 'json' | 'yaml' }): string;
+
+/** What `diagnose` found (`sealtoken doctor`). */
+export interface Diagnosis {
+  sealedSecrets: number;
+  findings: { line: number; cause: string; message: string }[];
+  values: {
+    line: number;
+    namespace: string | null;
+    name: string;
+    key: string;
+    /** The index of the key that opened it (in `keys`) and what it was sealed for. */
+    openedBy: { key: number; binding: string } | null;
+  }[];
+}
+
+/** `sealtoken doctor` on `sealed`, with the certificate and private keys when given. */
+export function diagnose(sealed: string | Uint8Array, options?: { keys?: string | Uint8Array; cert?: string | Uint8Array }): Diagnosis;
 
 /** The crypto backend compiled into the module: "rust-crypto". */
 export const backend: string;

@@ -267,5 +267,49 @@ export function tokenSecret(token, options = {}) {
   );
 }
 
+/**
+ * One Flux Receiver as the CLI's main job writes it: `receiver` is `name` or
+ * `name:type` (the type guessed from the name otherwise); gives its type, the
+ * webhook path and (with `host`) URL, the Receiver manifest (with
+ * `gitRepository`, or `imageRepository` for image registry types), and what to
+ * set up at the sender. The token is in none of it.
+ */
+export function receiver(token, receiver, options = {}) {
+  if (typeof token !== 'string') throw new TypeError('token must be a string');
+  const { namespace = 'flux-system', secretName = 'webhook-token', gitRepository = 'flux-system', imageRepository, host } = options;
+  return JSON.parse(wasm.receiver(
+    token,
+    String(receiver),
+    String(namespace),
+    String(secretName),
+    opt('gitRepository', gitRepository),
+    opt('imageRepository', imageRepository),
+    opt('host', host),
+  ));
+}
+
+/**
+ * Opens every SealedSecret of `sealed` with the private keys of `keys` (a PEM
+ * key, or a key backup: upstream's List of key Secrets), as `sealtoken unseal`:
+ * the plaintext Secrets, rendered one after the other (`format`: json or yaml).
+ * The private-key operation is the pure-Rust one (RUSTSEC-2023-0071).
+ */
+export function unseal(keys, sealed, options = {}) {
+  return wasm.unseal(bytes('keys', keys), bytes('sealed', sealed), opt('format', options.format));
+}
+
+/**
+ * `sealtoken doctor` on `sealed`: why the controller would fail to decrypt each
+ * SealedSecret, with the certificate and the private keys when given (then
+ * which key opens each value, and for what). No value is ever in the result.
+ */
+export function diagnose(sealed, options = {}) {
+  return JSON.parse(wasm.diagnose(
+    bytes('sealed', sealed),
+    options.keys === undefined ? undefined : bytes('keys', options.keys),
+    options.cert === undefined ? undefined : bytes('cert', options.cert),
+  ));
+}
+
 /** The crypto backend compiled into the module ("rust-crypto"). */
 export const backend = wasm.backend();

@@ -22,6 +22,9 @@
     allow(dead_code)
 )]
 
+mod flux;
+mod recovery;
+
 use flux_receiver::Token;
 use k8s_manifest::escape::error_chain;
 use kubeseal_core::{
@@ -151,10 +154,22 @@ fn cert_info_impl(cert: &Certificate, now: Timestamp) -> String {
     let ts = |t: Option<Timestamp>| t.map_or("null".to_string(), |t| format!("\"{t}\""));
     let expired = cert.is_expired_at(now);
     let not_yet_valid = cert.is_not_yet_valid_at(now);
+    // The CLI's warnings before sealing (expired, expires within
+    // EXPIRY_WARNING_DAYS, not yet valid), in its words.
+    let warnings = cert.check_validity_at(now, true).unwrap_or_default();
+    let expires_soon = warnings
+        .iter()
+        .any(|w| matches!(w, kubeseal_core::ValidityWarning::ExpiresSoon { .. }));
+    let warnings: Vec<String> = warnings
+        .iter()
+        .map(|w| json_string(&w.to_string()))
+        .collect();
     format!(
         "{{\"subject\":{subject},\"barePublicKey\":{bare},\"keyBits\":{bits},\
          \"fingerprintSha256\":\"{fp}\",\"notBefore\":{nb},\"notAfter\":{na},\
-         \"expired\":{expired},\"notYetValid\":{not_yet_valid}}}",
+         \"expired\":{expired},\"notYetValid\":{not_yet_valid},\"expiresSoon\":{expires_soon},\
+         \"warnings\":[{warnings}]}}",
+        warnings = warnings.join(","),
         subject = json_string(cert.subject()),
         bare = cert.is_bare_public_key(),
         bits = cert.key_bits(),
@@ -230,7 +245,11 @@ fn token_secret_impl(
 }
 
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub use flux::js::*;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub use js::*;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub use recovery::js::*;
 
 /// The functions exported to JavaScript (only on `wasm32-unknown-unknown`).
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
@@ -608,6 +627,16 @@ mod tests {
         assert_eq!(v["keyBits"], 4096);
         assert_eq!(v["barePublicKey"], false);
         assert_eq!(v["notYetValid"], true);
+        assert_eq!(v["expiresSoon"], false);
+        assert!(v["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("the certificate is not valid before "));
+        let cert = parse_cert(CERT).unwrap();
+        let soon = Timestamp::from_unix(cert.not_after().unwrap().unix() - 86_400);
+        let v: serde_json::Value = serde_json::from_str(&cert_info_impl(&cert, soon)).unwrap();
+        assert_eq!(v["expiresSoon"], true);
+        assert_eq!(v["warnings"].as_array().unwrap().len(), 1);
         assert_eq!(v["fingerprintSha256"].as_str().unwrap().len(), 64);
         assert_eq!(json_string("a\"\\\n"), "\"a\\\"\\\\\\u000a\"");
     }

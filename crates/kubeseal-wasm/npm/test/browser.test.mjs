@@ -1,31 +1,18 @@
-// The offline page (web/) and the package it loads, in headless Chromium
-// (Debian's /usr/bin/chromium, driven by playwright-core): served on 127.0.0.1,
-// filled by keyboard and mouse, sealed; the output is opened with the CLI and
-// with pyca/cryptography. Counts every request the browser makes: only the
-// page's own files are allowed. Screenshot: target/web-page.png.
+// The npm package in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core), loaded as an ES module from the offline page's copy (web/pkg),
+// served on 127.0.0.1 and, without WebCrypto, under another name over plain
+// http; what it seals is opened with pyca/cryptography and the CLI. Counts every
+// request the browser makes: only the page's own files are allowed.
+// The page itself: test/page.test.mjs.
 //
 // Skips when /usr/bin/chromium is missing, unless SEALTOKEN_CI=1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { webhookPath } from '../index.js';
-import { root, upstream, CERT, BIN, skipChromium as skip, cliUnseal, pyOpen, pyOpenSealed, serve, launch, open, OWN_FILES } from './helpers.mjs';
+import { CERT, skipChromium as skip, cliUnseal, pyOpen, pyOpenSealed, serve, launch, open, assertOwnRequests } from './helpers.mjs';
 
 const SCOPES = ['strict', 'namespace-wide', 'cluster-wide'];
 const LABELS = { strict: 'apps/db', 'namespace-wide': 'apps', 'cluster-wide': '' };
 const VALUE = 'p4ss w0rd \u00e9';
-
-function assertOwnRequests(requests, origin) {
-  const own = new Set(OWN_FILES);
-  for (const u of requests) {
-    const url = new URL(u);
-    assert.equal(url.origin, origin, `request to another origin: ${u}`);
-    assert.ok(own.has(url.pathname), `unexpected request: ${u}`);
-  }
-}
 
 // In the page: every path the package offers there, every scope, both APIs.
 async function sealEverywhere(page, cert, value) {
@@ -137,62 +124,6 @@ test('over plain http from a name other than localhost (no crypto.subtle): the *
     assert.equal(Buffer.from(cliUnseal(await page.inputValue('#output')).data.password, 'base64').toString(), VALUE);
     assert.deepEqual(errors, []);
     assertOwnRequests(requests, origin);
-  } finally {
-    await browser.close();
-    server.close();
-  }
-});
-
-test('the offline page seals in Chromium, offline, by keyboard', { skip, timeout: 120_000 }, async () => {
-  const server = await serve();
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launch();
-  try {
-    const { page, requests, errors } = await open(browser, `${origin}/`);
-    await page.fill('#cert', CERT);
-    await page.waitForFunction(() => document.getElementById('cert-info').textContent.includes('SHA-256'));
-    // Keyboard: Tab into the namespace field and type, as a user would.
-    await page.focus('#namespace');
-    await page.keyboard.type('apps');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('db');
-    await page.fill('#pairs .k', 'password');
-    await page.fill('#pairs .v', 'hunter2 p4ss');
-    await page.focus('#seal');
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.getElementById('output').value.includes('SealedSecret'));
-    const sealed = await page.inputValue('#output');
-    assert.ok(!sealed.includes('hunter2'));
-    const dir = mkdtempSync(join(tmpdir(), 'web-'));
-    writeFileSync(join(dir, 'db.yaml'), sealed);
-    const opened = JSON.parse(execFileSync(BIN, ['unseal', '--key', join(upstream, 'controller.key'), '-f', join(dir, 'db.yaml'), '-o', 'json'], { encoding: 'utf8' }));
-    assert.equal(opened.metadata.namespace, 'apps');
-    assert.equal(opened.metadata.name, 'db');
-    assert.equal(Buffer.from(opened.data.password, 'base64').toString(), 'hunter2 p4ss');
-
-    // The Flux tab, reached with the arrow key.
-    await page.focus('#tab-secret');
-    await page.keyboard.press('ArrowRight');
-    assert.equal(await page.isVisible('#panel-flux'), true);
-    await page.fill('#flux-receivers', 'github, gitlab');
-    await page.click('#flux-run');
-    await page.waitForSelector('#flux-token-box:not([hidden])');
-    const token = await page.textContent('#flux-token');
-    assert.match(token, /^[0-9a-f]{32}$/);
-    const paths = await page.$$eval('#flux-paths li', (lis) => lis.map((li) => li.textContent));
-    assert.deepEqual(paths, [`github: ${webhookPath(token, 'github')}`, `gitlab: ${webhookPath(token, 'gitlab')}`]);
-    const fluxSealed = await page.inputValue('#output');
-    writeFileSync(join(dir, 'token.yaml'), fluxSealed);
-    const tok = JSON.parse(execFileSync(BIN, ['unseal', '--key', join(upstream, 'controller.key'), '-f', join(dir, 'token.yaml'), '-o', 'json'], { encoding: 'utf8' }));
-    assert.equal(Buffer.from(tok.data.token, 'base64').toString(), token);
-
-    mkdirSync(join(root, 'target'), { recursive: true });
-    await page.screenshot({ path: join(root, 'target/web-page.png'), fullPage: true });
-
-    assert.deepEqual(errors, []);
-    assertOwnRequests(requests, origin);
-    console.log(`# page requests: ${requests.length} (${[...new Set(requests.map((u) => new URL(u).pathname))].join(' ')})`);
-
   } finally {
     await browser.close();
     server.close();

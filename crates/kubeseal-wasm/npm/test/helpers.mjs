@@ -1,6 +1,7 @@
 // What the browser test and the benchmark share: the oracles that open what the
 // package sealed (the CLI's `unseal`, pyca/cryptography through
 // tests/interop/hybrid.py), and a loopback server for web/ in headless Chromium.
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -86,4 +87,16 @@ export async function open(browser, url) {
 }
 
 /** The page's own files: the only requests it may make. */
-export const OWN_FILES = ['/', '/index.html', '/style.css', '/app.js', '/pkg/index.js', '/pkg/pkg/kubeseal_wasm.js', '/pkg/pkg/wasm-bytes.js'];
+export const PAGE_FILES = ['/', '/index.html', '/style.css', '/pkg/page.js'];
+/** The package as the browser test loads it from the page's copy (ES modules). */
+export const PACKAGE_FILES = ['/pkg/index.js', '/pkg/pkg/kubeseal_wasm.js', '/pkg/pkg/wasm-bytes.js'];
+
+/** Every request went to `origin`, for one of `files` (default: the page's and the package's). */
+export function assertOwnRequests(requests, origin, files = [...PAGE_FILES, ...PACKAGE_FILES]) {
+  const own = new Set(files);
+  for (const u of requests) {
+    const url = new URL(u);
+    assert.equal(url.origin, origin, `request to another origin: ${u}`);
+    assert.ok(own.has(url.pathname), `unexpected request: ${u}`);
+  }
+}

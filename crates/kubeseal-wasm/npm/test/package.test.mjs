@@ -14,7 +14,7 @@ import { upstream, CERT, KEY, BIN, cliUnseal, pyOpen, pyOpenSealed } from './hel
 
 // The package as Node resolves it (package.json "exports", condition "node": node.js,
 // whose sealing runs the RSA-OAEP step in node:crypto). `pure` seals entirely in WebAssembly.
-import { sealSecret, sealRaw, sealSecretAsync, sealRawAsync, certInfo, generateToken, webhookPath, tokenSecret, backend, loadCertificate, Certificate } from '@sealtoken/kubeseal';
+import { sealSecret, sealRaw, sealSecretAsync, sealRawAsync, certInfo, generateToken, webhookPath, tokenSecret, receiver, unseal, diagnose, backend, loadCertificate, Certificate } from '@sealtoken/kubeseal';
 
 const PUBLIC_KEY = createPublicKey(CERT).export({ type: 'spki', format: 'pem' });
 const dir = mkdtempSync(join(tmpdir(), 'kubeseal-wasm-'));
@@ -434,4 +434,26 @@ test('index.d.ts declares exactly what the package exports, and the Certificate 
   const members = [...body.matchAll(/^ {2}(?:readonly )?(\w+)[(:]/gm)].map((m) => m[1]).filter((n) => n !== 'constructor').sort();
   const proto = Object.getOwnPropertyNames(Certificate.prototype).filter((n) => n !== 'constructor').sort();
   assert.deepEqual(members, proto);
+});
+
+test('receiver, unseal and diagnose: what the CLI says and writes', () => {
+  const token = generateToken();
+  const r = receiver(token, 'apps-gitlab', { host: 'flux.example.org' });
+  assert.equal(r.type, 'gitlab');
+  assert.equal(r.path, webhookPath(token, 'apps-gitlab'));
+  assert.equal(r.url, `https://flux.example.org${r.path}`);
+  assert.match(r.manifest, /^---\napiVersion: notification.toolkit.fluxcd.io\/v1\nkind: Receiver\n/);
+  assert.ok(!JSON.stringify(r).includes(token));
+  assert.equal(receiver(token, 'x:generic-oidc').path.length, '/hook/'.length + 64);
+  assert.throws(() => receiver(token, 'x:nope'), /nope/);
+
+  const sealedFile = join(upstream, 'flux-webhook-token.sealed.yaml');
+  const cli = execFileSync(BIN, ['unseal', '--key', KEY, '-f', sealedFile, '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  assert.equal(unseal(readFileSync(KEY), readFileSync(sealedFile, 'utf8'), { format: 'json' }), cli);
+  assert.throws(() => unseal('not a key', readFileSync(sealedFile)), /^Error: private key: /);
+  const d = diagnose(readFileSync(sealedFile), { keys: readFileSync(KEY, 'utf8'), cert: CERT });
+  assert.deepEqual(d.findings, []);
+  assert.deepEqual(d.values.map((v) => [v.key, v.openedBy]), [['token', { key: 0, binding: 'strict (flux-system/webhook-token)' }]]);
+  const broken = diagnose('apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: db}\nspec:\n  encryptedData:\n    password: bm90IHNlYWxlZA==\n');
+  assert.deepEqual(broken.findings.map((f) => [f.line, f.cause]), [[3, 'missing-namespace'], [6, 'too-short']]);
 });
