@@ -101,7 +101,7 @@ impl PrivateKey {
 
     /// The public half, to seal for this key without its certificate (a
     /// bare public key: no validity period, as
-    /// [`Certificate::from_public_key_der`] reads one).
+    /// [`crate::Certificate::from_public_key_der`] reads one).
     pub fn public_key(&self) -> Result<crate::Certificate, crate::CertError> {
         crate::Certificate::from_public_key_der(&self.spki)
     }
