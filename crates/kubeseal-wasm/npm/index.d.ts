@@ -128,6 +128,14 @@ export interface TokenSecretOptions {
   key?: string;
   /** The webhook URL, recorded in the notification.toolkit.fluxcd.io/webhook annotation. */
   webhookUrl?: string;
+  /**
+   * The Receiver the token is for (its type guessed from the name, as the CLI does): the URL
+   * is not recorded when it is that type's only credential (generic, quay, dockerhub, acr,
+   * cdevents), unless `annotateUrl`.
+   */
+  receiver?: string;
+  /** Record the URL even when it is the Receiver's only credential (committed in plain). */
+  annotateUrl?: boolean;
 }
 
 /**
