@@ -23,6 +23,8 @@
 //! - [`Scope`]: strict, namespace-wide or cluster-wide binding.
 //! - [`PrivateKey`] + [`unseal`] / [`unseal_raw`]: recovery with the controller's private key;
 //!   [`read_key_backup`] reads the key backups of upstream's recovery procedure.
+//! - [`template::Template`]: `spec.template.data` rendered as the controller
+//!   renders it (Go `text/template` with sprig) over the opened values.
 //! - Flux webhook tokens, paths and Receivers live in the `flux-receiver` crate.
 //! - [`k8s_manifest`] (re-exported): the positioned YAML tree the manifest
 //!   reader is built on, name rules and emitters, for tools that look at
@@ -113,6 +115,7 @@ mod pem;
 mod reseal;
 mod scope;
 mod seal;
+pub mod template;
 mod time;
 mod unseal;
 
