@@ -166,6 +166,12 @@ pub fn kubeseal_style(cmd: clap::Command) -> clap::Command {
         let Some(long) = arg.get_long().map(str::to_owned) else {
             return arg;
         };
+        if matches!(
+            arg.get_action(),
+            ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong | ArgAction::Version
+        ) {
+            return arg;
+        }
         let arg = if arg.get_env().is_none() {
             arg.env(env_name(&long)).hide_env(true)
         } else {

@@ -41,6 +41,18 @@ fn sealed_namespace(out: &[u8]) -> String {
     ns
 }
 
+/// `--raw` output that opens, under the strict label apps/db, to `s3cr3t`.
+fn assert_raw_opens_as_apps_db(raw: &[u8]) {
+    let opened = unseal_raw(
+        &demo_keys(),
+        Scope::Strict,
+        &ObjectRef::new("apps", "db"),
+        std::str::from_utf8(raw).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(opened.expose(), b"s3cr3t");
+}
+
 /// A kubeconfig file with contexts `a` (namespace `apps`, current) and `b`
 /// (no namespace), reaching nothing (sealing with --cert never connects).
 fn offline_kubeconfig(dir: &Path, name: &str, current: &str) -> std::path::PathBuf {
@@ -105,14 +117,7 @@ fn a_secret_without_a_namespace_takes_the_kubeconfig_contexts() {
         .write_stdin("s3cr3t")
         .succeeds()
         .stdout;
-    let opened = unseal_raw(
-        &demo_keys(),
-        Scope::Strict,
-        &ObjectRef::new("apps", "db"),
-        std::str::from_utf8(&raw).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(opened.expose(), b"s3cr3t");
+    assert_raw_opens_as_apps_db(&raw);
 
     // No kubeconfig at all: refused, naming the fixes (kubeseal would seal
     // for an empty namespace).
@@ -278,14 +283,7 @@ fn every_flag_has_its_variable_and_an_empty_one_is_unset() {
         .env("SEALED_SECRETS_CERT", &cert)
         .succeeds()
         .stdout;
-    let opened = unseal_raw(
-        &demo_keys(),
-        Scope::Strict,
-        &ObjectRef::new("apps", "db"),
-        std::str::from_utf8(&raw).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(opened.expose(), b"s3cr3t");
+    assert_raw_opens_as_apps_db(&raw);
     // The command line wins over a variable (pflag's `--raw=false`).
     let out = kubeseal(d)
         .env("SEALED_SECRETS_RAW", "true")
@@ -411,6 +409,28 @@ fn version_errors_and_the_yaml_rule_as_kubeseal_prints_them() {
         .fails();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("sealtoken: error: "));
+
+    // --validate with no cluster: it asks the controller, so --cert cannot help.
+    #[cfg(feature = "cluster")]
+    {
+        let sealed = kubeseal(d)
+            .arg("--cert")
+            .arg(demo_cert())
+            .args(["-f", "s.yaml", "-n", "x"])
+            .succeeds()
+            .stdout;
+        std::fs::write(d.join("s.sealed.json"), sealed).unwrap();
+        let out = kubeseal(d)
+            .args(["--validate", "-f", "s.sealed.json"])
+            .fails();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(
+                "validate the SealedSecrets with the controller: it is asked through the cluster"
+            ) && err.contains("--cert is not used here"),
+            "{err}"
+        );
+    }
 
     // -w FILE.yaml is YAML whatever -o says; -w FILE.json follows -o.
     let cert = demo_cert();

@@ -521,8 +521,30 @@ pub fn object_meta(m: &ObjectMeta) -> Out {
     if let Some(ns) = &m.namespace {
         meta.put("namespace", Out::Str(ns.clone()));
     }
+    if let Some(uid) = &m.uid {
+        meta.put("uid", Out::Str(uid.clone()));
+    }
     meta.put_string_map("labels", &m.labels, false);
     meta.put_string_map("annotations", &m.annotations, false);
+    if !m.owner_references.is_empty() {
+        let refs = m
+            .owner_references
+            .iter()
+            .map(|r| {
+                // Go's OwnerReference field order.
+                let mut o = Out::map();
+                o.put("apiVersion", Out::Str(r.api_version.clone()));
+                o.put("kind", Out::Str(r.kind.clone()));
+                o.put("name", Out::Str(r.name.clone()));
+                o.put("uid", Out::Str(r.uid.clone()));
+                if let Some(c) = r.controller {
+                    o.put("controller", Out::Bool(c));
+                }
+                o
+            })
+            .collect();
+        meta.put("ownerReferences", Out::Seq(refs));
+    }
     meta
 }
 
@@ -537,6 +559,26 @@ pub fn render(o: &Out, format: Format) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Go's ObjectMeta order (name, namespace, uid, labels, annotations,
+    /// ownerReferences) and OwnerReference order (apiVersion, kind, name,
+    /// uid, controller), as `json.Marshal` writes them.
+    #[test]
+    fn metadata_with_uid_and_owner_in_gos_order() {
+        let mut m = ObjectMeta::new(&crate::ObjectRef::new("apps", "db"));
+        m.uid = Some("u-1".into());
+        m.labels.insert("l".into(), "v".into());
+        m.owner_references = vec![crate::OwnerReference::controller(
+            "bitnami.com/v1alpha1",
+            "SealedSecret",
+            "db",
+            "u-0",
+        )];
+        assert_eq!(
+            to_json(&object_meta(&m)),
+            "{\n  \"name\": \"db\",\n  \"namespace\": \"apps\",\n  \"uid\": \"u-1\",\n  \"labels\": {\n    \"l\": \"v\"\n  },\n  \"ownerReferences\": [\n    {\n      \"apiVersion\": \"bitnami.com/v1alpha1\",\n      \"kind\": \"SealedSecret\",\n      \"name\": \"db\",\n      \"uid\": \"u-0\",\n      \"controller\": true\n    }\n  ]\n}\n"
+        );
+    }
 
     fn y(x: &str) -> String {
         let mut s = String::new();

@@ -57,7 +57,7 @@ pub mod yaml;
 
 pub use format::Format;
 pub use kustomize::{is_kustomization_file, normalize, KUSTOMIZATION_FILE_NAMES};
-pub use object::{ObjectMeta, ObjectRef};
+pub use object::{ObjectMeta, ObjectRef, OwnerReference};
 pub use secret::{Origin, Secret, SecretValue};
 pub use tree::{Pos, MAX_DEPTH, MAX_NODES};
 

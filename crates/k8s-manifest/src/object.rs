@@ -56,6 +56,47 @@ pub struct ObjectMeta {
     pub labels: BTreeMap<String, String>,
     /// `metadata.annotations`.
     pub annotations: BTreeMap<String, String>,
+    /// `metadata.uid`, as the API server assigned it (read from objects
+    /// exported from a cluster; never written by sealing).
+    pub uid: Option<String>,
+    /// `metadata.ownerReferences` (written, for a Secret as the controller
+    /// creates it; not read).
+    pub owner_references: Vec<OwnerReference>,
+}
+
+/// One entry of `metadata.ownerReferences`: the object that owns this one
+/// (the controller sets its SealedSecret as the owner of each Secret it creates).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OwnerReference {
+    /// `apiVersion` of the owner.
+    pub api_version: String,
+    /// `kind` of the owner.
+    pub kind: String,
+    /// `name` of the owner.
+    pub name: String,
+    /// `uid` of the owner.
+    pub uid: String,
+    /// `controller`: whether the owner manages this object.
+    pub controller: Option<bool>,
+}
+
+impl OwnerReference {
+    /// The reference to `kind` `name` (`api_version`) with `uid`, marked as its controller.
+    pub fn controller(
+        api_version: impl Into<String>,
+        kind: impl Into<String>,
+        name: impl Into<String>,
+        uid: impl Into<String>,
+    ) -> OwnerReference {
+        OwnerReference {
+            api_version: api_version.into(),
+            kind: kind.into(),
+            name: name.into(),
+            uid: uid.into(),
+            controller: Some(true),
+        }
+    }
 }
 
 impl ObjectMeta {
@@ -80,6 +121,7 @@ impl ObjectMeta {
             namespace,
             labels,
             annotations,
+            ..ObjectMeta::default()
         }
     }
 

@@ -164,12 +164,14 @@ impl<'a> Fields<'a> {
 
     /// The `metadata` fields this crate models.
     fn object_meta(&self) -> Result<ObjectMeta, Problem> {
-        Ok(ObjectMeta::from_parts(
+        let mut meta = ObjectMeta::from_parts(
             self.string("name")?,
             self.string("namespace")?,
             self.string_map("labels")?,
             self.string_map("annotations")?,
-        ))
+        );
+        meta.uid = self.string("uid")?.filter(|u| !u.is_empty());
+        Ok(meta)
     }
 
     fn sub(&self, key: &'a str, path: &'a str) -> Result<Fields<'a>, Problem> {
