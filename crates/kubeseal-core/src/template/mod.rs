@@ -8,8 +8,9 @@
 //! `template.data` values, v0.37). [`Template::parse`] and
 //! [`Template::render`] do the same for the subset below; what falls outside
 //! it is refused by name with a [`TemplateError`], never rendered
-//! differently. The reference is the controller's own build (sealed-secrets
-//! v0.40: Go 1.26's `text/template`, sprig v3.3.0); the tests compare the
+//! differently. The reference is the controller's own build (the newest
+//! upstream source, bitnami/sealed-secrets v0.38.4 and main: Go 1.26's
+//! `text/template`, sprig v3.3.0); the tests compare the
 //! output byte for byte with a Go program that renders as the controller
 //! does, built with Debian's Go 1.19 and sprig v3.2.3, and check what came
 //! later (`range` over an integer, `{{else with}}`, `sha512sum`) by hand.

@@ -185,26 +185,7 @@ fn print_arg(out: &mut Vec<u8>, a: &Value, verb: char, f: Flags, top: bool) -> R
                 pad(out, s, f);
             }
             'q' => fmt_q(out, s, f),
-            'x' | 'X' if !f.sharp && !f.space => {
-                let s = match f.prec {
-                    Some(p) => &s[..p.min(s.len())],
-                    None => &s[..],
-                };
-                let mut hex = Zeroizing::new(Vec::with_capacity(s.len() * 2));
-                for b in s {
-                    if verb == 'x' {
-                        write(&mut hex, format_args!("{b:02x}"));
-                    } else {
-                        write(&mut hex, format_args!("{b:02X}"));
-                    }
-                }
-                pad(out, &hex, f);
-            }
-            'x' | 'X' => {
-                return Err(
-                    "printf flags # and space with %x are not supported by sealtoken".into(),
-                )
-            }
+            'x' | 'X' => fmt_sbx(out, s, verb, f),
             _ => bad_verb(out, a, verb, f)?,
         },
         Value::List(l, _) => {
@@ -239,6 +220,51 @@ fn print_arg(out: &mut Vec<u8>, a: &Value, verb: char, f: Flags, top: bool) -> R
     Ok(())
 }
 
+/// `fmtSbx`: `%x`/`%X` of a string's bytes (`#`: `0x` prefixes, space:
+/// bytes apart).
+fn fmt_sbx(out: &mut Vec<u8>, b: &[u8], verb: char, f: Flags) {
+    let digits: &[u8; 16] = if verb == 'x' {
+        b"0123456789abcdef"
+    } else {
+        b"0123456789ABCDEF"
+    };
+    let x = if verb == 'x' { b'x' } else { b'X' };
+    let length = f.prec.map_or(b.len(), |p| p.min(b.len()));
+    let mut width = 2 * length;
+    if width == 0 {
+        pad(out, b"", f);
+        return;
+    }
+    if f.space {
+        if f.sharp {
+            width *= 2;
+        }
+        width += length - 1;
+    } else if f.sharp {
+        width += 2;
+    }
+    let fill = f.width.unwrap_or(0).saturating_sub(width);
+    if !f.minus {
+        out.extend(std::iter::repeat_n(if f.zero { b'0' } else { b' ' }, fill));
+    }
+    if f.sharp {
+        out.extend_from_slice(&[b'0', x]);
+    }
+    for (i, &c) in b[..length].iter().enumerate() {
+        if f.space && i > 0 {
+            out.push(b' ');
+            if f.sharp {
+                out.extend_from_slice(&[b'0', x]);
+            }
+        }
+        out.push(digits[usize::from(c >> 4)]);
+        out.push(digits[usize::from(c & 15)]);
+    }
+    if f.minus {
+        out.extend(std::iter::repeat_n(b' ', fill));
+    }
+}
+
 /// `%!d(string=…)`: the operand printed with `%v` and the same flags.
 fn bad_verb(out: &mut Vec<u8>, a: &Value, verb: char, f: Flags) -> Result<(), String> {
     write(out, format_args!("%!{verb}({}=", a.type_name()));
@@ -261,7 +287,10 @@ fn fmt_q(out: &mut Vec<u8>, s: &[u8], f: Flags) {
     let s = truncate(s, f.prec);
     if f.sharp
         && !s.contains(&b'`')
-        && std::str::from_utf8(s).is_ok_and(|t| !t.chars().any(|c| c.is_control() && c != '\t'))
+        && std::str::from_utf8(s).is_ok_and(|t| {
+            !t.chars()
+                .any(|c| (c < ' ' && c != '\t') || c == '\u{7f}' || c == '\u{feff}')
+        })
     {
         let mut q = Zeroizing::new(Vec::with_capacity(s.len() + 2));
         q.push(b'`');
@@ -271,7 +300,7 @@ fn fmt_q(out: &mut Vec<u8>, s: &[u8], f: Flags) {
         return;
     }
     let mut q = Zeroizing::new(Vec::with_capacity(s.len() + 2));
-    quote(s, &mut q);
+    quote(s, f.plus, &mut q);
     pad(out, &q, f);
 }
 
@@ -322,7 +351,7 @@ fn fmt_integer(out: &mut Vec<u8>, a: &Value, n: i64, verb: char, f: Flags) -> Re
         }
         'q' => {
             let mut q = Vec::new();
-            quote_rune(n, &mut q);
+            quote_rune(n, f.plus, &mut q);
             pad(out, &q, f);
             return Ok(());
         }

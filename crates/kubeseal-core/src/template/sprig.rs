@@ -264,7 +264,7 @@ pub(super) fn lookup(name: &str) -> Option<Lookup> {
         }),
         "quote" => func!(&[], Some(Any), |a| Ok(Value::Str(join_non_nil(
             &a,
-            |v, out| text::quote(&v.strval(), out)
+            |v, out| text::quote(&v.strval(), false, out)
         )))),
         "squote" => func!(&[], Some(Any), |a| {
             Ok(Value::Str(join_non_nil(&a, |v, out| {

@@ -189,36 +189,42 @@ pub(super) fn trim_space(b: &[u8]) -> Bytes {
     Zeroizing::new(b[from..to.max(from)].to_vec())
 }
 
-/// `strconv.Quote`: `"…"` with Go's escapes; invalid bytes as `\xNN`.
-pub(super) fn quote(b: &[u8], out: &mut Vec<u8>) {
+/// `strconv.Quote` (`ascii`: `QuoteToASCII`): `"…"` with Go's escapes;
+/// invalid bytes as `\xNN`.
+pub(super) fn quote(b: &[u8], ascii: bool, out: &mut Vec<u8>) {
     out.push(b'"');
     for (c, from, _) in runes(b) {
         match c {
             None => write_fmt(out, format_args!("\\x{:02x}", b[from])),
-            Some(c) => escaped_rune(c, b'"', out),
+            Some(c) => escaped_rune(c, b'"', ascii, out),
         }
     }
     out.push(b'"');
 }
 
-/// `strconv.QuoteRune` of an integer (`%q` on an int): `'x'`.
-pub(super) fn quote_rune(i: i64, out: &mut Vec<u8>) {
+/// `strconv.QuoteRune` (`ascii`: `QuoteRuneToASCII`) of an integer (`%q`
+/// on an int): `'x'`.
+pub(super) fn quote_rune(i: i64, ascii: bool, out: &mut Vec<u8>) {
     let c = u32::try_from(i)
         .ok()
         .and_then(char::from_u32)
         .unwrap_or('\u{fffd}');
     out.push(b'\'');
-    escaped_rune(c, b'\'', out);
+    escaped_rune(c, b'\'', ascii, out);
     out.push(b'\'');
 }
 
-fn escaped_rune(c: char, quote: u8, out: &mut Vec<u8>) {
+fn escaped_rune(c: char, quote: u8, ascii: bool, out: &mut Vec<u8>) {
     if c == char::from(quote) || c == '\\' {
         out.push(b'\\');
         out.push(c as u8);
         return;
     }
-    if is_print(c) {
+    if if ascii {
+        c.is_ascii() && is_print(c)
+    } else {
+        is_print(c)
+    } {
         push_char(out, c);
         return;
     }
