@@ -132,11 +132,12 @@ pub(super) fn b32enc(v: &[u8]) -> Vec<u8> {
 
 /// sprig's `base32decode`: the decoded string, or Go's error text.
 pub(super) fn b32dec(v: &[u8]) -> Bytes {
-    let cleaned: Vec<u8> = v
-        .iter()
-        .copied()
-        .filter(|&b| b != b'\r' && b != b'\n')
-        .collect();
+    let cleaned: Zeroizing<Vec<u8>> = Zeroizing::new(
+        v.iter()
+            .copied()
+            .filter(|&b| b != b'\r' && b != b'\n')
+            .collect(),
+    );
     let mut out = Zeroizing::new(Vec::new());
     let err =
         |o: usize| Zeroizing::new(format!("illegal base32 data at input byte {o}").into_bytes());

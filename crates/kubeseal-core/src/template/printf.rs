@@ -4,7 +4,7 @@ use std::io::Write;
 
 use zeroize::Zeroizing;
 
-use super::text::{quote, quote_rune, rune_count, runes};
+use super::text::{quote, quote_rune, rune_count, spans};
 use super::value::{format_g, Bytes, Value};
 
 /// `fmt.Sprint` (`ln`: `fmt.Sprintln`): operands as `%v`, a space between
@@ -275,8 +275,8 @@ fn bad_verb(out: &mut Vec<u8>, a: &Value, verb: char, f: Flags) -> Result<(), St
 
 fn truncate(s: &[u8], prec: Option<usize>) -> &[u8] {
     match prec {
-        Some(p) => match runes(s).get(p) {
-            Some(&(_, start, _)) => &s[..start],
+        Some(p) => match spans(s).get(p) {
+            Some(&(start, _)) => &s[..start],
             None => s,
         },
         None => s,

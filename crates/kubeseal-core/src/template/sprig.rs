@@ -207,12 +207,9 @@ pub(super) fn lookup(name: &str) -> Option<Lookup> {
     let f: &'static Func = match name {
         "trim" => func!(&[Str], None, |a| Ok(Value::Str(text::trim_space(s(&a[0]))))),
         "trimAll" | "trimall" => func!(&[Str, Str], None, |a| {
-            let cut: Vec<char> = text::runes(s(&a[0]))
-                .iter()
-                .map(|r| r.0.unwrap_or('\u{fffd}'))
-                .collect();
+            let cutset = s(&a[0]);
             Ok(Value::Str(text::trim_runes(s(&a[1]), true, true, |c| {
-                cut.contains(&c)
+                text::runes(cutset).any(|r| r.0.unwrap_or('\u{fffd}') == c)
             })))
         }),
         "trimPrefix" => func!(&[Str, Str], None, |a| {
@@ -496,7 +493,6 @@ fn replace(src: &[u8], old: &[u8], new: &[u8]) -> Bytes {
 fn split(v: &[u8], sep: &[u8]) -> Vec<Bytes> {
     if sep.is_empty() {
         return text::runes(v)
-            .into_iter()
             .map(|(_, a, b)| Zeroizing::new(v[a..b].to_vec()))
             .collect();
     }

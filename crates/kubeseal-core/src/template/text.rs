@@ -28,21 +28,28 @@ pub(super) fn decode(b: &[u8]) -> (Option<char>, usize) {
 }
 
 /// The runes of `b` as Go's `for range` yields them: (rune, byte range);
-/// `None` for an invalid byte.
-pub(super) fn runes(b: &[u8]) -> Vec<(Option<char>, usize, usize)> {
-    let mut out = Vec::new();
+/// `None` for an invalid byte. Lazy: no buffer holds the decoded runes.
+pub(super) fn runes(b: &[u8]) -> impl Iterator<Item = (Option<char>, usize, usize)> + '_ {
     let mut i = 0;
-    while i < b.len() {
+    std::iter::from_fn(move || {
+        if i >= b.len() {
+            return None;
+        }
         let (c, w) = decode(&b[i..]);
-        out.push((c, i, i + w));
+        let item = (c, i, i + w);
         i += w;
-    }
-    out
+        Some(item)
+    })
+}
+
+/// The byte ranges of the runes of `b` (positions only, no value bytes).
+pub(super) fn spans(b: &[u8]) -> Vec<(usize, usize)> {
+    runes(b).map(|(_, from, to)| (from, to)).collect()
 }
 
 /// The number of runes, as `utf8.RuneCount`.
 pub(super) fn rune_count(b: &[u8]) -> usize {
-    runes(b).len()
+    runes(b).count()
 }
 
 fn push_char(out: &mut Vec<u8>, c: char) {
@@ -159,8 +166,8 @@ pub(super) fn title(b: &[u8]) -> Bytes {
 /// `strings.TrimFunc`-style trimming of runes for which `cut` holds (an
 /// invalid byte is `RuneError`, U+FFFD).
 pub(super) fn trim_runes(b: &[u8], left: bool, right: bool, cut: impl Fn(char) -> bool) -> Bytes {
-    let rs = runes(b);
-    let test = |r: &(Option<char>, usize, usize)| cut(r.0.unwrap_or('\u{fffd}'));
+    let rs = spans(b);
+    let test = |&(from, to): &(usize, usize)| cut(decode(&b[from..to]).0.unwrap_or('\u{fffd}'));
     let mut start = 0;
     let mut end = rs.len();
     if left {
@@ -173,19 +180,19 @@ pub(super) fn trim_runes(b: &[u8], left: bool, right: bool, cut: impl Fn(char) -
             end -= 1;
         }
     }
-    let from = rs.get(start).map_or(b.len(), |r| r.1);
-    let to = if end == 0 { 0 } else { rs[end - 1].2 };
+    let from = rs.get(start).map_or(b.len(), |r| r.0);
+    let to = if end == 0 { 0 } else { rs[end - 1].1 };
     Zeroizing::new(b[from..to.max(from)].to_vec())
 }
 
 /// `strings.TrimSpace`: invalid bytes stop the trimming.
 pub(super) fn trim_space(b: &[u8]) -> Bytes {
-    let rs = runes(b);
-    let space = |r: &(Option<char>, usize, usize)| r.0.is_some_and(is_space);
+    let rs = spans(b);
+    let space = |&(from, to): &(usize, usize)| decode(&b[from..to]).0.is_some_and(is_space);
     let start = rs.iter().position(|r| !space(r)).unwrap_or(rs.len());
     let end = rs.iter().rposition(|r| !space(r)).map_or(start, |i| i + 1);
-    let from = rs.get(start).map_or(b.len(), |r| r.1);
-    let to = if end == 0 { 0 } else { rs[end - 1].2 };
+    let from = rs.get(start).map_or(b.len(), |r| r.0);
+    let to = if end == 0 { 0 } else { rs[end - 1].1 };
     Zeroizing::new(b[from..to.max(from)].to_vec())
 }
 
