@@ -246,6 +246,7 @@ const CASES: &[&str] = &[
     "{{ html .password }} {{ html .bin }} {{ html 1 2 }}",
     "{{ js .password }} {{ js .ctl }} {{ js .utf }} {{ js .bin }}",
     "{{ urlquery .password }} {{ urlquery .utf }} {{ urlquery \"a b\" 1 }}",
+    "{{ html .missing }}|{{ js .missing 1 }}|{{ urlquery nil }}|{{ html }}",
     "{{ nosuchfunction }}",
     // printf.
     "{{ printf \"%s|%v|%d|%q|%x|%X|%t|%c|%%|%T\" .user .user 42 .password .user .user true 65 .user }}",
@@ -353,6 +354,30 @@ const CASES: &[&str] = &[
     "{{ range $a, $b, $c := . }}{{ end }}",
     "{{ \"a\".x }}",
     "{{ @ }}",
+    "{{-}}",
+    "{{ -}}",
+    "{{- -}}",
+    "a {{-3}} {{ 3 -}} b",
+    "{{.user}}{{/**/}}",
+    "{{ /* c */ }}",
+    "{{- /* c */ -}}",
+    "{{/* c */ -}}  x",
+    "{{ .user }}{{",
+    "}} {{ .user }} }}",
+    "{{ $x := (print .user | upper) }}{{ $x }}",
+    "{{ $ = 1 }}{{ $ }}",
+    "{{ $x := 1 }}{{ range list 1 }}{{ $x := 2 }}{{ $x }}{{ end }}{{ $x }}",
+    "{{ $x := 1 }}{{ range list 1 }}{{ $x = 2 }}{{ end }}{{ $x }}",
+    "{{ range $k, $v := . }}{{ if eq $k \"n\" }}{{ break }}{{ end }}{{ $k }}:{{ $.user }},{{ end }}",
+    "{{ range list (list 1 2) (list 3) }}{{ range . }}{{ . }}{{ end }};{{ end }}",
+    "{{ if .missing }}a{{ else if .empty }}b{{ else if .n }}{{ with .user }}{{ . }}{{ end }}{{ end }}",
+    "{{ with .user }}{{ with $.n }}{{ . }}{{ end }}{{ end }}",
+    "{{ range $i, $v := list \"a\" \"b\" }}{{ $i }}{{ $v }}{{ else }}none{{ end }}{{ $i }}",
+    "{{ continue }}",
+    "{{ range . }}{{ break 1 }}{{ end }}",
+    "{{ if true }}{{ break }}{{ end }}",
+    "{{ else if true }}",
+    "{{ with .user }}a{{ else if .n }}b{{ end }}",
 ];
 
 fn compare(cases: &[(String, BTreeMap<String, Vec<u8>>)]) {
@@ -427,6 +452,8 @@ fn refuses_what_cannot_match_and_what_the_controller_removed() {
         "{{ regexMatch \"a\" .user }}",
         "{{ toJson . }}",
         "{{ define \"x\" }}{{ end }}",
+        "{{ template \"x\" }}",
+        "{{ block \"x\" . }}{{ end }}",
     ] {
         assert!(
             matches!(
@@ -530,8 +557,39 @@ fn gen_template(r: &mut Rng, depth: u32) -> String {
     for _ in 0..(r.next() % 4 + 1) {
         let open = r.pick(&["{{ ", "{{- ", "{{"]);
         let close = r.pick(&[" }}", " -}}", "}}"]);
-        match r.next() % 7 {
-            0 => t.push_str(r.pick(&["text", " ", "\n  ", "a\tb", "é"])),
+        match r.next() % 10 {
+            0 => t.push_str(r.pick(&[
+                "text",
+                " ",
+                "\n  ",
+                "a\tb",
+                "é",
+                "{{/* c */}}",
+                " {{- /* c */ -}} ",
+            ])),
+            4 if depth < 2 => t.push_str(&format!(
+                "{open}if {}{close}a{{{{ else if {} }}}}{}{{{{ else }}}}c{{{{ end }}}}",
+                gen_operand(r, 0),
+                gen_operand(r, 0),
+                gen_template(r, depth + 1)
+            )),
+            5 => t.push_str(&format!(
+                "{open}$v = {}{close}{{{{ $v }}}}",
+                gen_operand(r, 0)
+            )),
+            6 => t.push_str(&format!(
+                "{open}printf {} {} {}{close}",
+                r.pick(&[
+                    "\"%s|%v\"",
+                    "\"%d %q\"",
+                    "\"%5s%-3v\"",
+                    "\"%x %t\"",
+                    "\"%c\"",
+                    "\"%%\""
+                ]),
+                gen_operand(r, 1),
+                gen_operand(r, 1)
+            )),
             1 if depth < 2 => {
                 t.push_str(&format!(
                     "{open}if {}{close}{}",

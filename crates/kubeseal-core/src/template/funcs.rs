@@ -117,11 +117,21 @@ pub(super) fn lookup(name: &str) -> Lookup {
     Lookup::Builtin(f)
 }
 
-/// `evalArgs` of `html`, `js`, `urlquery`: one string as it is, else `print`.
+/// `evalArgs` of `html`, `js`, `urlquery`: one string as it is, else `print`
+/// with nil operands as `<no value>` (Go's `printableValue`).
 fn eval_args(a: &[Value]) -> Zeroizing<Vec<u8>> {
     match a {
         [Value::Str(s)] => s.clone(),
-        a => sprint(a, false),
+        a => {
+            let a: Vec<Value> = a
+                .iter()
+                .map(|v| match v {
+                    Value::Nil | Value::Missing => Value::str(&b"<no value>"[..]),
+                    v => v.clone(),
+                })
+                .collect();
+            sprint(&a, false)
+        }
     }
 }
 
