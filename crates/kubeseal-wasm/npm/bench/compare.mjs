@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { encryptSecretItem } from '@linode/kubeseal-encrypt';
 import { sealRaw, loadCertificate, Certificate } from '@sealtoken/kubeseal';
 import { existsSync } from 'node:fs';
-import { serve, launch, CHROMIUM } from '../test/helpers.mjs';
+import { serve, launch, CHROMIUM, chromiumFigures } from '../test/helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const certPath = join(root, 'fixtures/upstream/controller.crt');
@@ -48,51 +48,14 @@ async function wall(n, f) {
 
 // Chromium first (the machine quieter), both packages in one page.
 if (existsSync(CHROMIUM)) {
-  const server = await serve();
+  const server = await serve({ isolated: true });
   const browser = await launch();
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
-    const t = await page.evaluate(async ([cert, pub, value]) => {
-      const ours = await import('/pkg/index.js');
-      const theirs = await import('/peer/index.js');
-      const mib = 'y'.repeat(1 << 20);
-      const opts = { scope: 'namespace-wide', namespace: 'apps' };
-      const handle = ours.loadCertificate(cert);
-      const wasmOnly = ours.loadCertificate(cert, { rsa: 'wasm' });
-      if (handle.asyncRsa !== 'webcrypto') throw new Error(`async path ${handle.asyncRsa}`);
-      // Wall clock per call, sequential (each seal awaited before the next). The
-      // implementations take turns, round after round (each round starting with
-      // the next one), so that load on the machine falls on all of them alike;
-      // the median round is reported, and the best (the least disturbed by load).
-      const cases = [
-        ['@sealtoken/kubeseal `sealRawAsync` (RSA-OAEP in WebCrypto), handle reused', (v) => handle.sealRawAsync(v, opts)],
-        ['@sealtoken/kubeseal `sealRawAsync`, PEM each call (one-entry cache)', (v) => ours.sealRawAsync(cert, v, opts)],
-        ['@sealtoken/kubeseal `sealRaw` (all in WebAssembly), handle reused', (v) => wasmOnly.sealRaw(v, opts)],
-        ['@linode/kubeseal-encrypt `encryptSecretItem` (WebCrypto), PEM each call', (v) => theirs.encryptSecretItem(pub, 'apps', v)],
-      ];
-      const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
-      const rounds = async (n, per, input) => {
-        const times = cases.map(() => []);
-        for (const [, f] of cases) for (let i = 0; i < per; i++) await f(input); // warm-up
-        for (let r = 0; r < n; r++) {
-          // Each round starts with the next case: no case always follows the same one.
-          for (let k = 0; k < cases.length; k++) {
-            const i = (r + k) % cases.length;
-            const f = cases[i][1];
-            const t0 = performance.now();
-            for (let j = 0; j < per; j++) await f(input);
-            times[i].push(((performance.now() - t0) * 1000) / per);
-          }
-        }
-        return times.map((t) => [median(t), Math.min(...t)]);
-      };
-      const small = await rounds(30, 30, value);
-      const big = await rounds(9, 1, mib);
-      const rows = cases.map(([name], i) => [name, small[i], big[i]]);
-      return { rows, ua: navigator.userAgent };
-    }, [CERT, PUBLIC_KEY, token]);
-    console.log(`Chromium (${t.ua.match(/Chrome\/[\d.]+/)?.[0]}), wall clock, one page:\n`);
+    const t = await chromiumFigures(page, { rounds: 30, per: 30, mibRounds: 9, value: token });
+    if (!t.isolated) throw new Error('the page is not cross-origin isolated: coarse timers');
+    console.log(`Chromium (${t.ua.match(/Chrome\/[\d.]+/)?.[0]}), wall clock, one page (cross-origin isolated: 5 µs timers):\n`);
     console.log('| Implementation | per 32 B value: median round (best) | per MiB: median round (best) |');
     console.log('|---|---:|---:|');
     for (const [name, [v, vb], [m, mb]] of t.rows) {

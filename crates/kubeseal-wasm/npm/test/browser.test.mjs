@@ -8,7 +8,7 @@
 // Skips when /usr/bin/chromium is missing, unless SEALTOKEN_CI=1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CERT, skipChromium as skip, cliUnseal, pyOpen, pyOpenSealed, serve, launch, open, assertOwnRequests } from './helpers.mjs';
+import { CERT, skipChromium as skip, cliUnseal, pyOpen, pyOpenSealed, serve, launch, open, assertOwnRequests, chromiumFigures } from './helpers.mjs';
 
 const SCOPES = ['strict', 'namespace-wide', 'cluster-wide'];
 const LABELS = { strict: 'apps/db', 'namespace-wide': 'apps', 'cluster-wide': '' };
@@ -124,6 +124,22 @@ test('over plain http from a name other than localhost (no crypto.subtle): the *
     assert.equal(Buffer.from(cliUnseal(await page.inputValue('#output')).data.password, 'base64').toString(), VALUE);
     assert.deepEqual(errors, []);
     assertOwnRequests(requests, origin);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+// A short look at the speed, printed, not asserted (a loaded machine would make
+// it flaky): the figures for the README come from bench/compare.mjs.
+test('the package beside @linode/kubeseal-encrypt in one Chromium page (printed)', { skip, timeout: 120_000 }, async () => {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const t = await chromiumFigures(page, { rounds: 5, per: 10, mibRounds: 2, value: 'x'.repeat(32) });
+    for (const [name, [v], [m]] of t.rows) console.log(`# chromium: ${name}: ${v.toFixed(0)} µs per 32 B value, ${(m / 1000).toFixed(1)} ms per MiB`);
   } finally {
     await browser.close();
     server.close();

@@ -3,6 +3,7 @@
 // tests/interop/hybrid.py), and a loopback server for web/ in headless Chromium.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { createPublicKey } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,9 +48,10 @@ const peer = join(root, 'crates/kubeseal-wasm/npm/node_modules/@linode/kubeseal-
 
 /**
  * Serves web/ on 127.0.0.1 (and, under /peer/, `@linode/kubeseal-encrypt` for
- * the benchmark), with the page's CSP also as a header, as a static host would.
+ * the benchmark), with the page's CSP also as a header, as a static host would;
+ * `isolated` adds the headers of cross-origin isolation (finer timers).
  */
-export function serve() {
+export function serve({ isolated = false } = {}) {
   const html = readFileSync(join(web, 'index.html'), 'utf8');
   const csp = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)[1];
   const server = createServer((req, res) => {
@@ -60,6 +62,11 @@ export function serve() {
       const body = readFileSync(file);
       const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
       if (file.endsWith('.html')) headers['content-security-policy'] = csp;
+      if (isolated) {
+        // Cross-origin isolation: performance.now() to 5 µs rather than 100 µs (the benchmark).
+        headers['cross-origin-opener-policy'] = 'same-origin';
+        headers['cross-origin-embedder-policy'] = 'require-corp';
+      }
       res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404).end();
@@ -99,4 +106,53 @@ export function assertOwnRequests(requests, origin, files = [...PAGE_FILES, ...P
     assert.equal(url.origin, origin, `request to another origin: ${u}`);
     assert.ok(own.has(url.pathname), `unexpected request: ${u}`);
   }
+}
+
+/**
+ * Seal time in `page` (served by `serve`, so the peer is under /peer/) of this
+ * package beside @linode/kubeseal-encrypt, same key, namespace-wide: per value
+ * (`value`, sequential, each seal awaited before the next, this package's
+ * handle reused; the peer takes the PEM each call) and per MiB. The
+ * implementations take turns, round after round (in a new random order each
+ * round), so that load on the machine falls on all of them alike; each row
+ * gives [median round, best round] in µs per seal. Used by bench/compare.mjs,
+ * and briefly by the browser test.
+ */
+export async function chromiumFigures(page, { rounds: n, per, mibRounds, value }) {
+  const pub = createPublicKey(CERT).export({ type: 'spki', format: 'pem' });
+  return page.evaluate(async ([cert, pub, value, n, per, mibRounds]) => {
+    const ours = await import('/pkg/index.js');
+    const theirs = await import('/peer/index.js');
+    const mib = 'y'.repeat(1 << 20);
+    const opts = { scope: 'namespace-wide', namespace: 'apps' };
+    const handle = ours.loadCertificate(cert);
+    const wasmOnly = ours.loadCertificate(cert, { rsa: 'wasm' });
+    if (handle.asyncRsa !== 'webcrypto') throw new Error(`async path ${handle.asyncRsa}`);
+    const cases = [
+      ['@sealtoken/kubeseal `sealRawAsync` (RSA-OAEP in WebCrypto), handle reused', (v) => handle.sealRawAsync(v, opts)],
+      ['@sealtoken/kubeseal `sealRawAsync`, PEM each call (one-entry cache)', (v) => ours.sealRawAsync(cert, v, opts)],
+      ['@sealtoken/kubeseal `sealRaw` (all in WebAssembly), handle reused', (v) => wasmOnly.sealRaw(v, opts)],
+      ['@linode/kubeseal-encrypt `encryptSecretItem` (WebCrypto), PEM each call', (v) => theirs.encryptSecretItem(pub, 'apps', v)],
+    ];
+    const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+    const rounds = async (n, per, input) => {
+      const times = cases.map(() => []);
+      for (const [, f] of cases) for (let i = 0; i < per; i++) await f(input); // warm-up
+      for (let r = 0; r < n; r++) {
+        // A new order each round: no case always follows the same one (whose
+        // leftovers, garbage or WebCrypto work, it would pay for).
+        const order = cases.map((_, i) => i).sort(() => Math.random() - 0.5);
+        for (const i of order) {
+          const f = cases[i][1];
+          const t0 = performance.now();
+          for (let j = 0; j < per; j++) await f(input);
+          times[i].push(((performance.now() - t0) * 1000) / per);
+        }
+      }
+      return times.map((t) => [median(t), Math.min(...t)]);
+    };
+    const small = await rounds(n, per, value);
+    const big = await rounds(mibRounds, 1, mib);
+    return { rows: cases.map(([name], i) => [name, small[i], big[i]]), ua: navigator.userAgent, isolated: crossOriginIsolated };
+  }, [CERT, pub, value, n, per, mibRounds]);
 }
