@@ -1,12 +1,14 @@
 //! Recovery with the controller's private keys, shared by `unseal` and
-//! `seal --recovery-unseal`, and the metadata check that `--validate` and
-//! `--re-encrypt` share with them.
+//! `seal --recovery-unseal`: the Secret the controller would create
+//! (`kubeseal_core::controller`), and the metadata check that `--validate`
+//! and `--re-encrypt` share with them.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use kubeseal_core::{read_sealed_secrets, unseal, Format, PrivateKey, Scope, SealedSecret};
+use kubeseal_core::controller::{controller_secret, Owner};
+use kubeseal_core::{read_sealed_secrets, Format, PrivateKey, Scope, SealedSecret};
 use zeroize::Zeroizing;
 
 use crate::io::{self, Overwrite};
@@ -35,11 +37,19 @@ pub fn recover(
         warn_on_metadata_mismatch(s, &what);
         let mut s = s.clone();
         s.metadata.namespace = namespace_for(&s, namespace, &what)?;
-        let secret = unseal(keys, &s)
-            .with_context(|| format!("{what}: SealedSecret {:?}", s.object_ref().name))
+        let name = s.object_ref().name;
+        // The Secret as the controller creates it: templates rendered, owner set.
+        let made = controller_secret(keys, &s)
+            .with_context(|| format!("{what}: SealedSecret {name:?}"))
             .map_err(CliError::failed)?;
+        if made.owner == Owner::NoUid {
+            stderrln!(
+                "sealtoken: note: {what}: SealedSecret {name:?} has no metadata.uid (it was not \
+                 exported from a cluster): the ownerReferences the controller sets are left out"
+            );
+        }
         // The rendered Secret is plaintext: wipe it too once copied.
-        out.push_str(&Zeroizing::new(secret.to_string(format)));
+        out.push_str(&Zeroizing::new(made.secret.to_string(format)));
     }
     stderrln!("sealtoken: warning: the output is a PLAINTEXT Secret; never commit it");
     match output {

@@ -285,7 +285,7 @@ fn template_references_to_missing_keys() {
         &[
             (
                 line_of(&text, "url:"),
-                &["\"prod/db\": spec.template.data.url references \"password\", absent from encryptedData: it renders as \"<no value>\"; seal \"password\" or fix the template"],
+                &["\"prod/db\": spec.template.data.url references \"password\", absent from encryptedData and template.data: it renders as \"<no value>\" (or empty with index); seal \"password\" or fix the template"],
             ),
             (
                 line_of(&text, "ca.crt:"),

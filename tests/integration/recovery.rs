@@ -57,7 +57,7 @@ fn the_upstream_recovery_command_reads_a_two_key_list_backup() {
         .fails();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("no key could decrypt"),
+        stderr(&out).contains("do not open with any key: token"),
         "{}",
         stderr(&out)
     );
@@ -225,7 +225,7 @@ fn sealed_secrets_without_a_namespace() {
         .arg(&overlay)
         .succeeds();
     assert_eq!(unsealed_token(&out.stdout), token());
-    assert!(!stderr(&out).contains("note"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("no metadata.namespace"), "{}", stderr(&out));
     let out = sealtoken_as("kubeseal", dir.path())
         .args([
             "--recovery-unseal",
@@ -365,4 +365,168 @@ fn run_as_kubeseal_it_is_seal_and_as_kubectl_sealtoken_it_is_sealtoken() {
         .succeeds();
     let help = String::from_utf8(help.stdout).unwrap();
     assert!(help.contains("Usage: kubectl sealtoken"), "{help}");
+}
+
+/// A SealedSecret apps/db as exported from a cluster (with a uid), whose
+/// template renders a URL from sealed and plain values: `--recovery-unseal`
+/// prints the Secret the controller would create. The expected values are
+/// built from what the independent implementation opens, not from our renderer.
+#[test]
+fn recovery_renders_templates_and_sets_the_owner_as_the_controller() {
+    use base64::Engine as _;
+    use kubeseal_core::{Format, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = crate::reseal::sealed_text(
+        &demo_cert(),
+        Scope::Strict,
+        "apps",
+        "db",
+        &[("password", "s3cr3t"), ("user", "sealed-user")],
+        Format::Json,
+    );
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["metadata"]["uid"] = "6f1c0d3e-1111-4222-8333-944455556666".into();
+    doc["spec"]["template"]["data"] = serde_json::json!({
+        "url": "postgres://{{ .user }}:{{ index . \"password\" }}@{{ .host }}/db",
+        "host": "db.example",
+        "user": "plain-user",
+        "gone": null,
+    });
+    let path = d.join("db.sealed.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+
+    let opened = crate::reseal::open_elsewhere(
+        &crate::common::demo_key(),
+        &kubeseal_core::read_sealed_secrets(doc.to_string().as_bytes()).unwrap()[0],
+    );
+    let get = |k: &str| opened.iter().find(|(key, _)| key == k).unwrap().1.clone();
+    let want_url = format!(
+        "postgres://{}:{}@db.example/db",
+        get("user"),
+        get("password")
+    );
+
+    let out = sealtoken_as("kubeseal", d)
+        .args(["--recovery-unseal", "--recovery-private-key"])
+        .arg(crate::common::demo_key())
+        .arg("-f")
+        .arg(&path)
+        .succeeds();
+    let secret: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let value = |k: &str| {
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(
+                    secret["data"][k]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{k}: {secret}")),
+                )
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(value("url"), want_url);
+    assert_eq!(value("host"), "db.example");
+    // encryptedData wins over a template entry of the same key.
+    assert_eq!(value("user"), get("user"));
+    // A null template entry is an empty value, as the controller decodes it.
+    assert_eq!(value("gone"), "");
+    assert_eq!(
+        secret["metadata"]["ownerReferences"],
+        serde_json::json!([{
+            "apiVersion": "bitnami.com/v1alpha1",
+            "kind": "SealedSecret",
+            "name": "db",
+            "uid": "6f1c0d3e-1111-4222-8333-944455556666",
+            "controller": true,
+        }])
+    );
+
+    // Without a uid: no reference, and a note says why.
+    doc["metadata"].as_object_mut().unwrap().remove("uid");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = sealtoken()
+        .args(["unseal", "-o", "json", "--key"])
+        .arg(crate::common::demo_key())
+        .arg("-f")
+        .arg(&path)
+        .succeeds();
+    let secret: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        secret["metadata"].get("ownerReferences").is_none(),
+        "{secret}"
+    );
+    assert!(
+        stderr(&out).contains("has no metadata.uid"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A template the controller cannot render fails the run, naming the entry.
+    doc["spec"]["template"]["data"]["bad"] = "{{ env \"HOME\" }}".into();
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = sealtoken()
+        .args(["unseal", "--key"])
+        .arg(crate::common::demo_key())
+        .arg("-f")
+        .arg(&path)
+        .fails();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("spec.template.data.bad") && err.contains("env"),
+        "{err}"
+    );
+    assert!(!err.contains(&get("password")), "{err}");
+
+    // edit keeps the templates as they are, byte for byte.
+    let before = std::fs::read_to_string(&path).unwrap();
+    sealtoken()
+        .args(["edit", "--cert"])
+        .arg(demo_cert())
+        .arg(&path)
+        .args(["--set-file", "extra=/dev/null"])
+        .succeeds();
+    let after: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+    assert_eq!(after["spec"]["template"], before["spec"]["template"]);
+}
+
+/// Every value that does not open is named, not only the first (as doctor
+/// reports them).
+#[test]
+fn recovery_names_every_value_that_does_not_open() {
+    use kubeseal_core::{Format, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let mk = |name: &str| {
+        crate::reseal::sealed_text(
+            &demo_cert(),
+            Scope::Strict,
+            "apps",
+            name,
+            &[("a", "1"), ("b", "2"), ("c", "3")],
+            Format::Json,
+        )
+    };
+    let mut doc: serde_json::Value = serde_json::from_str(&mk("db")).unwrap();
+    let other: serde_json::Value = serde_json::from_str(&mk("other")).unwrap();
+    for k in ["a", "c"] {
+        doc["spec"]["encryptedData"][k] = other["spec"]["encryptedData"][k].clone();
+    }
+    let path = dir.path().join("db.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = sealtoken_as("kubeseal", dir.path())
+        .args(["--recovery-unseal", "--recovery-private-key"])
+        .arg(crate::common::demo_key())
+        .arg("-f")
+        .arg(&path)
+        .fails();
+    let err = stderr(&out);
+    assert!(
+        err.contains("2 encryptedData value(s) do not open with any key: a, c"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
 }

@@ -22,7 +22,9 @@
 //!   controller for).
 //! - [`Scope`]: strict, namespace-wide or cluster-wide binding.
 //! - [`PrivateKey`] + [`unseal`] / [`unseal_raw`]: recovery with the controller's private key;
-//!   [`read_key_backup`] reads the key backups of upstream's recovery procedure.
+//!   [`read_key_backup`] reads the key backups of upstream's recovery procedure;
+//!   [`controller::controller_secret`]: the Secret the controller would create
+//!   (`spec.template.data` rendered by [`template`], owner reference set).
 //! - [`template::Template`]: `spec.template.data` rendered as the controller
 //!   renders it (Go `text/template` with sprig) over the opened values.
 //! - Flux webhook tokens, paths and Receivers live in the `flux-receiver` crate.
@@ -103,6 +105,7 @@
 mod b64;
 mod backup;
 mod cert;
+pub mod controller;
 mod crypto;
 pub mod diagnose;
 pub mod diff;

@@ -118,7 +118,16 @@ pub enum Cause {
         /// The keys missing (for `kubernetes.io/basic-auth`, either one).
         missing: Vec<String>,
     },
-    /// A `spec.template.data` template references a key absent from `encryptedData`.
+    /// A `spec.template.data` entry that the controller cannot render (a
+    /// syntax error, a function it does not have, or one that cannot match).
+    TemplateInvalid {
+        /// The templated key.
+        template_key: String,
+        /// Why, in the template language's words (no value).
+        error: String,
+    },
+    /// A `spec.template.data` template references a key absent from
+    /// `encryptedData` and from the plain `template.data` values.
     TemplateMissingKey {
         /// The templated key.
         template_key: String,
@@ -161,6 +170,7 @@ impl Cause {
             Cause::BadLength { .. } => "bad-length",
             Cause::MixedKeySizes { .. } => "mixed-key-sizes",
             Cause::MissingTypeKeys { .. } => "missing-type-keys",
+            Cause::TemplateInvalid { .. } => "template-invalid",
             Cause::TemplateMissingKey { .. } => "template-missing-key",
             Cause::CertificateMismatch { .. } => "certificate-mismatch",
             Cause::SealedElsewhere { .. } => "sealed-elsewhere",
@@ -265,9 +275,13 @@ impl fmt::Display for Cause {
                     missing.join(sep)
                 )
             }
+            Cause::TemplateInvalid { template_key, error } => write!(
+                f,
+                "spec.template.data.{template_key} cannot be rendered by the controller: {error}; fix the template"
+            ),
             Cause::TemplateMissingKey { template_key, missing } => write!(
                 f,
-                "spec.template.data.{template_key} references {missing:?}, absent from encryptedData: it renders as \"<no value>\"; seal {missing:?} or fix the template"
+                "spec.template.data.{template_key} references {missing:?}, absent from encryptedData and template.data: it renders as \"<no value>\" (or empty with index); seal {missing:?} or fix the template"
             ),
             Cause::CertificateMismatch { bits, cert_bits } => write!(
                 f,

@@ -35,7 +35,6 @@
 //! ```
 
 mod cause;
-mod template;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -48,6 +47,7 @@ use crate::crypto;
 use crate::manifest::read::{objects, parse_sealed_secret};
 use crate::manifest::{ManifestError, SealedSecret};
 use crate::scope::Scope;
+use crate::template::Template;
 use crate::unseal::PrivateKey;
 use k8s_manifest::yaml::{Kind, Node};
 
@@ -463,17 +463,35 @@ fn examine(doctor: &Doctor<'_>, sealed: &SealedSecret, node: &Node, out: &mut Di
             ));
         }
     }
+    // Templates, read as the controller reads them: one that does not parse
+    // (or uses a function the controller lacks) fails; a key it names that
+    // neither encryptedData nor template.data holds renders as "<no value>".
     for (tkey, text) in &sealed.template.data {
-        for r in template::referenced_keys(text) {
-            if !sealed.encrypted_data.contains_key(&r) {
-                findings.push(obj.finding(
-                    obj.line(&["spec", "template", "data", tkey]),
-                    None,
-                    Cause::TemplateMissingKey {
-                        template_key: tkey.clone(),
-                        missing: r,
-                    },
-                ));
+        let line = obj.line(&["spec", "template", "data", tkey]);
+        match Template::parse(tkey, text) {
+            Err(e) => findings.push(obj.finding(
+                line,
+                None,
+                Cause::TemplateInvalid {
+                    template_key: tkey.clone(),
+                    error: e.to_string(),
+                },
+            )),
+            Ok(t) => {
+                for r in t.referenced_keys() {
+                    if !sealed.encrypted_data.contains_key(&r)
+                        && !sealed.template.data.contains_key(&r)
+                    {
+                        findings.push(obj.finding(
+                            line,
+                            None,
+                            Cause::TemplateMissingKey {
+                                template_key: tkey.clone(),
+                                missing: r,
+                            },
+                        ));
+                    }
+                }
             }
         }
     }

@@ -107,6 +107,23 @@ fn structural_findings_without_keys() {
             vec!["template-missing-key"],
         ),
         (
+            // A plain template.data value may be read by a template (v0.37).
+            manifest(
+                "name: db, namespace: prod",
+                "data: {url: 'postgres://{{ .user }}:{{ .password }}@db', user: app}",
+                &[("password", &v)],
+            ),
+            vec![],
+        ),
+        (
+            manifest(
+                "name: db, namespace: prod",
+                "data: {url: '{{ .password ', home: '{{ env \"HOME\" }}'}",
+                &[("password", &v)],
+            ),
+            vec!["template-invalid", "template-invalid"],
+        ),
+        (
             manifest(
                 "name: db, annotations: {sealedsecrets.bitnami.com/cluster-wide: \"true\"}",
                 "metadata: {annotations: {sealedsecrets.bitnami.com/cluster-wide: \"true\"}}",

@@ -155,6 +155,49 @@ fn referenced_keys_by_name() {
     assert_eq!(keys, ["a", "b-c", "d", "e", "f"]);
 }
 
+/// The cases `doctor` read by a scanner of its own before it used this parser.
+#[test]
+fn referenced_keys_of_field_and_index_forms() {
+    let cases: [(&str, &[&str]); 8] = [
+        ("{{ .password }}", &["password"]),
+        (
+            "postgres://{{ .user }}:{{ .password }}@db/app",
+            &["password", "user"],
+        ),
+        ("{{ index . \"tls.crt\" }}", &["tls.crt"]),
+        ("{{ .user | b64enc }}{{ $.user }}", &["user"]),
+        ("{{ printf \"%s.x\" .a }}", &["a"]),
+        ("no template here", &[]),
+        ("{{ \".quoted\" }}", &[]),
+        ("{{ (.a).b }}", &["a"]),
+    ];
+    for (t, want) in cases {
+        let keys: Vec<String> = Template::parse("k", t)
+            .unwrap()
+            .referenced_keys()
+            .into_iter()
+            .collect();
+        assert_eq!(keys, want, "{t}");
+    }
+    assert_eq!(
+        Template::parse("k", "{{ .é }}")
+            .unwrap()
+            .referenced_keys()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        ["é"]
+    );
+    // Broken templates are parse errors, not panics.
+    for t in ["{{", "{{ .", "{{ index", "{{ index . \"x"] {
+        assert!(Template::parse("k", t).is_err(), "{t}");
+    }
+    // `.1` is Go's number 0.1, not a key.
+    assert!(Template::parse("k", "{{ .1 }}")
+        .unwrap()
+        .referenced_keys()
+        .is_empty());
+}
+
 /// What the controller's Go (1.26) and sprig (v3.3.0) have beyond the Go
 /// 1.19 and sprig v3.2.3 of the oracle test.
 #[test]
