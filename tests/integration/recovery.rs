@@ -225,7 +225,11 @@ fn sealed_secrets_without_a_namespace() {
         .arg(&overlay)
         .succeeds();
     assert_eq!(unsealed_token(&out.stdout), token());
-    assert!(!stderr(&out).contains("no metadata.namespace"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("no metadata.namespace"),
+        "{}",
+        stderr(&out)
+    );
     let out = sealtoken_as("kubeseal", dir.path())
         .args([
             "--recovery-unseal",
