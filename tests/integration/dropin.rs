@@ -597,16 +597,6 @@ fn one_exit_code_rule_for_writes_requests_and_usage() {
         Some(2)
     );
     // Refusing to replace a file without --force is a usage error: 2.
-    assert_eq!(
-        code(
-            sealtoken()
-                .args(["man", "--dir"])
-                .arg(d)
-                .arg("--force")
-                .arg("--no-such")
-        ),
-        Some(2)
-    );
     sealtoken().args(["man", "--dir"]).arg(d).succeeds();
     assert_eq!(code(sealtoken().args(["man", "--dir"]).arg(d)), Some(2));
     // A folder as -w: --force cannot help, so it is not suggested.
