@@ -62,12 +62,14 @@
 //! `lower`, `title`, `replace`, `repeat`, `substr`, `trunc`, `quote`,
 //! `squote`, `cat`, `contains`, `hasPrefix`, `hasSuffix`, `nospace`,
 //! `indent`, `nindent`; encodings `b64enc`, `b64dec`, `b32enc`, `b32dec`,
-//! `toString`; defaults `default`, `empty`, `coalesce`, `ternary`, `fail`;
-//! lists and dicts `list`, `dict`, `get`, `hasKey`, `keys`, `sortAlpha`, `join`, `split`,
-//! `splitList`, `first`, `last`; integer maths `add`, `add1`, `sub`, `mul`,
-//! `div`, `mod`, `max`, `min`, `atoi`; hashes `sha1sum`, `sha256sum`,
-//! `sha512sum`, `adler32sum`. sprig's `keys` lists a map in Go's random map
-//! order; here it is sorted, one of the orders the controller may produce.
+//! `toString`, `toJson`, `toRawJson`, `toPrettyJson`; defaults `default`,
+//! `empty`, `coalesce`, `ternary`, `fail` (its message is not shown: it may
+//! hold a value); lists and dicts `list`, `dict`, `get`, `hasKey`, `keys`,
+//! `sortAlpha`, `join`, `split`, `splitList`, `first`, `last`; integer maths
+//! `add`, `add1`, `sub`, `mul`, `div`, `mod`, `max`, `min`, `atoi`; hashes
+//! `sha1sum`, `sha256sum`, `sha512sum`, `adler32sum`. sprig's `keys` lists a
+//! map in Go's random map order; here it is sorted, one of the orders the
+//! controller may produce.
 //!
 //! Refused with [`TemplateError::CannotMatch`]: functions whose output the
 //! controller draws from randomness or its clock (`randAlphaNum`,
@@ -91,6 +93,7 @@
 mod conv;
 mod exec;
 mod funcs;
+mod json;
 mod lex;
 mod parse;
 mod printf;

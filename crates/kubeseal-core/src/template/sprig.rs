@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 use super::conv;
 use super::funcs::{Func, Lookup, Outcome, Param};
+use super::json;
 use super::text;
 use super::value::{Bytes, ElemType, IntType, Key, Value};
 
@@ -102,9 +103,6 @@ const NOT_IMPLEMENTED: &[&str] = &[
     "compact",
     "mustCompact",
     "fromJson",
-    "toJson",
-    "toPrettyJson",
-    "toRawJson",
     "mustFromJson",
     "mustToJson",
     "mustToPrettyJson",
@@ -294,6 +292,37 @@ pub(super) fn lookup(name: &str) -> Option<Lookup> {
         "b64dec" => func!(&[Str], None, |a| Ok(Value::Str(conv::b64dec(s(&a[0]))))),
         "b32enc" => func!(&[Str], None, |a| Ok(Value::str(conv::b32enc(s(&a[0]))))),
         "b32dec" => func!(&[Str], None, |a| Ok(Value::Str(conv::b32dec(s(&a[0]))))),
+        "toJson" => func!(&[Any], None, |a| {
+            let json = json::to_json(
+                &a[0],
+                json::Style {
+                    html: true,
+                    indent: false,
+                },
+            );
+            Ok(Value::Str(json.unwrap_or_default()))
+        }),
+        "toPrettyJson" => func!(&[Any], None, |a| {
+            let json = json::to_json(
+                &a[0],
+                json::Style {
+                    html: true,
+                    indent: true,
+                },
+            );
+            Ok(Value::Str(json.unwrap_or_default()))
+        }),
+        "toRawJson" => func!(&[Any], None, |a| {
+            let json = json::to_json(
+                &a[0],
+                json::Style {
+                    html: false,
+                    indent: false,
+                },
+            );
+            json.map(Value::Str)
+                .ok_or_else(|| "json: unsupported value".to_string())
+        }),
         "toString" => func!(&[Any], None, |a| Ok(Value::Str(a[0].strval()))),
         "default" => func!(&[Any], Some(Any), |mut a| {
             let given = a.get(1).filter(|g| g.truth()).cloned();

@@ -217,6 +217,8 @@ fn newer_go_and_sprig() {
         "c"
     );
     assert!(render("{{ if false }}{{ else with .user }}{{ end }}").is_err());
+    // Go 1.22 and later write \b and \f short in JSON.
+    assert_eq!(ok("{{ toJson \"\\b\\f\\x01<\" }}"), r#""\b\f\u0001\u003c""#);
     // FIPS 180-2, appendix C.1.
     assert_eq!(
         ok("{{ sha512sum \"abc\" }}"),
