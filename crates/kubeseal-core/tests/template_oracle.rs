@@ -340,6 +340,18 @@ const CASES: &[&str] = &[
     "{{ mod 1 0 }}",
     "{{ atoi .n }} {{ atoi .neg }} {{ atoi \"x\" }} {{ atoi .hex }} {{ atoi \"+5\" }}",
     "{{ add 1 2 | printf \"%T\" }} {{ len . | printf \"%T\" }} {{ atoi \"1\" | printf \"%T\" }}",
+    // Regular expressions.
+    "{{ regexMatch \"^a.p$\" .user }} {{ regexMatch \"(\" .user }} {{ regexMatch \"\\\\d+\" .n }} {{ regexMatch \"\\\\w+\" \"é\" }} {{ regexMatch \"\\\\bw\" .utf }}",
+    "{{ mustRegexMatch \"(\" .user }}",
+    "{{ regexFind \"[0-9]+\" \"ab123cd45\" }}|{{ regexFind \"x\" .user }}|{{ regexFindAll \"[0-9]\" \"a1b2c3\" -1 }}|{{ regexFindAll \"[0-9]\" \"a1b2c3\" 2 }}|{{ regexFindAll \"z\" .user -1 }}",
+    "{{ regexFindAll \"a*\" \"baaac\" -1 }}|{{ regexFindAll \"\" \"héllo\" -1 }}|{{ regexFindAll \"a|\" \"bab\" -1 }}",
+    "{{ regexReplaceAll \"a*\" \"baaac\" \"-\" }}|{{ regexReplaceAll \"(\\\\w+)@(\\\\w+)\" \"me@host you@there\" \"${2}.$1$$\" }}|{{ regexReplaceAll \"(?P<x>o)\" .utf \"[$x]\" }}|{{ regexReplaceAll \"o\" \"foo\" \"$1a\" }}",
+    "{{ regexReplaceAllLiteral \"o\" \"foo\" \"$1\" }}|{{ regexReplaceAll \"\" \"abc\" \"-\" }}|{{ regexReplaceAll \"\\\\s+\" .spaces \"_\" }}|{{ regexReplaceAll \"\\\\S\" .utf \".\" }}",
+    "{{ regexSplit \",\" .csv -1 }}|{{ regexSplit \",\" .csv 2 }}|{{ regexSplit \",\" .csv 0 }}|{{ regexSplit \"\" \"abc\" -1 }}|{{ regexSplit \"x*\" \"axbxxc\" -1 }}|{{ regexSplit \",\" \"\" -1 }}",
+    "{{ regexQuoteMeta \"a.b*c[d]{e}$^|\\\\+?()-#&~\" }}|{{ regexMatch (regexQuoteMeta \"a.b\") \"a.b\" }}",
+    "{{ regexFind \"(?i)APP\" .user }}|{{ regexFind \"[[:alpha:]]+\" \"12ab34\" }}|{{ regexFind \"[^\\\\d]+\" \"12ab34\" }}|{{ regexFind \"[\\\\w-]+\" \"--a_b-c!\" }}|{{ regexFind \"\\\\pL+\" .utf }}",
+    "{{ regexFind \"(\" .user }}",
+    "{{ regexReplaceAll \"[\" .user \"x\" }}",
     // Hashes.
     "{{ sha1sum .user }} {{ sha256sum .password }} {{ adler32sum .user }} {{ adler32sum .bin }} {{ sha256sum .bin }}",
     // Lexing and parsing errors.
@@ -454,7 +466,6 @@ fn refuses_what_cannot_match_and_what_the_controller_removed() {
     for t in [
         "{{ slice .user 1 }}",
         "{{ call .user }}",
-        "{{ regexMatch \"a\" .user }}",
         "{{ fromJson \"{}\" }}",
         "{{ define \"x\" }}{{ end }}",
         "{{ template \"x\" }}",

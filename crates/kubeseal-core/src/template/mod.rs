@@ -67,7 +67,12 @@
 //! hold a value); lists and dicts `list`, `dict`, `get`, `hasKey`, `keys`,
 //! `sortAlpha`, `join`, `split`, `splitList`, `first`, `last`; integer maths
 //! `add`, `add1`, `sub`, `mul`, `div`, `mod`, `max`, `min`, `atoi`; hashes
-//! `sha1sum`, `sha256sum`, `sha512sum`, `adler32sum`. sprig's `keys` lists a
+//! `sha1sum`, `sha256sum`, `sha512sum`, `adler32sum`; regular expressions
+//! `regexMatch`, `regexFind`, `regexFindAll`, `regexReplaceAll`,
+//! `regexReplaceAllLiteral`, `regexSplit` (and their `must` forms),
+//! `regexQuoteMeta`, in Go's RE2 syntax with ASCII `\d`, `\w`, `\s`, `\b`
+//! (over values that are UTF-8: Go reads other bytes as U+FFFD, refused
+//! here). sprig's `keys` lists a
 //! map in Go's random map order; here it is sorted, one of the orders the
 //! controller may produce.
 //!
@@ -97,6 +102,7 @@ mod json;
 mod lex;
 mod parse;
 mod printf;
+mod regex;
 mod sprig;
 #[cfg(test)]
 mod tests;

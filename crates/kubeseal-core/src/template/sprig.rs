@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 use super::conv;
 use super::funcs::{Func, Lookup, Outcome, Param};
 use super::json;
+use super::regex;
 use super::text;
 use super::value::{Bytes, ElemType, IntType, Key, Value};
 
@@ -164,19 +165,6 @@ const NOT_IMPLEMENTED: &[&str] = &[
     "decryptAES",
     "semver",
     "semverCompare",
-    "regexMatch",
-    "mustRegexMatch",
-    "regexFindAll",
-    "mustRegexFindAll",
-    "regexFind",
-    "mustRegexFind",
-    "regexReplaceAll",
-    "mustRegexReplaceAll",
-    "regexReplaceAllLiteral",
-    "mustRegexReplaceAllLiteral",
-    "regexSplit",
-    "mustRegexSplit",
-    "regexQuoteMeta",
     "urlParse",
     "urlJoin",
 ];
@@ -323,6 +311,48 @@ pub(super) fn lookup(name: &str) -> Option<Lookup> {
             json.map(Value::Str)
                 .ok_or_else(|| "json: unsupported value".to_string())
         }),
+        // Go's `regexp.MatchString` error is dropped: a bad pattern matches nothing.
+        "regexMatch" => func!(&[Str, Str], None, |a| {
+            let v = regex::utf8(s(&a[1]))?;
+            Ok(Value::Bool(
+                regex::compile(s(&a[0])).is_ok_and(|re| re.is_match(v)),
+            ))
+        }),
+        "mustRegexMatch" => func!(&[Str, Str], None, |a| {
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
+            Ok(Value::Bool(re.is_match(v)))
+        }),
+        "regexFind" | "mustRegexFind" => func!(&[Str, Str], None, |a| {
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
+            Ok(Value::str(re.find(v).map_or(&[][..], |m| m.as_bytes())))
+        }),
+        "regexFindAll" | "mustRegexFindAll" => func!(&[Str, Str, Int], None, |a| {
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
+            let found = regex::find_all(&re, v, i(&a[2]));
+            Ok(regex::strings(
+                found
+                    .into_iter()
+                    .map(|(x, y)| Zeroizing::new(v[x..y].to_vec()))
+                    .collect(),
+            ))
+        }),
+        "regexReplaceAll" | "mustRegexReplaceAll" => func!(&[Str, Str, Str], None, |a| {
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
+            Ok(Value::Str(regex::replace_all(&re, v, s(&a[2]), false)))
+        }),
+        "regexReplaceAllLiteral" | "mustRegexReplaceAllLiteral" => {
+            func!(&[Str, Str, Str], None, |a| {
+                let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
+                Ok(Value::Str(regex::replace_all(&re, v, s(&a[2]), true)))
+            })
+        }
+        "regexSplit" | "mustRegexSplit" => func!(&[Str, Str, Int], None, |a| {
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
+            Ok(regex::strings(regex::split(&re, v, i(&a[2]))))
+        }),
+        "regexQuoteMeta" => func!(&[Str], None, |a| Ok(Value::Str(regex::quote_meta(
+            s(&a[0])
+        )))),
         "toString" => func!(&[Any], None, |a| Ok(Value::Str(a[0].strval()))),
         "default" => func!(&[Any], Some(Any), |mut a| {
             let given = a.get(1).filter(|g| g.truth()).cloned();

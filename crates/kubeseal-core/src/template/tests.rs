@@ -99,6 +99,20 @@ fn sprig_functions() {
 }
 
 #[test]
+fn regular_expressions_as_go() {
+    // Go's \d is ASCII: the Arabic-Indic digit does not match.
+    assert_eq!(ok("{{ regexMatch \"^\\\\d$\" \"\u{0663}\" }}"), "false");
+    assert_eq!(
+        ok("{{ regexReplaceAll \"(a)(b)\" \"xaby\" \"$2$1\" }}"),
+        "xbay"
+    );
+    assert_eq!(ok("{{ regexMatch \"(\" .user }}"), "false");
+    assert!(render("{{ mustRegexMatch \"(\" .user }}").is_err());
+    // Bytes that are not UTF-8 are refused rather than read another way.
+    assert!(render("{{ regexMatch \"a\" .bin }}").is_err());
+}
+
+#[test]
 fn refusals_by_name() {
     assert!(matches!(
         render("{{ randAlphaNum 8 }}"),
@@ -109,7 +123,7 @@ fn refusals_by_name() {
         Err(TemplateError::Removed { .. })
     ));
     assert!(matches!(
-        render("{{ regexMatch \"a\" .user }}"),
+        render("{{ fromJson \"{}\" }}"),
         Err(TemplateError::Unsupported { .. })
     ));
     assert!(matches!(
