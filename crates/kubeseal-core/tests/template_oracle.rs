@@ -350,6 +350,8 @@ const CASES: &[&str] = &[
     "{{ regexSplit \",\" .csv -1 }}|{{ regexSplit \",\" .csv 2 }}|{{ regexSplit \",\" .csv 0 }}|{{ regexSplit \"\" \"abc\" -1 }}|{{ regexSplit \"x*\" \"axbxxc\" -1 }}|{{ regexSplit \",\" \"\" -1 }}",
     "{{ regexQuoteMeta \"a.b*c[d]{e}$^|\\\\+?()-#&~\" }}|{{ regexMatch (regexQuoteMeta \"a.b\") \"a.b\" }}",
     "{{ regexFind \"(?i)APP\" .user }}|{{ regexFind \"[[:alpha:]]+\" \"12ab34\" }}|{{ regexFind \"[^\\\\d]+\" \"12ab34\" }}|{{ regexFind \"[\\\\w-]+\" \"--a_b-c!\" }}|{{ regexFind \"\\\\pL+\" .utf }}",
+    "{{ regexReplaceAll \"(.)\" .bin \"[$1]\" }}|{{ regexFind \"\\ufffd+\" .bin }}|{{ regexFindAll \".\" .bin -1 }}|{{ regexSplit \"\\x00\" .bin -1 }}|{{ regexMatch \"^[^a]\" .bin }}",
+    "{{ regexReplaceAll \"\\\\s\" .ctl \"_\" }}|{{ regexReplaceAllLiteral \"[^a-z]\" .ctl \"$$\" }}|{{ regexReplaceAll \"e(l+)\" .utf \"${1}x$9${nope}$\" }}",
     "{{ regexFind \"(\" .user }}",
     "{{ regexReplaceAll \"[\" .user \"x\" }}",
     // Hashes.
@@ -564,6 +566,11 @@ fn gen_operand(r: &mut Rng, depth: u32) -> String {
         "coalesce .missing",
         "adler32sum",
         "b32enc",
+        "toJson",
+        "toRawJson",
+        "regexFind \"[a-z]+\"",
+        "regexMatch \"^[0-9]+$\"",
+        "regexQuoteMeta",
     ]);
     format!("({f} {})", gen_operand(r, depth + 1))
 }

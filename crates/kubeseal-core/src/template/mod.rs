@@ -70,9 +70,9 @@
 //! `sha1sum`, `sha256sum`, `sha512sum`, `adler32sum`; regular expressions
 //! `regexMatch`, `regexFind`, `regexFindAll`, `regexReplaceAll`,
 //! `regexReplaceAllLiteral`, `regexSplit` (and their `must` forms),
-//! `regexQuoteMeta`, in Go's RE2 syntax with ASCII `\d`, `\w`, `\s`, `\b`
-//! (over values that are UTF-8: Go reads other bytes as U+FFFD, refused
-//! here). sprig's `keys` lists a
+//! `regexQuoteMeta`, in Go's RE2 syntax with ASCII `\d`, `\w`, `\s`, `\b`,
+//! bytes that are not UTF-8 read as U+FFFD as Go reads them. sprig's `keys`
+//! lists a
 //! map in Go's random map order; here it is sorted, one of the orders the
 //! controller may produce.
 //!

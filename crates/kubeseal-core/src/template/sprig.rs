@@ -313,42 +313,42 @@ pub(super) fn lookup(name: &str) -> Option<Lookup> {
         }),
         // Go's `regexp.MatchString` error is dropped: a bad pattern matches nothing.
         "regexMatch" => func!(&[Str, Str], None, |a| {
-            let v = regex::utf8(s(&a[1]))?;
+            let v = regex::Text::new(s(&a[1]));
             Ok(Value::Bool(
-                regex::compile(s(&a[0])).is_ok_and(|re| re.is_match(v)),
+                regex::compile(s(&a[0])).is_ok_and(|re| regex::is_match(&re, &v)),
             ))
         }),
         "mustRegexMatch" => func!(&[Str, Str], None, |a| {
-            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
-            Ok(Value::Bool(re.is_match(v)))
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::Text::new(s(&a[1])));
+            Ok(Value::Bool(regex::is_match(&re, &v)))
         }),
         "regexFind" | "mustRegexFind" => func!(&[Str, Str], None, |a| {
-            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
-            Ok(Value::str(re.find(v).map_or(&[][..], |m| m.as_bytes())))
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::Text::new(s(&a[1])));
+            Ok(Value::str(regex::find(&re, &v)))
         }),
         "regexFindAll" | "mustRegexFindAll" => func!(&[Str, Str, Int], None, |a| {
-            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
-            let found = regex::find_all(&re, v, i(&a[2]));
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::Text::new(s(&a[1])));
+            let found = regex::find_all(&re, &v, i(&a[2]));
             Ok(regex::strings(
                 found
                     .into_iter()
-                    .map(|(x, y)| Zeroizing::new(v[x..y].to_vec()))
+                    .map(|(x, y)| Zeroizing::new(v.slice(x, y).to_vec()))
                     .collect(),
             ))
         }),
         "regexReplaceAll" | "mustRegexReplaceAll" => func!(&[Str, Str, Str], None, |a| {
-            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
-            Ok(Value::Str(regex::replace_all(&re, v, s(&a[2]), false)))
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::Text::new(s(&a[1])));
+            Ok(Value::Str(regex::replace_all(&re, &v, s(&a[2]), false)))
         }),
         "regexReplaceAllLiteral" | "mustRegexReplaceAllLiteral" => {
             func!(&[Str, Str, Str], None, |a| {
-                let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
-                Ok(Value::Str(regex::replace_all(&re, v, s(&a[2]), true)))
+                let (re, v) = (regex::compile(s(&a[0]))?, regex::Text::new(s(&a[1])));
+                Ok(Value::Str(regex::replace_all(&re, &v, s(&a[2]), true)))
             })
         }
         "regexSplit" | "mustRegexSplit" => func!(&[Str, Str, Int], None, |a| {
-            let (re, v) = (regex::compile(s(&a[0]))?, regex::utf8(s(&a[1]))?);
-            Ok(regex::strings(regex::split(&re, v, i(&a[2]))))
+            let (re, v) = (regex::compile(s(&a[0]))?, regex::Text::new(s(&a[1])));
+            Ok(regex::strings(regex::split(&re, &v, i(&a[2]))))
         }),
         "regexQuoteMeta" => func!(&[Str], None, |a| Ok(Value::Str(regex::quote_meta(
             s(&a[0])

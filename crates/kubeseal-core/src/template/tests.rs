@@ -108,8 +108,12 @@ fn regular_expressions_as_go() {
     );
     assert_eq!(ok("{{ regexMatch \"(\" .user }}"), "false");
     assert!(render("{{ mustRegexMatch \"(\" .user }}").is_err());
-    // Bytes that are not UTF-8 are refused rather than read another way.
-    assert!(render("{{ regexMatch \"a\" .bin }}").is_err());
+    // A byte that is not UTF-8 is a U+FFFD to the pattern, itself in the result.
+    assert_eq!(
+        render("{{ regexReplaceAll \"(.)\" .bin \"[$1]\" }}").unwrap(),
+        b"[\xff][\x00][a]"
+    );
+    assert_eq!(ok("{{ regexMatch \"^\\ufffd\" .bin }}"), "true");
 }
 
 #[test]
