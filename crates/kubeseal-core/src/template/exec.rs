@@ -116,22 +116,30 @@ impl State {
             Node::Range(b) => {
                 let mark = self.vars.len();
                 let v = self.eval_pipeline(dot, &b.pipe)?;
-                let items: Vec<(Value, Value)> = match v {
-                    Value::List(l, _) => l
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, v)| (Value::int(i as i64), v.unwrap_nil()))
-                        .collect(),
-                    Value::Map(m, _) => m
-                        .into_iter()
-                        .map(|(k, v)| (Value::Str(k.0), v.unwrap_nil()))
-                        .collect(),
-                    Value::Missing | Value::Nil => Vec::new(),
+                // Lazy, so that `range` over a large integer allocates nothing.
+                let (empty, items): (bool, Box<dyn Iterator<Item = (Value, Value)>>) = match v {
+                    Value::List(l, _) => (
+                        l.is_empty(),
+                        Box::new(
+                            l.into_iter()
+                                .enumerate()
+                                .map(|(i, v)| (Value::int(i as i64), v.unwrap_nil())),
+                        ),
+                    ),
+                    Value::Map(m, _) => (
+                        m.is_empty(),
+                        Box::new(
+                            m.into_iter()
+                                .map(|(k, v)| (Value::Str(k.0), v.unwrap_nil())),
+                        ),
+                    ),
+                    Value::Missing | Value::Nil => (true, Box::new(std::iter::empty())),
                     // Go 1.22 and later (the controller's Go): 0..n, the
                     // element and the index both the number.
-                    Value::Int(n, t) if b.pipe.decl.len() < 2 => (0..n)
-                        .map(|i| (Value::Int(i, t), Value::Int(i, t)))
-                        .collect(),
+                    Value::Int(n, t) if b.pipe.decl.len() < 2 => (
+                        n <= 0,
+                        Box::new((0..n).map(move |i| (Value::Int(i, t), Value::Int(i, t)))),
+                    ),
                     Value::Int(..) => {
                         let at = b.pipe.cmds.last().map(|c| &c.args[0]);
                         return Err(ExecError {
@@ -153,7 +161,7 @@ impl State {
                         });
                     }
                 };
-                if items.is_empty() {
+                if empty {
                     if let Some(list) = &b.else_list {
                         self.walk_list(dot, list)?;
                     }

@@ -357,8 +357,8 @@ impl Lexer<'_> {
             i += 1;
         }
         self.pos = i;
-        if self.peek().is_some_and(is_alnum) {
-            self.pos += 1;
+        if let Some(c) = self.peek().filter(|&c| is_alnum(c)) {
+            self.pos += c.len_utf8();
             return Err((
                 format!("bad number syntax: {:?}", &self.src[start..self.pos]),
                 start,

@@ -44,7 +44,9 @@
 //!   over lists, maps (keys sorted, `$i, $v :=`) and integers, with `else`,
 //!   `break` and `continue`.
 //! - Not supported: `define`, `template`, `block` (a SealedSecret's
-//!   template has no other templates to call).
+//!   template has no other templates to call), and nesting deeper than 64
+//!   levels (parenthesized pipelines, control structures), refused rather
+//!   than risk the stack.
 //!
 //! Go's missing-key behaviour is kept: `.missing` prints `<no value>`,
 //! `index . "missing"` gives the empty string, and truthiness is Go's.

@@ -84,7 +84,13 @@ struct Parser<'a> {
     at: usize,
     vars: Vec<String>,
     range_depth: usize,
+    /// Nesting of pipelines and control structures, bounded so that a
+    /// hostile file cannot exhaust the stack.
+    depth: usize,
 }
+
+/// The deepest nesting accepted (real templates nest a handful of levels).
+const MAX_DEPTH: usize = 64;
 
 /// Parses `src`; `name` is used in messages.
 pub(super) fn parse(name: &str, src: &str) -> Result<Vec<Node>, TemplateError> {
@@ -96,6 +102,7 @@ pub(super) fn parse(name: &str, src: &str) -> Result<Vec<Node>, TemplateError> {
         at: 0,
         vars: vec!["$".to_string()],
         range_depth: 0,
+        depth: 0,
     };
     let mut nodes = Vec::new();
     while p.peek().kind != Tok::Eof {
@@ -250,6 +257,21 @@ impl Parser<'_> {
     }
 
     fn control(&mut self, allow_else_if: bool, context: &str) -> Result<Branch, TemplateError> {
+        if self.depth >= MAX_DEPTH {
+            let pos = self.peek().pos;
+            return Err(self.unsupported(pos, format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.depth += 1;
+        let branch = self.control_inner(allow_else_if, context);
+        self.depth -= 1;
+        branch
+    }
+
+    fn control_inner(
+        &mut self,
+        allow_else_if: bool,
+        context: &str,
+    ) -> Result<Branch, TemplateError> {
         let vars = self.vars.len();
         let pipe = self.pipeline(context, Tok::RightDelim)?;
         if context == "range" {
@@ -287,6 +309,21 @@ impl Parser<'_> {
 
     fn pipeline(&mut self, context: &str, end: Tok) -> Result<Pipe, TemplateError> {
         let start = self.peek_non_space().pos;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.unsupported(start, format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.depth += 1;
+        let pipe = self.pipeline_inner(context, end, start);
+        self.depth -= 1;
+        pipe
+    }
+
+    fn pipeline_inner(
+        &mut self,
+        context: &str,
+        end: Tok,
+        start: usize,
+    ) -> Result<Pipe, TemplateError> {
         let mut pipe = Pipe {
             pos: start,
             decl: Vec::new(),

@@ -244,3 +244,117 @@ fn newer_go_and_sprig() {
          2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
     );
 }
+
+/// Regression: a number ran into a multibyte letter cut the text inside it.
+#[test]
+fn a_number_followed_by_a_multibyte_letter_is_a_parse_error() {
+    assert!(matches!(
+        Template::parse("k", "{{ 3é }}"),
+        Err(TemplateError::Parse { .. })
+    ));
+}
+
+/// Deep nesting is refused, not a stack overflow; a large `range` count
+/// allocates nothing up front.
+#[test]
+fn deep_nesting_and_large_ranges() {
+    let parens = format!("{{{{ {}1{} }}}}", "(".repeat(100_000), ")".repeat(100_000));
+    assert!(matches!(
+        Template::parse("k", &parens),
+        Err(TemplateError::Unsupported { .. })
+    ));
+    let ifs = format!(
+        "{}x{}",
+        "{{ if true }}".repeat(100_000),
+        "{{ end }}".repeat(100_000)
+    );
+    assert!(matches!(
+        Template::parse("k", &ifs),
+        Err(TemplateError::Unsupported { .. })
+    ));
+    // Just under the limit, parsing and rendering fit a test thread's stack.
+    let nested = format!(
+        "{}x{}",
+        "{{ with $ }}{{ if true }}".repeat(31),
+        "{{ end }}{{ end }}".repeat(31)
+    );
+    assert_eq!(ok(&nested), "x");
+    let parens = format!("{{{{ {}.user{} }}}}", "(print ".repeat(62), ")".repeat(62));
+    assert_eq!(ok(&parens), "app");
+    assert_eq!(
+        ok("{{ range 1000000000000 }}{{ if eq . 2 }}{{ break }}{{ end }}{{ . }}{{ end }}"),
+        "01"
+    );
+}
+
+/// Arbitrary text never panics the parser or the renderer (a seeded walk
+/// over template syntax, multibyte characters and stray bytes of syntax).
+#[test]
+fn arbitrary_text_never_panics() {
+    const PIECES: &[&str] = &[
+        "{{",
+        "}}",
+        "{{-",
+        "-}}",
+        " ",
+        "\n",
+        ".",
+        ".user",
+        "$",
+        "$x",
+        ":=",
+        "=",
+        "|",
+        "(",
+        ")",
+        "\"",
+        "`",
+        "'",
+        "\\",
+        "é",
+        "ǆ",
+        "😀",
+        "3",
+        "-",
+        "0x",
+        "1e",
+        "_",
+        "if",
+        "else",
+        "end",
+        "range",
+        "with",
+        "break",
+        "/*",
+        "*/",
+        "printf",
+        "\"%",
+        "d",
+        "index",
+        "nil",
+        "true",
+        ",",
+        "upper",
+        "regexFind",
+        "\"[",
+        "toJson",
+        "@",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..20_000 {
+        let mut text = String::new();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        for _ in 0..(state % 12) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+        }
+        if let Ok(t) = Template::parse("k", &text) {
+            let _ = t.render(&data());
+            let _ = t.referenced_keys();
+        }
+    }
+}
