@@ -56,7 +56,10 @@ mod tree;
 pub mod yaml;
 
 pub use format::Format;
-pub use kustomize::{is_kustomization_file, normalize, KUSTOMIZATION_FILE_NAMES};
+pub use kustomize::{
+    is_kustomization_file, normalize, patch_entries, PatchBody, PatchEntry,
+    KUSTOMIZATION_FILE_NAMES, PATCH_FIELDS,
+};
 pub use object::{ObjectMeta, ObjectRef, OwnerReference};
 pub use secret::{Origin, Secret, SecretValue};
 pub use tree::{Pos, MAX_DEPTH, MAX_NODES};

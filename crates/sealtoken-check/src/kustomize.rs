@@ -11,7 +11,7 @@
 use std::io;
 
 use k8s_manifest::yaml::{self, Kind, Node, Scalar};
-use k8s_manifest::{Pos, SecretValue};
+use k8s_manifest::{PatchBody, Pos, SecretValue};
 use zeroize::Zeroizing;
 
 use crate::finding::{Finding, FindingKind, Location, Note, Report, Unreadable};
@@ -192,42 +192,19 @@ fn scan_generator(
     }
 }
 
-/// Patches, in every field kustomize has had for them.
+/// Patches, in every field kustomize has had for them
+/// ([`k8s_manifest::patch_entries`]).
 fn scan_patches(root: &Node, read: &mut Reader<'_>, report: &mut Report) {
-    // `patches:` and `patchesJson6902:` entries: `{path | patch, target}`.
-    for field in ["patches", "patchesJson6902"] {
-        let Some(Kind::Seq(entries)) = root.get(field).map(Node::kind) else {
-            continue;
-        };
-        for entry in entries {
-            let target = entry.get("target");
-            if let Some(inline) = entry.get("patch") {
-                if let Some(text) = inline.as_str() {
-                    judge_patch(text, target, inline.pos(), None, report);
-                }
-            } else if let Some(path_node) = entry.get("path") {
-                let Some(path) = path_node.as_str() else {
-                    continue;
-                };
-                if let Some(bytes) = read_named(read, path_node.pos(), field, path, report) {
+    for entry in k8s_manifest::patch_entries(root) {
+        match entry.body {
+            PatchBody::Inline(text) => judge_patch(text, entry.target, entry.pos, None, report),
+            PatchBody::File(path) => {
+                if let Some(bytes) = read_named(read, entry.pos, entry.field, path, report) {
                     let text = String::from_utf8_lossy(&bytes);
-                    judge_patch(&text, target, path_node.pos(), Some(path), report);
+                    judge_patch(&text, entry.target, entry.pos, Some(path), report);
                 }
             }
-        }
-    }
-    // `patchesStrategicMerge:` items: a file path, or an inline patch.
-    if let Some(Kind::Seq(items)) = root.get("patchesStrategicMerge").map(Node::kind) {
-        for item in items {
-            let Some(s) = item.as_str() else { continue };
-            if s.contains('\n') || s.trim_start().starts_with(['{', '[']) {
-                judge_patch(s, None, item.pos(), None, report);
-            } else if let Some(bytes) =
-                read_named(read, item.pos(), "patchesStrategicMerge", s, report)
-            {
-                let text = String::from_utf8_lossy(&bytes);
-                judge_patch(&text, None, item.pos(), Some(s), report);
-            }
+            _ => {}
         }
     }
 }
