@@ -244,6 +244,73 @@ fn collect(node: &Node, document: usize, out: &mut Vec<ReceiverManifest>) -> Res
     Ok(())
 }
 
+/// The API group of Flux's `Kustomization` objects (not kustomize's).
+pub const FLUX_KUSTOMIZE_API_GROUP: &str = "kustomize.toolkit.fluxcd.io";
+
+/// A Flux `Kustomization` (`kustomize.toolkit.fluxcd.io`): which path of
+/// its source a cluster applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FluxKustomization {
+    /// `metadata.name`.
+    pub name: String,
+    /// `spec.path`, as written (relative to the source's root).
+    pub path: Option<String>,
+    /// Where its mapping starts.
+    pub pos: Pos,
+}
+
+/// Every Flux `Kustomization` in a YAML or JSON stream, in input order.
+/// Input that names no `kustomize.toolkit.fluxcd.io` is not parsed.
+///
+/// ```
+/// let yaml = b"apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: tenants}\nspec: {path: ./tenants/demo}\n";
+/// let found = flux_receiver::find_flux_kustomizations(yaml).unwrap();
+/// assert_eq!(found[0].path.as_deref(), Some("./tenants/demo"));
+/// ```
+pub fn find_flux_kustomizations(input: &[u8]) -> Result<Vec<FluxKustomization>, FindError> {
+    if !contains(input, FLUX_KUSTOMIZE_API_GROUP.as_bytes()) && !is_utf16(input) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for doc in parse(input)? {
+        let Some(root) = doc.root() else { continue };
+        let items: Vec<&Node> = match (root.get("kind").and_then(Node::as_str), root.kind()) {
+            (Some(k), _) if k.ends_with("List") => match root.get("items").map(Node::kind) {
+                Some(Kind::Seq(items)) => items.iter().collect(),
+                _ => Vec::new(),
+            },
+            _ => vec![root],
+        };
+        for n in items {
+            let api = n.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+            let group = api.split_once('/').map_or("", |(g, _)| g);
+            if n.get("kind").and_then(Node::as_str) != Some("Kustomization")
+                || group != FLUX_KUSTOMIZE_API_GROUP
+            {
+                continue;
+            }
+            let Some(name) = n
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .and_then(Node::as_str)
+            else {
+                continue;
+            };
+            out.push(FluxKustomization {
+                name: name.to_string(),
+                path: n
+                    .get("spec")
+                    .and_then(|s| s.get("path"))
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
+                pos: n.pos(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Reads the `namespace:` and the resource entries of a kustomization file
 /// (`kustomization.yaml`, `kustomization.yml` or `Kustomization`).
 pub fn read_kustomization(input: &[u8]) -> Result<Kustomization, FindError> {

@@ -17,6 +17,8 @@
 //! - [`find_receivers`], [`read_kustomization`], [`place`]: the Receivers a
 //!   repository declares, and the namespace kustomize gives each (the caller
 //!   reads the files, through a [`Tree`]).
+//! - [`find_clusters`]: each cluster's webhook host and certificate URL, from
+//!   the HTTPRoutes and Ingresses of its kustomize overlay.
 //! - `test_delivery` (feature `delivery`, default): the request a sender would
 //!   make, signed as that sender signs it, and `explain_status`: what the
 //!   controller's (or a proxy's) answer to it means.
@@ -55,6 +57,7 @@ mod manifests;
 mod path;
 mod placement;
 mod recipe;
+mod routes;
 mod token;
 
 #[cfg(feature = "delivery")]
@@ -62,8 +65,8 @@ pub use delivery::{test_delivery, Delivery, DeliveryError, DeliveryOptions};
 #[cfg(feature = "delivery")]
 pub use explain::explain_status;
 pub use find::{
-    find_receivers, read_kustomization, FindError, Kustomization, ReceiverManifest,
-    NOTIFICATION_API_GROUP,
+    find_flux_kustomizations, find_receivers, read_kustomization, FindError, FluxKustomization,
+    Kustomization, ReceiverManifest, FLUX_KUSTOMIZE_API_GROUP, NOTIFICATION_API_GROUP,
 };
 pub use kind::{ReceiverType, ResourceKind, UnknownReceiverType};
 pub use manifests::{git_repository_interval_patch, is_valid_duration, receiver_manifest};
@@ -71,6 +74,9 @@ pub use path::{oidc_webhook_path, webhook_path, webhook_url, WEBHOOK_PATH_PREFIX
 pub use placement::{place, NamespaceFrom, PlacedReceiver, PlacementError, Placements, Tree};
 pub use recipe::{
     RecipeError, TokenSecret, WATCH_LABEL, WATCH_LABEL_VALUE, WEBHOOK_URL_ANNOTATION,
+};
+pub use routes::{
+    find_clusters, ClusterRoutes, RouteOptions, RouteScan, Sourced, WEBHOOK_RECEIVER_SERVICE,
 };
 pub use token::{
     Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, MIN_HEX_TOKEN_CHARS, MIN_TOKEN_BYTES,

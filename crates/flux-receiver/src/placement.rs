@@ -108,37 +108,14 @@ pub fn place(tree: &dyn Tree, roots: &[PathBuf]) -> Result<Placements, Placement
         let dir = k.parent().unwrap_or(Path::new("")).to_path_buf();
         let (mut files, mut subs) = (Vec::new(), Vec::new());
         for entry in &kz.resources {
-            if entry.contains("://") || entry.starts_with("github.com/") || entry.contains("?ref=")
-            {
-                out.warnings.push(format!(
-                    "{}: remote resource {entry:?} not read",
-                    k.display()
-                ));
-                continue;
-            }
-            let target = normalize(&dir.join(entry));
-            if tree.is_dir(&target) {
-                match KUSTOMIZATION_FILE_NAMES
-                    .iter()
-                    .map(|n| target.join(n))
-                    .find(|p| tree.is_file(p))
-                {
-                    Some(sub) => {
-                        let sub = normalize(&sub);
-                        referenced.insert(sub.clone());
-                        queue.push(sub.clone());
-                        subs.push(sub);
-                    }
-                    None => out.warnings.push(format!(
-                        "{}: {entry:?} is a directory without a kustomization",
-                        k.display()
-                    )),
+            match resolve_entry(tree, &dir, entry) {
+                Entry::Kustomization(sub) => {
+                    referenced.insert(sub.clone());
+                    queue.push(sub.clone());
+                    subs.push(sub);
                 }
-            } else if tree.is_file(&target) {
-                files.push(target);
-            } else {
-                out.warnings
-                    .push(format!("{}: {entry:?} does not exist", k.display()));
+                Entry::File(f) => files.push(f),
+                Entry::Skipped(why) => out.warnings.push(format!("{}: {why}", k.display())),
             }
         }
         children.insert(k.clone(), (files, subs));
@@ -180,6 +157,40 @@ pub fn place(tree: &dyn Tree, roots: &[PathBuf]) -> Result<Placements, Placement
         }
     }
     Ok(out)
+}
+
+/// What a `resources:` entry of a kustomization in `dir` names.
+pub(crate) enum Entry {
+    /// A directory's kustomization file.
+    Kustomization(PathBuf),
+    /// A manifest file.
+    File(PathBuf),
+    /// Not read, and why (a remote base, a missing file, a directory
+    /// without a kustomization).
+    Skipped(String),
+}
+
+/// Resolves one `resources:` entry as kustomize does: a remote URL is not
+/// read, a directory stands for its kustomization, a file for itself.
+pub(crate) fn resolve_entry(tree: &dyn Tree, dir: &Path, entry: &str) -> Entry {
+    if entry.contains("://") || entry.starts_with("github.com/") || entry.contains("?ref=") {
+        return Entry::Skipped(format!("remote resource {entry:?} not read"));
+    }
+    let target = normalize(&dir.join(entry));
+    if tree.is_dir(&target) {
+        match KUSTOMIZATION_FILE_NAMES
+            .iter()
+            .map(|n| target.join(n))
+            .find(|p| tree.is_file(p))
+        {
+            Some(sub) => Entry::Kustomization(normalize(&sub)),
+            None => Entry::Skipped(format!("{entry:?} is a directory without a kustomization")),
+        }
+    } else if tree.is_file(&target) {
+        Entry::File(target)
+    } else {
+        Entry::Skipped(format!("{entry:?} does not exist"))
+    }
 }
 
 impl Placements {
