@@ -13,6 +13,10 @@
 //! [clusters.prod]
 //! cert = "certs/prod.pem"        # a path (relative to this file) or an http(s):// URL
 //! sha256 = "9f86d0…"             # optional pin: the certificate's SHA-256 fingerprint
+//!
+//! [clusters.prod-eu]
+//! overlay = "overlays/eu"        # this overlay directory (relative to this file) is cluster prod-eu
+//! sha256 = "2c26b4…"             # without cert: the URL of the repository's route, with this pin
 //! ```
 
 use std::collections::BTreeMap;
@@ -63,10 +67,15 @@ pub struct CertConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterConfig {
-    /// A path (relative to the configuration file) or an http(s):// URL.
-    pub cert: String,
+    /// A path (relative to the configuration file) or an http(s):// URL;
+    /// without it, the certificate URL the repository's route declares.
+    pub cert: Option<String>,
     /// The SHA-256 fingerprint the certificate must have.
     pub sha256: Option<String>,
+    /// The kustomize overlay directory (relative to the configuration file,
+    /// or its bare directory name) that builds this cluster, when it is not
+    /// named after it.
+    pub overlay: Option<String>,
 }
 
 /// A configuration file read and checked, with where it was.
@@ -205,7 +214,15 @@ fn parse_error(what: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
     {
         Some((key, expected)) => {
             let key = k8s_manifest::escape::text(key);
+            // serde: "`a` or `b`", or "one of `a`, `b`, `c`": said as "a, b or c".
             let expected = expected.replace('`', "");
+            let expected = match expected.strip_prefix("one of ") {
+                Some(list) => match list.rsplit_once(", ") {
+                    Some((head, last)) => format!("{head} or {last}"),
+                    None => list.to_string(),
+                },
+                None => expected,
+            };
             if expected.contains("clusters") {
                 format!("unknown table [{key}] (expected [check], [cert] or [clusters])")
             } else if expected.contains("require-https") {
@@ -297,7 +314,7 @@ mod tests {
             ("[other]\nx = 1\n", "unknown table [other]"),
             (
                 "[clusters.prod]\ncert = \"p.pem\"\n\n[clusters.dev]\ncerts = \"d.pem\"\n",
-                "line 5: unknown key clusters.dev.certs (expected cert or sha256)",
+                "line 5: unknown key clusters.dev.certs (expected cert, sha256 or overlay)",
             ),
             ("[clusters.\"a b\"]\ncert = \"x\"\n", "cluster name \"a b\""),
             (

@@ -48,6 +48,7 @@ mod paths;
 mod receiver_tree;
 mod recovery;
 mod redact;
+mod repo_clusters;
 mod report;
 mod token_input;
 mod version;

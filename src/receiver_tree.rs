@@ -20,7 +20,7 @@ pub struct Scan {
 }
 
 /// The file system, as discovery sees it.
-struct Files;
+pub struct Files;
 
 impl Tree for Files {
     fn is_dir(&self, path: &Path) -> bool {
@@ -34,7 +34,7 @@ impl Tree for Files {
     }
 }
 
-fn is_kustomization(path: &Path) -> bool {
+pub fn is_kustomization(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(k8s_manifest::is_kustomization_file)

@@ -78,6 +78,21 @@ pub struct ReceiverInfo {
     pub line: Option<usize>,
     /// What to configure at the sender, when the URL is known.
     pub instructions: Option<String>,
+    /// One URL per host: each cluster's, when the hosts come from the
+    /// repository's routes (`url` is also set when there is one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<UrlInfo>,
+}
+
+/// A Receiver's URL at one host.
+#[derive(Debug, Serialize)]
+pub struct UrlInfo {
+    /// The cluster, when the host comes from the repository.
+    pub cluster: Option<String>,
+    pub host: String,
+    pub url: String,
+    /// Where the host is declared (`file:line`), when read from the repository.
+    pub host_from: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -1,6 +1,7 @@
 //! Several clusters at once: each `--cert` names a cluster (`NAME=PATH`,
 //! `NAME=URL`, the file's stem by default, or a name from the
-//! `[clusters]` table of `.sealtoken.toml`, read by [`crate::config`]), and
+//! `[clusters]` table of `.sealtoken.toml`, read by [`crate::config`], or
+//! last a cluster the repository declares, [`super::repository`]), and
 //! each gets its own sealed file.
 
 use std::path::{Path, PathBuf};
@@ -86,17 +87,36 @@ fn resolve(
                 if pin.is_some() && cli_pin.is_some() {
                     bail!("{what} has a pin already: drop --cert-sha256");
                 }
-                let cert = if url_scheme(&c.cert).is_some() {
-                    c.cert.clone()
+                let Some(cert) = &c.cert else {
+                    // No cert: the repository's route, with the recorded pin.
+                    return match super::repository::lookup(spec, args, cwd, pin.or(cli_pin))? {
+                        Some(source) => Ok(Cluster {
+                            name: spec.to_string(),
+                            source,
+                        }),
+                        None => bail!(
+                            "{what} has no cert, and the repository declares no cluster {spec:?} (`sealtoken clusters` lists them)"
+                        ),
+                    };
+                };
+                let cert = if url_scheme(cert).is_some() {
+                    cert.clone()
                 } else {
                     let base = path.parent().unwrap_or(Path::new("."));
-                    base.join(&c.cert).display().to_string()
+                    base.join(cert).display().to_string()
                 };
                 return Ok(Cluster {
                     name: spec.to_string(),
                     source: source(cert, pin.or(cli_pin)),
                 });
             }
+        }
+        // Last: a cluster the repository declares (its route's certificate URL, pinned).
+        if let Some(source) = super::repository::lookup(spec, args, cwd, cli_pin)? {
+            return Ok(Cluster {
+                name: spec.to_string(),
+                source,
+            });
         }
     }
     // A plain path or URL: named after the file's stem.

@@ -23,6 +23,7 @@ pub mod clusters;
 mod file;
 #[cfg(any(feature = "http", feature = "cluster"))]
 pub mod net;
+pub mod repository;
 #[cfg(feature = "http")]
 mod url;
 

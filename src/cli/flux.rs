@@ -9,7 +9,7 @@ use flux_receiver::ReceiverType;
 
 use super::*;
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct TokenArgs {
     #[command(flatten)]
     pub cert: CertArgs,
@@ -79,7 +79,9 @@ pub struct TokenArgs {
     pub receivers: Vec<String>,
 
     /// Host name the notification-controller is reached at, e.g. flux.example.org:
-    /// prints full webhook URLs.
+    /// prints full webhook URLs. `auto`, or no --host in a Git work tree that
+    /// declares exactly one: the host of the repository's HTTPRoute or Ingress
+    /// to the webhook-receiver Service.
     #[arg(long, value_name = "HOST")]
     pub host: Option<String>,
 
@@ -256,7 +258,8 @@ pub struct ReceiversArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Print full URLs for this host.
+    /// Print full URLs for this host (default: each host the repository's
+    /// HTTPRoutes and Ingresses declare, per cluster; `auto`: those, or an error).
     #[arg(long, value_name = "HOST")]
     pub host: Option<String>,
 
@@ -281,12 +284,58 @@ pub struct ReceiversArgs {
     pub report_include_token: bool,
 }
 
+pub(super) const CLUSTERS_EXAMPLES: &str = "\
+Examples:
+  sealtoken clusters
+  sealtoken clusters . --format json | jq -r '.clusters[] | .name + \" \" + .webhook_hosts[0].host'
+  sealtoken clusters --write-config    # then check the fingerprints it shows";
+
+#[derive(Debug, Args)]
+pub struct ClustersArgs {
+    /// The repository, or the directory of it to read (default: .).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ClustersFormat,
+
+    /// Add each cluster to .sealtoken.toml with its certificate URL and the
+    /// SHA-256 of the certificate fetched now (entries that exist are kept).
+    #[arg(long)]
+    pub write_config: bool,
+
+    /// Namespace Flux runs in: its webhook-receiver Service is looked for there.
+    #[arg(long, default_value = "flux-system", value_name = "NS")]
+    pub flux_namespace: String,
+
+    /// Name of the sealed-secrets controller's Service the certificate routes lead to.
+    #[arg(
+        long,
+        env = "SEALED_SECRETS_CONTROLLER_NAME",
+        default_value = "sealed-secrets-controller",
+        value_name = "NAME"
+    )]
+    pub controller_name: String,
+
+    /// With --write-config: refuse a plain http:// certificate URL.
+    #[arg(long)]
+    pub require_https: bool,
+}
+
+/// `clusters --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClustersFormat {
+    Text,
+    Json,
+}
+
 pub(super) const ROTATE_EXAMPLES: &str = "\
 Examples:
   sealtoken rotate -f flux-webhook-token.sealed.yaml --cert pub.pem --receivers-from clusters/ --host flux.example.org
   sealtoken rotate -f webhook-token.sealed.json --cert pub.pem --receiver tenant-demo-github --token-file new-token.txt";
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RotateArgs {
     #[command(flatten)]
     pub cert: CertArgs,
@@ -315,7 +364,8 @@ pub struct RotateArgs {
     #[arg(long = "receiver", value_name = "NAME")]
     pub receivers: Vec<String>,
 
-    /// Print full URLs for this host.
+    /// Print full URLs for this host. `auto`, or no --host in a Git work tree
+    /// that declares exactly one: the repository's webhook host.
     #[arg(long, value_name = "HOST")]
     pub host: Option<String>,
 

@@ -33,10 +33,10 @@ pub use self::check::{CheckArgs, CheckFormat};
 #[cfg(feature = "http")]
 pub use self::flux::ReceiverTestArgs;
 pub use self::flux::{
-    ReceiverArgs, ReceiverCommand, ReceiversArgs, ReportFormat, RotateArgs, TokenArgs,
-    WebhookPathArgs,
+    ClustersArgs, ClustersFormat, ReceiverArgs, ReceiverCommand, ReceiversArgs, ReportFormat,
+    RotateArgs, TokenArgs, WebhookPathArgs,
 };
-use self::flux::{RECEIVERS_EXAMPLES, ROTATE_EXAMPLES, WEBHOOK_EXAMPLES};
+use self::flux::{CLUSTERS_EXAMPLES, RECEIVERS_EXAMPLES, ROTATE_EXAMPLES, WEBHOOK_EXAMPLES};
 pub use self::kubeseal::{CertInfoArgs, FetchCertArgs, SealArgs, UnsealArgs};
 use self::kubeseal::{CERT_INFO_EXAMPLES, FETCH_CERT_EXAMPLES, SEAL_EXAMPLES, UNSEAL_EXAMPLES};
 pub use self::repair::{DiffArgs, DoctorArgs, DoctorFormat, EditArgs, KeysArgs, ResealArgs};
@@ -264,6 +264,9 @@ pub enum Command {
     /// Print the webhook paths and URLs of the Receivers declared in files and directories.
     #[command(after_help = RECEIVERS_EXAMPLES)]
     Receivers(ReceiversArgs),
+    /// Each cluster's webhook host and certificate URL, read from the repository's routes.
+    #[command(after_help = CLUSTERS_EXAMPLES)]
+    Clusters(ClustersArgs),
     /// Put a new webhook token into an existing token SealedSecret, and say what to update.
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(RotateArgs),

@@ -8,6 +8,7 @@ use crate::cli::{Cli, Command, CompletionsArgs, ReceiverCommand};
 use crate::CliResult;
 
 mod check;
+mod clusters;
 mod diff;
 mod doctor;
 mod edit;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> CliResult {
             }
         },
         Some(Command::Receivers(a)) => receivers::run(&a),
+        Some(Command::Clusters(a)) => clusters::run(&a),
         Some(Command::Rotate(a)) => rotate::run(&a),
         Some(Command::Doctor(a)) => doctor::run(&a),
         Some(Command::Keys(a)) => keys::run(&a),

@@ -1,16 +1,18 @@
 //! `sealtoken receivers [PATH…]`: the Receivers declared in a repository,
-//! with their webhook paths and URLs.
+//! with their webhook paths and URLs: at `--host`, or at each host the
+//! repository's routes declare, per cluster.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use flux_receiver::ReceiverType;
-use flux_receiver::Token;
+use flux_receiver::{RouteOptions, Token};
 use kubeseal_core::ObjectRef;
 
 use crate::cli::{ReceiversArgs, ReportFormat};
 use crate::receiver_tree;
-use crate::report::{ReceiverInfo, Report};
+use crate::repo_clusters::{self, Chosen, Repo};
+use crate::report::{ReceiverInfo, Report, UrlInfo};
 use crate::token_input;
 use crate::CliResult;
 use flux_receiver::{NamespaceFrom, PlacedReceiver as Found};
@@ -24,6 +26,7 @@ pub fn run(args: &ReceiversArgs) -> CliResult {
     for w in &scan.warnings {
         stderrln!("sealtoken: warning: {w}");
     }
+    let hosts = hosts(args, threads)?;
     let token = if args.token_file.is_some() || !std::io::stdin().is_terminal() {
         Some(token_input::read(
             args.token_file.as_deref(),
@@ -32,11 +35,25 @@ pub fn run(args: &ReceiversArgs) -> CliResult {
     } else {
         None
     };
+    let mut every_cluster = Vec::new();
     let infos: Vec<ReceiverInfo> = scan
         .receivers
         .iter()
-        .map(|f| info(f, args, token.as_ref()))
+        .map(|f| {
+            let (at, said) = hosts.for_receiver(f);
+            if !said && at.iter().any(|c| c.cluster.is_some()) {
+                every_cluster.push(crate::walk::display_path(&f.file));
+            }
+            info(f, args, token.as_ref(), &at)
+        })
         .collect();
+    every_cluster.dedup();
+    if !every_cluster.is_empty() && hosts.clusters() > 1 {
+        stderrln!(
+            "sealtoken: note: no Flux Kustomization in the repository shows which cluster applies {}: URLs for every cluster",
+            every_cluster.join(", ")
+        );
+    }
     if infos.is_empty() {
         stderrln!("sealtoken: no Receivers found");
     }
@@ -67,9 +84,101 @@ pub fn run(args: &ReceiversArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Path and URL of one Receiver: with the given token when its `secretRef`
+/// The hosts to print URLs for, and the repository they were read from.
+struct Hosts {
+    chosen: Vec<Chosen>,
+    repo: Option<Repo>,
+}
+
+impl Hosts {
+    /// The hosts that serve a Receiver: the clusters whose Flux
+    /// Kustomizations apply its file, else every one (then `false`).
+    fn for_receiver(&self, f: &Found) -> (Vec<Chosen>, bool) {
+        let via = match &f.namespace_from {
+            NamespaceFrom::Kustomization(k) => Some(k.as_path()),
+            _ => None,
+        };
+        let applying = self
+            .repo
+            .as_ref()
+            .and_then(|r| r.clusters_applying(&f.file, via));
+        match applying {
+            Some(list) => (
+                self.chosen
+                    .iter()
+                    .filter(|c| c.cluster.as_deref().is_none_or(|n| list.contains(&n)))
+                    .cloned()
+                    .collect(),
+                true,
+            ),
+            None => (self.chosen.clone(), false),
+        }
+    }
+
+    /// How many clusters the hosts belong to.
+    fn clusters(&self) -> usize {
+        let mut names: Vec<&str> = self
+            .chosen
+            .iter()
+            .filter_map(|c| c.cluster.as_deref())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
+    }
+}
+
+/// `--host HOST` as given (warned when the repository declares others),
+/// else every webhook host the repository's routes declare.
+fn hosts(args: &ReceiversArgs, threads: usize) -> crate::CliResult<Hosts> {
+    let options = RouteOptions::default();
+    let repo = match repo_clusters::scan(&args.paths, &options, threads) {
+        Ok(r) => r,
+        Err(e) if args.host.as_deref().is_some_and(|h| h != "auto") => {
+            stderrln!("sealtoken: warning: the repository's hosts were not read: {e:#}");
+            Repo::default()
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let declared: Vec<Chosen> = repo
+        .hosts()
+        .into_iter()
+        .map(|(c, h)| Chosen {
+            host: h.value.clone(),
+            cluster: Some(c.to_string()),
+            from: Some(repo_clusters::place(h)),
+        })
+        .collect();
+    let chosen = match args.host.as_deref() {
+        Some(h) if h != "auto" => {
+            repo_clusters::warn_if_undeclared(h, &declared);
+            vec![Chosen::given(h)]
+        }
+        auto => {
+            if declared.is_empty() {
+                if auto.is_some() {
+                    for w in &repo.warnings {
+                        stderrln!("sealtoken: note: {w}");
+                    }
+                    bail!("--host auto: the repository declares no host for the notification-controller's webhook-receiver Service (no HTTPRoute or Ingress to it with a host name); pass --host HOST");
+                }
+            } else {
+                for w in &repo.warnings {
+                    stderrln!("sealtoken: note: {w}");
+                }
+            }
+            declared
+        }
+    };
+    Ok(Hosts {
+        chosen,
+        repo: Some(repo),
+    })
+}
+
+/// Path and URLs of one Receiver: with the given token when its `secretRef`
 /// names the token Secret, with an empty token for `generic-oidc`.
-fn info(f: &Found, args: &ReceiversArgs, token: Option<&Token>) -> ReceiverInfo {
+fn info(f: &Found, args: &ReceiversArgs, token: Option<&Token>, hosts: &[Chosen]) -> ReceiverInfo {
     let m = &f.manifest;
     let kind = m.type_name.parse::<ReceiverType>().ok();
     let path = f.namespace.as_ref().and_then(|ns| {
@@ -80,8 +189,20 @@ fn info(f: &Found, args: &ReceiversArgs, token: Option<&Token>) -> ReceiverInfo 
             _ => None,
         }
     });
-    let url = match (&path, &args.host) {
-        (Some(p), Some(h)) => Some(flux_receiver::webhook_url(h, p)),
+    let urls: Vec<UrlInfo> = match &path {
+        Some(p) => hosts
+            .iter()
+            .map(|h| UrlInfo {
+                cluster: h.cluster.clone(),
+                host: h.host.clone(),
+                url: flux_receiver::webhook_url(&h.host, p),
+                host_from: h.from.clone(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let url = match urls.as_slice() {
+        [one] => Some(one.url.clone()),
         _ => None,
     };
     ReceiverInfo {
@@ -98,21 +219,31 @@ fn info(f: &Found, args: &ReceiversArgs, token: Option<&Token>) -> ReceiverInfo 
         events: m.events.clone(),
         file: Some(f.file.display().to_string()),
         line: Some(m.pos.line),
+        urls,
     }
 }
 
-/// `file:line: namespace/name (type): URL`, or why there is no path.
+/// `cluster: URL (host from file:line)`, or the URL alone for a given host.
+fn url_text(u: &UrlInfo) -> String {
+    match (&u.cluster, &u.host_from) {
+        (Some(c), Some(from)) => format!("{c}: {} (host from {from})", u.url),
+        _ => u.url.clone(),
+    }
+}
+
+/// `file:line: namespace/name (type): URL`, or why there is no path; one
+/// indented line per URL when there are several.
 fn line(f: &Found, i: &ReceiverInfo, args: &ReceiversArgs) -> String {
     let ns = f.namespace.as_deref().unwrap_or("<no namespace>");
     let from = match &f.namespace_from {
         NamespaceFrom::Kustomization(k) => format!(" [namespace from {}]", k.display()),
         _ => String::new(),
     };
-    let what = match (&i.url, &i.path) {
-        (Some(u), _) => u.clone(),
-        (None, Some(p)) => p.clone(),
-        (None, None) if f.namespace.is_none() => "no namespace: pass -n NS".into(),
-        (None, None) => match &f.manifest.secret_ref {
+    let what = match (i.urls.as_slice(), &i.path) {
+        ([one], _) => url_text(one),
+        ([], Some(p)) => p.clone(),
+        ([], None) if f.namespace.is_none() => "no namespace: pass -n NS".into(),
+        ([], None) => match &f.manifest.secret_ref {
             Some(s) if *s != args.name => {
                 format!(
                     "token Secret {s:?}, not {:?}: its path needs that token",
@@ -121,9 +252,16 @@ fn line(f: &Found, i: &ReceiverInfo, args: &ReceiversArgs) -> String {
             }
             _ => "path needs the token".into(),
         },
+        (several, _) => several
+            .iter()
+            .map(|u| format!("\n  {}", url_text(u)))
+            .collect::<String>()
+            .trim_start_matches(' ')
+            .to_string(),
     };
+    let sep = if what.starts_with('\n') { ":" } else { ": " };
     format!(
-        "{}:{}: {ns}/{} ({}){from}: {what}\n",
+        "{}:{}: {ns}/{} ({}){from}{sep}{what}\n",
         i.file.as_deref().unwrap_or("-"),
         f.manifest.pos.line,
         f.manifest.name,

@@ -31,6 +31,18 @@ struct Served {
 }
 
 pub fn run(args: &RotateArgs) -> CliResult {
+    // --host auto, or none: the repository's one webhook host, if it declares one.
+    let with_host;
+    let args = match crate::repo_clusters::one_host(args.host.as_deref())? {
+        Some(h) if args.host.as_deref() != Some(h.as_str()) => {
+            with_host = RotateArgs {
+                host: Some(h),
+                ..args.clone()
+            };
+            &with_host
+        }
+        _ => args,
+    };
     crate::args::token_bytes("--bytes", args.bytes)?;
     if args.report_include_token && args.report.is_none() {
         bail!("--report-include-token needs --report json");
@@ -205,6 +217,7 @@ pub fn run(args: &RotateArgs) -> CliResult {
                         events: r.events.clone(),
                         file: r.file.clone(),
                         line: r.line,
+                        urls: Vec::new(),
                     })
                     .collect(),
                 files,

@@ -24,6 +24,18 @@ struct Receiver {
 }
 
 pub fn run(args: &TokenArgs) -> CliResult {
+    // --host auto, or none: the repository's one webhook host, if it declares one.
+    let with_host;
+    let args = match crate::repo_clusters::one_host(args.host.as_deref())? {
+        Some(h) if args.host.as_deref() != Some(h.as_str()) => {
+            with_host = TokenArgs {
+                host: Some(h),
+                ..args.clone()
+            };
+            &with_host
+        }
+        _ => args,
+    };
     // Check everything that can be checked before a token exists.
     args::namespace("--namespace", &args.namespace)?;
     args::object_name("--name", &args.name)?;
@@ -486,6 +498,7 @@ fn finish(
                             .provider
                             .zip(url.as_deref())
                             .map(|(k, u)| k.instructions(u)),
+                        urls: Vec::new(),
                     }
                 })
                 .collect(),

@@ -27,6 +27,7 @@ mod precommit;
 mod receivers;
 mod recovery;
 mod release;
+mod repo_clusters;
 mod reseal;
 mod sarif;
 mod static_binary;

@@ -64,10 +64,17 @@ pub fn pki() -> &'static Pki {
     PKI.get_or_init(|| {
         let (server_ca, server_ca_key) = ca("test server CA");
         let server_key = KeyPair::generate().unwrap();
-        let server_cert = CertificateParams::new(vec!["127.0.0.1".into(), "localhost".into()])
-            .unwrap()
-            .signed_by(&server_key, &server_ca, &server_ca_key)
-            .unwrap();
+        // The route hosts of fixtures/clusters/ (reached through web_server::ConnectProxy).
+        let server_cert = CertificateParams::new(vec![
+            "127.0.0.1".into(),
+            "localhost".into(),
+            "sealed-secrets.prod.example.test".into(),
+            "sealed-secrets.staging.example.test".into(),
+            "sealed-secrets.eu.example.test".into(),
+        ])
+        .unwrap()
+        .signed_by(&server_key, &server_ca, &server_ca_key)
+        .unwrap();
         let (client_ca, client_ca_key) = ca("test client CA");
         let client_key = KeyPair::generate().unwrap();
         let mut client_params = CertificateParams::new(Vec::<String>::new()).unwrap();

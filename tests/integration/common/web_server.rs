@@ -159,3 +159,71 @@ pub fn trickle(out: &mut dyn Write, body: &[u8], pause: Duration) {
         }
     }
 }
+
+/// An HTTP `CONNECT` proxy on loopback that tunnels every connection to
+/// the loopback `port`, whatever host it is asked for: a URL with a real
+/// host name (a route's) reaches a [`WebServer`] through `HTTPS_PROXY`. The
+/// test PKI's server certificate names those hosts too.
+pub struct ConnectProxy {
+    pub port: u16,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    /// A proxy to `127.0.0.1:port`.
+    pub fn to(port: u16) -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let own = listener.local_addr().unwrap().port();
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let seen = asked.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut client) = stream else { continue };
+                let seen = seen.clone();
+                thread::spawn(move || {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        match client.read(&mut byte) {
+                            Ok(1) if head.len() < 16 * 1024 => head.push(byte[0]),
+                            _ => return,
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    let target = head.split(' ').nth(1).unwrap_or("").to_string();
+                    seen.lock().unwrap().push(target);
+                    let Ok(server) = TcpStream::connect(("127.0.0.1", port)) else {
+                        return;
+                    };
+                    if client
+                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                        .is_err()
+                    {
+                        return;
+                    }
+                    let (mut c2, mut s2) =
+                        (client.try_clone().unwrap(), server.try_clone().unwrap());
+                    let up = thread::spawn(move || {
+                        let _ = std::io::copy(&mut c2, &mut s2);
+                        let _ = s2.shutdown(std::net::Shutdown::Write);
+                    });
+                    let (mut server, mut client) = (server, client);
+                    let _ = std::io::copy(&mut server, &mut client);
+                    let _ = client.shutdown(std::net::Shutdown::Write);
+                    let _ = up.join();
+                });
+            }
+        });
+        ConnectProxy { port: own, asked }
+    }
+
+    /// `http://127.0.0.1:PORT`, for `HTTPS_PROXY`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The `host:port` each `CONNECT` asked for, in order.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
