@@ -441,3 +441,87 @@ fn main_job_host_auto() {
         "{stderr}"
     );
 }
+
+/// `[clusters.NAME] overlay = "DIR"` names an overlay's cluster: the
+/// certificate Ingress of `sealed-secrets/` joins cluster `eu`.
+#[test]
+fn config_maps_an_overlay_to_a_cluster() {
+    let d = repo("ingress");
+    let clusters = |dir: &Path| -> Value {
+        let out = sealtoken_in(dir)
+            .current_dir(dir)
+            .args(["clusters", "--format", "json"])
+            .succeeds();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let names = |v: &Value| -> Vec<String> {
+        v["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&clusters(d.path())), ["eu", "sealed-secrets", "us"]);
+    std::fs::write(
+        d.path().join(".sealtoken.toml"),
+        "[clusters.eu]\noverlay = \"sealed-secrets\"\n",
+    )
+    .unwrap();
+    let v = clusters(d.path());
+    assert_eq!(names(&v), ["eu", "us"]);
+    let eu = &v["clusters"][0];
+    assert_eq!(eu["webhook_hosts"][0]["host"], "flux.eu.example.test");
+    assert_eq!(
+        eu["cert_urls"][0]["url"],
+        "https://sealed-secrets.eu.example.test/cert.pem"
+    );
+    assert_eq!(
+        eu["cert_urls"][0]["route"],
+        "Ingress sealed-secrets/sealed-secrets-cert"
+    );
+}
+
+/// `rotate --host auto` prints the new URL at the repository's one host.
+#[test]
+fn rotate_host_auto() {
+    let d = repo("ingress");
+    std::fs::remove_dir_all(d.path().join("flux/overlays/us")).unwrap();
+    let sealed = d.path().join("webhook-token.sealed.yaml");
+    sealtoken_in(d.path())
+        .current_dir(d.path())
+        .arg("--cert")
+        .arg(demo_cert())
+        .args(["--receiver", "apps-gitlab", "-w"])
+        .arg(&sealed)
+        .succeeds();
+    let token_file = d.path().join("new-token.txt");
+    let out = sealtoken_in(d.path())
+        .current_dir(d.path())
+        .args([
+            "rotate",
+            "--receiver",
+            "apps-gitlab",
+            "--host",
+            "auto",
+            "-f",
+        ])
+        .arg(&sealed)
+        .arg("--cert")
+        .arg(demo_cert())
+        .arg("--token-file")
+        .arg(&token_file)
+        .succeeds();
+    let token = std::fs::read_to_string(&token_file).unwrap();
+    let d2 = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        format!("{token}apps-gitlabflux-system").as_bytes(),
+    );
+    let hex: String = d2.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(&format!("https://flux.eu.example.test/hook/{hex}")),
+        "{text}"
+    );
+}
