@@ -338,6 +338,7 @@ const CASES: &[&str] = &[
     "{{ 1__0 }}",
     "{{ div 1 0 }}",
     "{{ mod 1 0 }}",
+    "{{ int .n }} {{ int .dec }} {{ int64 .hex }} {{ int \"x\" }} {{ int 2.9 }} {{ int true }} {{ int nil }} {{ int .n | printf \"%T\" }} {{ int64 .n | printf \"%T\" }} {{ repeat (int \"2\") \"ab\" }}",
     "{{ atoi .n }} {{ atoi .neg }} {{ atoi \"x\" }} {{ atoi .hex }} {{ atoi \"+5\" }}",
     "{{ add 1 2 | printf \"%T\" }} {{ len . | printf \"%T\" }} {{ atoi \"1\" | printf \"%T\" }}",
     // Regular expressions.

@@ -68,15 +68,14 @@
 //! `empty`, `coalesce`, `ternary`, `fail` (its message is not shown: it may
 //! hold a value); lists and dicts `list`, `dict`, `get`, `hasKey`, `keys`,
 //! `sortAlpha`, `join`, `split`, `splitList`, `first`, `last`; integer maths
-//! `add`, `add1`, `sub`, `mul`, `div`, `mod`, `max`, `min`, `atoi`; hashes
-//! `sha1sum`, `sha256sum`, `sha512sum`, `adler32sum`; regular expressions
-//! `regexMatch`, `regexFind`, `regexFindAll`, `regexReplaceAll`,
-//! `regexReplaceAllLiteral`, `regexSplit` (and their `must` forms),
-//! `regexQuoteMeta`, in Go's RE2 syntax with ASCII `\d`, `\w`, `\s`, `\b`,
-//! bytes that are not UTF-8 read as U+FFFD as Go reads them. sprig's `keys`
-//! lists a
-//! map in Go's random map order; here it is sorted, one of the orders the
-//! controller may produce.
+//! `add`, `add1`, `sub`, `mul`, `div`, `mod`, `max`, `min`, `atoi`, `int`,
+//! `int64`; hashes `sha1sum`, `sha256sum`, `sha512sum`, `adler32sum`;
+//! regular expressions `regexMatch`, `regexFind`, `regexFindAll`,
+//! `regexReplaceAll`, `regexReplaceAllLiteral`, `regexSplit` (and their
+//! `must` forms), `regexQuoteMeta`, in Go's RE2 syntax with ASCII `\d`,
+//! `\w`, `\s`, `\b`, bytes that are not UTF-8 read as U+FFFD as Go reads
+//! them. sprig's `keys` lists a map in Go's random map order; here it is
+//! sorted, one of the orders the controller may produce.
 //!
 //! Refused with [`TemplateError::CannotMatch`]: functions whose output the
 //! controller draws from randomness or its clock (`randAlphaNum`,

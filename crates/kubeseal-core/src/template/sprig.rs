@@ -79,8 +79,6 @@ const NOT_IMPLEMENTED: &[&str] = &[
     "wrap",
     "wrapWith",
     "plural",
-    "int64",
-    "int",
     "float64",
     "seq",
     "toDecimal",
@@ -450,6 +448,8 @@ pub(super) fn lookup(name: &str) -> Option<Lookup> {
         "add" => func!(&[], Some(Any), |a| Ok(Value::int64(
             a.iter().map(to_int64).fold(0, i64::wrapping_add)
         ))),
+        "int" => func!(&[Any], None, |a| Ok(Value::int(to_int64(&a[0])))),
+        "int64" => func!(&[Any], None, |a| Ok(Value::int64(to_int64(&a[0])))),
         "add1" => func!(&[Any], None, |a| Ok(Value::int64(
             to_int64(&a[0]).wrapping_add(1)
         ))),
