@@ -49,7 +49,24 @@ pub fn scan(paths: &[PathBuf], options: &RouteOptions, threads: usize) -> Result
             files.push(p);
         }
     }
-    let found = flux_receiver::find_clusters(&Files, &roots, &files, options)?;
+    // Every file read once, on all cores: the routes' and the Flux
+    // Kustomizations' files are kept; kustomizations and what they list
+    // are read through the cache.
+    let read = walk::par_map(&files, threads, |f| {
+        let bytes = io::read_limited(f).ok()?;
+        let flux = flux_receiver::find_flux_kustomizations(&bytes).unwrap_or_default();
+        Some((bytes, flux))
+    });
+    let mut cache = Cached::default();
+    let mut flux_files = Vec::new();
+    for (f, r) in files.iter().zip(read) {
+        let Some((bytes, flux)) = r else { continue };
+        if !flux.is_empty() {
+            flux_files.push((f.clone(), flux));
+        }
+        cache.0.insert(f.clone(), bytes);
+    }
+    let found = flux_receiver::find_clusters(&cache, &roots, &files, options)?;
     repo.clusters = found.clusters;
     repo.warnings.extend(found.warnings);
 
@@ -68,18 +85,12 @@ pub fn scan(paths: &[PathBuf], options: &RouteOptions, threads: usize) -> Result
 
     // Flux Kustomizations: which cluster applies which path.
     let names: Vec<String> = repo.clusters.iter().map(|c| c.name.clone()).collect();
-    let read = walk::par_map(&files, threads, |f| {
-        io::read_limited(f)
-            .ok()
-            .and_then(|b| flux_receiver::find_flux_kustomizations(&b).ok())
-            .unwrap_or_default()
-    });
     let root = if first.is_dir() {
         first
     } else {
         PathBuf::new()
     };
-    for (file, found) in files.iter().zip(read) {
+    for (file, found) in flux_files {
         let Some(cluster) = file
             .components()
             .rev()
@@ -97,6 +108,25 @@ pub fn scan(paths: &[PathBuf], options: &RouteOptions, threads: usize) -> Result
         }
     }
     Ok(repo)
+}
+
+/// The walked files as read once; anything else (kustomizations) from disk.
+#[derive(Default)]
+struct Cached(std::collections::HashMap<PathBuf, Vec<u8>>);
+
+impl flux_receiver::Tree for Cached {
+    fn is_dir(&self, path: &Path) -> bool {
+        Files.is_dir(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.0.contains_key(path) || Files.is_file(path)
+    }
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        match self.0.get(path) {
+            Some(b) => Ok(b.clone()),
+            None => Files.read(path),
+        }
+    }
 }
 
 /// Renames the clusters whose overlay `.sealtoken.toml` maps to a name

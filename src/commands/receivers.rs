@@ -49,9 +49,15 @@ pub fn run(args: &ReceiversArgs) -> CliResult {
         .collect();
     every_cluster.dedup();
     if !every_cluster.is_empty() && hosts.clusters() > 1 {
+        // A few files named, the rest counted: a large repository is one line.
+        let shown = every_cluster.len().min(3);
+        let more = match every_cluster.len() - shown {
+            0 => String::new(),
+            n => format!(" and {n} more files"),
+        };
         stderrln!(
-            "sealtoken: note: no Flux Kustomization in the repository shows which cluster applies {}: URLs for every cluster",
-            every_cluster.join(", ")
+            "sealtoken: note: no Flux Kustomization in the repository shows which cluster applies {}{more}: URLs for every cluster",
+            every_cluster[..shown].join(", ")
         );
     }
     if infos.is_empty() {

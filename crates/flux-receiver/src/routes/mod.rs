@@ -111,11 +111,16 @@ impl Obj {
     }
 }
 
+/// A kustomization's fields and its parsed root.
+type Parsed = std::rc::Rc<(crate::Kustomization, Option<Node>)>;
+
 struct Builder<'a> {
     tree: &'a dyn Tree,
     warnings: Vec<String>,
     /// Files some kustomization lists.
     listed: BTreeSet<PathBuf>,
+    /// Each kustomization, read and parsed once.
+    parsed: BTreeMap<PathBuf, Parsed>,
 }
 
 /// Builds every overlay among the kustomizations `roots` (and the ones
@@ -156,6 +161,7 @@ pub fn find_clusters(
         tree,
         warnings: Vec::new(),
         listed: BTreeSet::new(),
+        parsed: BTreeMap::new(),
     };
     let roots: BTreeSet<PathBuf> = roots.iter().map(|r| k8s_manifest::normalize(r)).collect();
     // Which kustomizations another one lists: the rest are overlays.
@@ -166,7 +172,8 @@ pub fn find_clusters(
         if graph.contains_key(&k) {
             continue;
         }
-        let (kz, _root) = b.kustomization(&k)?;
+        let parsed = b.kustomization(&k)?;
+        let (kz, _root) = &*parsed;
         let dir = k.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut subs = Vec::new();
         for entry in &kz.resources {
@@ -182,7 +189,7 @@ pub fn find_clusters(
                 Entry::Skipped(_) => {}
             }
         }
-        if let Some(root) = &_root {
+        if let Some(root) = _root {
             for e in patch_entries(root) {
                 if let PatchBody::File(p) = e.body {
                     b.listed.insert(k8s_manifest::normalize(&dir.join(p)));
@@ -421,11 +428,11 @@ fn gateway_hosts(
 }
 
 impl Builder<'_> {
-    /// A kustomization's fields and its parsed root.
-    fn kustomization(
-        &mut self,
-        k: &Path,
-    ) -> Result<(crate::Kustomization, Option<Node>), PlacementError> {
+    /// A kustomization's fields and its parsed root, read once.
+    fn kustomization(&mut self, k: &Path) -> Result<Parsed, PlacementError> {
+        if let Some(p) = self.parsed.get(k) {
+            return Ok(p.clone());
+        }
         let text = self.tree.read(k).map_err(|source| PlacementError::Read {
             path: k.to_path_buf(),
             source,
@@ -438,7 +445,9 @@ impl Builder<'_> {
             .ok()
             .and_then(|t| yaml::parse_stream(&t).ok())
             .and_then(|docs| docs.into_iter().find_map(yaml::Document::into_root));
-        Ok((kz, root))
+        let parsed = std::rc::Rc::new((kz, root));
+        self.parsed.insert(k.to_path_buf(), parsed.clone());
+        Ok(parsed)
     }
 
     /// The routes, Ingresses and Gateways `kustomize build` of `k` emits.
@@ -448,7 +457,8 @@ impl Builder<'_> {
                 .push(format!("{}: kustomization cycle", k.display()));
             return Ok(Vec::new());
         }
-        let (kz, root) = self.kustomization(k)?;
+        let parsed = self.kustomization(k)?;
+        let (kz, root) = &*parsed;
         let dir = k.parent().unwrap_or(Path::new("")).to_path_buf();
         stack.push(k.to_path_buf());
         let mut objs = Vec::new();
@@ -465,7 +475,7 @@ impl Builder<'_> {
         }
         let Some(root) = root else { return Ok(objs) };
         // kustomize's order: strategic merge and `patches:`, the namespace, then JSON 6902.
-        let entries = patch_entries(&root);
+        let entries = patch_entries(root);
         for e in entries.iter().filter(|e| e.field != "patchesJson6902") {
             self.apply(k, &dir, e, &mut objs);
         }
