@@ -266,14 +266,25 @@ pub fn hosts_for(host: Option<&str>, options: &RouteOptions) -> Result<Vec<Chose
     }
 }
 
-/// The one host of a command that prints one URL per Receiver (the main
-/// job, `rotate`): `--host HOST` as given; `--host auto` or no `--host`:
-/// the repository's webhook host when it declares exactly one (said on
-/// stderr); `--host auto` with several is refused, naming them.
-pub fn one_host(host: Option<&str>) -> Result<Option<String>> {
+/// The hosts of a command that prints one URL per Receiver (the main
+/// job, `rotate`).
+#[derive(Debug)]
+pub enum HostChoice {
+    /// No host: paths only.
+    None,
+    /// `--host HOST`, or the repository's only webhook host (said on stderr).
+    One(String),
+    /// `--host auto` and several hosts: each cluster's.
+    Several(Vec<Chosen>),
+}
+
+/// `--host HOST` as given; `--host auto` or no `--host`: the repository's
+/// webhook host when it declares exactly one; `--host auto` with several:
+/// all of them.
+pub fn choose_host(host: Option<&str>) -> Result<HostChoice> {
     let chosen = hosts_for(host, &RouteOptions::default())?;
-    match chosen.as_slice() {
-        [] => Ok(None),
+    Ok(match chosen.as_slice() {
+        [] => HostChoice::None,
         [one] => {
             if let (Some(c), Some(from)) = (&one.cluster, &one.from) {
                 stderrln!(
@@ -281,20 +292,43 @@ pub fn one_host(host: Option<&str>) -> Result<Option<String>> {
                     one.host
                 );
             }
-            Ok(Some(one.host.clone()))
+            HostChoice::One(one.host.clone())
         }
-        several => {
+        _ => HostChoice::Several(chosen),
+    })
+}
+
+/// [`choose_host`] for a command that prints one URL per Receiver only
+/// (`rotate`): several hosts are refused, naming them.
+pub fn one_host(host: Option<&str>) -> Result<Option<String>> {
+    match choose_host(host)? {
+        HostChoice::None => Ok(None),
+        HostChoice::One(h) => Ok(Some(h)),
+        HostChoice::Several(several) => {
             let list: Vec<String> = several
                 .iter()
                 .map(|c| format!("{} {}", c.cluster.as_deref().unwrap_or("-"), c.host))
                 .collect();
             bail!(
-                "--host auto: the repository declares {} webhook hosts ({}); pass --host HOST for the cluster this token is for (`sealtoken receivers` prints every cluster's URLs)",
+                "--host auto: the repository declares {} webhook hosts ({}); pass --host HOST for the cluster whose Receivers this Secret serves (`sealtoken receivers` prints every cluster's URLs)",
                 list.len(),
                 list.join(", ")
             )
         }
     }
+}
+
+/// A Receiver's URL at each of `hosts`.
+pub fn urls_at(hosts: &[Chosen], path: &str) -> Vec<crate::report::UrlInfo> {
+    hosts
+        .iter()
+        .map(|h| crate::report::UrlInfo {
+            cluster: h.cluster.clone(),
+            host: h.host.clone(),
+            url: flux_receiver::webhook_url(&h.host, path),
+            host_from: h.from.clone(),
+        })
+        .collect()
 }
 
 /// Warns when the repository declares webhook hosts and `host` (as given

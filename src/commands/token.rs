@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::cert_source::clusters;
 use crate::cli::{ReportFormat, TokenArgs};
 use crate::io::{self, Overwrite};
+use crate::repo_clusters::{Chosen, HostChoice};
 use crate::report::{CertInfo, ClusterInfo, FileInfo, ReceiverInfo, Report, SecretInfo};
 use crate::{args, cert_source, CliError, CliResult};
 
@@ -25,17 +26,28 @@ struct Receiver {
 
 pub fn run(args: &TokenArgs) -> CliResult {
     // --host auto, or none: the repository's one webhook host, if it declares one.
+    // With several (--host auto), each cluster's URLs are listed.
     let with_host;
-    let args = match crate::repo_clusters::one_host(args.host.as_deref())? {
-        Some(h) if args.host.as_deref() != Some(h.as_str()) => {
+    let mut several = Vec::new();
+    let args = match crate::repo_clusters::choose_host(args.host.as_deref())? {
+        HostChoice::One(h) if args.host.as_deref() != Some(h.as_str()) => {
             with_host = TokenArgs {
                 host: Some(h),
                 ..args.clone()
             };
             &with_host
         }
+        HostChoice::Several(hosts) => {
+            several = hosts;
+            with_host = TokenArgs {
+                host: None,
+                ..args.clone()
+            };
+            &with_host
+        }
         _ => args,
     };
+    let several = several.as_slice();
     // Check everything that can be checked before a token exists.
     args::namespace("--namespace", &args.namespace)?;
     args::object_name("--name", &args.name)?;
@@ -167,7 +179,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
                 f.commit().map_err(CliError::failed)?;
             }
         }
-        return finish(args, None, None, &receivers, &urls, &repos, files);
+        return finish(args, None, None, &receivers, &urls, several, &repos, files);
     }
 
     // Every certificate loaded and pinned before a token exists or a file is written.
@@ -291,6 +303,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
         Some(&token),
         &receivers,
         &urls,
+        several,
         &repos,
         files,
     );
@@ -426,12 +439,14 @@ fn paths_and_urls(
 }
 
 /// The text report (stdout with -w, else stderr), or the JSON report on stdout.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     args: &TokenArgs,
     sealed: Option<&Sealed<'_>>,
     token: Option<&Token>,
     receivers: &[Receiver],
     urls: &[(String, Option<String>)],
+    several: &[Chosen],
     repos: &Repos<'_>,
     files: Vec<FileInfo>,
 ) -> CliResult {
@@ -498,7 +513,7 @@ fn finish(
                             .provider
                             .zip(url.as_deref())
                             .map(|(k, u)| k.instructions(u)),
-                        urls: Vec::new(),
+                        urls: crate::repo_clusters::urls_at(several, path),
                     }
                 })
                 .collect(),
@@ -522,7 +537,7 @@ fn finish(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let text = report(args, sealed, receivers, urls, repos.git);
+    let text = report(args, sealed, receivers, urls, several, repos.git);
     // The report carries the token when one was sealed: then a stream that
     // fails is an error, and the caller rolls back.
     let text = k8s_manifest::escape::lines(&text);
@@ -690,6 +705,7 @@ fn report(
     sealed: Option<&Sealed<'_>>,
     receivers: &[Receiver],
     urls: &[(String, Option<String>)],
+    several: &[Chosen],
     repo: Option<&ObjectRef>,
 ) -> Zeroizing<String> {
     let mut s = Zeroizing::new(String::new());
@@ -762,8 +778,17 @@ fn report(
                 let _ = writeln!(s, "  URL: {target} (Secret = the token)");
             }
         }
+        for u in crate::repo_clusters::urls_at(several, path) {
+            let _ = writeln!(
+                s,
+                "  {}: {} (host from {})",
+                u.cluster.as_deref().unwrap_or("-"),
+                u.url,
+                u.host_from.as_deref().unwrap_or("--host")
+            );
+        }
     }
-    if !receivers.is_empty() && args.host.is_none() {
+    if !receivers.is_empty() && args.host.is_none() && several.is_empty() {
         let _ = writeln!(
             s,
             "\nAdd --host flux.<cluster-domain> to print the full URLs."

@@ -391,9 +391,9 @@ fn cert_cluster_through_a_repository_route_needs_a_pin() {
     assert!(stderr.contains("does not match the pinned"), "{stderr}");
 }
 
-/// The main job: `--host auto` takes the repository's one host; with
-/// several it is refused, naming them; in a Git work tree with one host,
-/// no `--host` takes it.
+/// The main job: `--host auto` lists each cluster's URL when the
+/// repository declares several hosts, and takes the one host when it
+/// declares one; in a Git work tree with one host, no `--host` takes it.
 #[test]
 fn main_job_host_auto() {
     let d = repo("ingress");
@@ -414,13 +414,21 @@ fn main_job_host_auto() {
         }
         c
     };
-    let out = run(d.path(), Some("auto")).fails();
+    // Several hosts: each cluster's URL, with the file that sets its host.
+    let out = run(d.path(), Some("auto")).succeeds();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("2 webhook hosts"), "{stderr}");
-    assert!(
-        stderr.contains("flux.eu.example.test") && stderr.contains("flux.us.example.test"),
-        "{stderr}"
-    );
+    let h = hook("apps-gitlab", "flux-system");
+    for c in ["eu", "us"] {
+        let line = line_of(
+            d.path(),
+            &format!("flux/overlays/{c}/kustomization.yaml"),
+            "value: flux.",
+        );
+        let want = format!(
+            "  {c}: https://flux.{c}.example.test{h} (host from flux/overlays/{c}/kustomization.yaml:{line})\n"
+        );
+        assert!(stderr.contains(&want), "{want}\n{stderr}");
+    }
     std::fs::remove_dir_all(d.path().join("flux/overlays/us")).unwrap();
     let want = format!(
         "https://flux.eu.example.test{}",
