@@ -25,6 +25,11 @@ pub enum NameRule {
     ObjectName,
     /// A Secret or ConfigMap data key (`IsConfigMapKey`).
     SecretKey,
+    /// A label key: an optional DNS-1123 subdomain prefix and `/`, then a
+    /// name (`IsQualifiedName`).
+    LabelKey,
+    /// A label value (`IsValidLabelValue`; may be empty).
+    LabelValue,
 }
 
 impl NameRule {
@@ -34,6 +39,8 @@ impl NameRule {
             NameRule::Namespace => "namespace (lowercase letters, digits and '-', at most 63, starting and ending with a letter or digit)",
             NameRule::ObjectName => "Kubernetes name (lowercase letters, digits, '-' and '.', at most 253, each part starting and ending with a letter or digit)",
             NameRule::SecretKey => "Secret key (letters, digits, '-', '_' and '.', at most 253)",
+            NameRule::LabelKey => "label key (an optional DNS subdomain prefix and '/', then letters, digits, '-', '_' and '.', at most 63, starting and ending with a letter or digit)",
+            NameRule::LabelValue => "label value (empty, or letters, digits, '-', '_' and '.', at most 63, starting and ending with a letter or digit)",
         }
     }
 
@@ -43,6 +50,8 @@ impl NameRule {
             NameRule::Namespace => is_dns1123_label(s),
             NameRule::ObjectName => is_dns1123_subdomain(s),
             NameRule::SecretKey => is_secret_key(s),
+            NameRule::LabelKey => is_label_key(s),
+            NameRule::LabelValue => s.is_empty() || is_qualified_name_part(s),
         }
     }
 }
@@ -102,6 +111,37 @@ pub fn secret_key(s: &str) -> Result<(), InvalidName> {
     check(NameRule::SecretKey, s)
 }
 
+/// Checks a label key (`IsQualifiedName`: `[prefix/]name`).
+pub fn label_key(s: &str) -> Result<(), InvalidName> {
+    check(NameRule::LabelKey, s)
+}
+
+/// Checks a label value (`IsValidLabelValue`).
+pub fn label_value(s: &str) -> Result<(), InvalidName> {
+    check(NameRule::LabelValue, s)
+}
+
+/// `IsQualifiedName`: a name part, after an optional DNS-1123 subdomain
+/// prefix and `/`.
+fn is_label_key(s: &str) -> bool {
+    match s.split_once('/') {
+        Some((prefix, name)) => is_dns1123_subdomain(prefix) && is_qualified_name_part(name),
+        None => is_qualified_name_part(s),
+    }
+}
+
+/// 1 to 63 letters, digits, `-`, `_` and `.`, starting and ending with a
+/// letter or digit (the name part of a qualified name, and a label value).
+fn is_qualified_name_part(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+}
+
 /// Whether `s` is a DNS-1123 label: 1 to 63 lowercase letters, digits and
 /// `-`, starting and ending with a letter or digit.
 pub fn is_dns1123_label(s: &str) -> bool {
@@ -143,6 +183,69 @@ pub fn is_secret_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cases from apimachinery's `validation_test.go` (`TestIsQualifiedName`,
+    /// `TestIsValidLabelValue`).
+    #[test]
+    fn label_keys_and_values() {
+        for ok in [
+            "simple",
+            "now-with-dashes",
+            "1-starts-with-num",
+            "1234",
+            "simple/simple",
+            "now-with-dashes/simple",
+            "now-with-dashes/now-with-dashes",
+            "now.with.dots/now-with-dashes",
+            "now-with.dashes-and.dots/now_with_underscores",
+            "Uppercase_Is_OK_123",
+            "example.com/Uppercase_Is_OK_123",
+            "app.kubernetes.io/part-of",
+        ] {
+            assert!(label_key(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "nospecialchars%^=@",
+            "cantendwithadash-",
+            "-cantstartwithadash-",
+            "only/one/slash",
+            "Example.com/abc",
+            "example_com/abc",
+            "example.com/",
+            "/simple",
+            &"a".repeat(64),
+        ] {
+            assert!(label_key(bad).is_err(), "{bad}");
+        }
+        for ok in [
+            "",
+            "simple",
+            "now-with-dashes",
+            "1-starts-with-num",
+            "end-with-num-1",
+            "1234",
+            &"a".repeat(63),
+        ] {
+            assert!(label_value(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "nospecialchars%^=@",
+            "Tama-nui-te-rā.is_",
+            "-starts-with-dash",
+            "ends-with-dash-",
+            ".starts.with.dot",
+            "ends.with.dot.",
+            "a/b",
+            &"a".repeat(64),
+        ] {
+            assert!(label_value(bad).is_err(), "{bad}");
+        }
+        assert!(label_key("a b")
+            .unwrap_err()
+            .to_string()
+            .contains("not a valid label key"));
+    }
 
     #[test]
     fn namespaces_are_labels() {
