@@ -36,6 +36,14 @@ pub enum DeliveryError {
     /// The event contains a character that cannot go into an HTTP header.
     #[error("the event type contains a character that cannot go into an HTTP header")]
     BadEvent,
+    /// A payload of the caller's own was given for a type whose body must
+    /// be the sender's own format.
+    #[error("a payload of your own goes to generic, generic-hmac and generic-oidc Receivers; a {0} delivery is the sender's own payload")]
+    PayloadNotGeneric(ReceiverType),
+    /// The payload is not JSON (it is sent as `application/json`, and a
+    /// resource filter reads it as `req`).
+    #[error("the payload is not JSON: {0}")]
+    PayloadNotJson(String),
 }
 
 /// Options of [`test_delivery`].
@@ -44,6 +52,7 @@ pub struct DeliveryOptions<'a> {
     event: Option<&'a str>,
     id_token: Option<&'a Token>,
     delivery_id: Option<&'a str>,
+    payload: Option<&'a [u8]>,
 }
 
 impl<'a> DeliveryOptions<'a> {
@@ -62,6 +71,13 @@ impl<'a> DeliveryOptions<'a> {
     /// The OIDC ID token for `gcr` and `generic-oidc` (`Authorization: Bearer`).
     pub fn id_token(mut self, token: &'a Token) -> Self {
         self.id_token = Some(token);
+        self
+    }
+
+    /// The body to send instead of `{}`, for the generic types (`generic`,
+    /// `generic-hmac`, signed over these bytes, and `generic-oidc`); it must be JSON.
+    pub fn payload(mut self, json: &'a [u8]) -> Self {
+        self.payload = Some(json);
         self
     }
 
@@ -157,6 +173,13 @@ pub fn test_delivery(
         _ => None,
     };
     let ev = event.clone().unwrap_or_default();
+    if let Some(p) = opts.payload {
+        if !matches!(receiver_type, T::Generic | T::GenericHmac | T::GenericOidc) {
+            return Err(DeliveryError::PayloadNotGeneric(receiver_type));
+        }
+        serde_json::from_slice::<serde_json::Value>(p)
+            .map_err(|e| DeliveryError::PayloadNotJson(e.to_string()))?;
+    }
     let body = match receiver_type {
         T::Generic | T::GenericHmac | T::GenericOidc => json!({}),
         T::GitHub => json!({
@@ -220,7 +243,10 @@ pub fn test_delivery(
                         "content": {"repository": {"id": "sealtoken/test", "source": "/sealtoken/test"}}},
         }),
     };
-    let body = body.to_string().into_bytes();
+    let body = match opts.payload {
+        Some(p) => p.to_vec(),
+        None => body.to_string().into_bytes(),
+    };
 
     let mut headers: Vec<(&'static str, String)> = vec![
         ("Content-Type", "application/json".into()),
@@ -308,6 +334,47 @@ mod tests {
 
     fn token(s: &str) -> Token {
         Token::from_string(s.into()).unwrap()
+    }
+
+    #[test]
+    fn a_payload_of_your_own_goes_to_the_generic_types_only() {
+        let t = token("8f3c2a1b9d4e5f6a7b8c9d0e1f2a3b4c");
+        let id = token("a.b.c");
+        let body = br#"{"image": "ghcr.io/org/app:v1.0.0"}"#;
+        for kind in [
+            ReceiverType::Generic,
+            ReceiverType::GenericHmac,
+            ReceiverType::GenericOidc,
+        ] {
+            let o = DeliveryOptions::new().payload(body).id_token(&id);
+            let d = test_delivery(&t, kind, &o).unwrap();
+            assert_eq!(d.body(), body, "{kind}");
+        }
+        let plain = test_delivery(&t, ReceiverType::GenericHmac, &DeliveryOptions::new()).unwrap();
+        let own = test_delivery(
+            &t,
+            ReceiverType::GenericHmac,
+            &DeliveryOptions::new().payload(body),
+        )
+        .unwrap();
+        assert_ne!(header(&plain, "X-Signature"), header(&own, "X-Signature"));
+        assert_eq!(
+            test_delivery(
+                &t,
+                ReceiverType::GitHub,
+                &DeliveryOptions::new().payload(body)
+            )
+            .unwrap_err(),
+            DeliveryError::PayloadNotGeneric(ReceiverType::GitHub)
+        );
+        let e = test_delivery(
+            &t,
+            ReceiverType::Generic,
+            &DeliveryOptions::new().payload(b"s3cr3t-not-json"),
+        )
+        .unwrap_err();
+        assert!(matches!(e, DeliveryError::PayloadNotJson(_)), "{e:?}");
+        assert!(!e.to_string().contains("s3cr3t"), "{e}");
     }
 
     fn header<'a>(d: &'a Delivery, name: &str) -> Option<&'a str> {

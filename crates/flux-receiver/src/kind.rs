@@ -38,33 +38,120 @@ pub enum ReceiverType {
     CdEvents,
 }
 
-/// The Flux resource a Receiver of a type usually reconciles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A `spec.resources[].kind` the Receiver CRD accepts (its enum, at
+/// notification-controller v1.9), with the `apiVersion` written for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ResourceKind {
+    /// `source.toolkit.fluxcd.io/v1` `Bucket`.
+    Bucket,
     /// `source.toolkit.fluxcd.io/v1` `GitRepository` (Git hosts and the generic types).
     GitRepository,
+    /// `kustomize.toolkit.fluxcd.io/v1` `Kustomization`.
+    Kustomization,
+    /// `helm.toolkit.fluxcd.io/v2` `HelmRelease`.
+    HelmRelease,
+    /// `source.toolkit.fluxcd.io/v1` `HelmChart`.
+    HelmChart,
+    /// `source.toolkit.fluxcd.io/v1` `HelmRepository`.
+    HelmRepository,
     /// `image.toolkit.fluxcd.io/v1` `ImageRepository` (container registries).
     ImageRepository,
+    /// `image.toolkit.fluxcd.io/v1` `ImagePolicy`.
+    ImagePolicy,
+    /// `image.toolkit.fluxcd.io/v1` `ImageUpdateAutomation`.
+    ImageUpdateAutomation,
+    /// `source.toolkit.fluxcd.io/v1` `OCIRepository`.
+    OciRepository,
+    /// `source.extensions.fluxcd.io/v1beta1` `ArtifactGenerator` (source-watcher).
+    ArtifactGenerator,
+    /// `source.toolkit.fluxcd.io/v1` `ExternalArtifact`.
+    ExternalArtifact,
 }
 
 impl ResourceKind {
+    /// Every kind, in the CRD enum's order.
+    pub const ALL: [ResourceKind; 12] = [
+        ResourceKind::Bucket,
+        ResourceKind::GitRepository,
+        ResourceKind::Kustomization,
+        ResourceKind::HelmRelease,
+        ResourceKind::HelmChart,
+        ResourceKind::HelmRepository,
+        ResourceKind::ImageRepository,
+        ResourceKind::ImagePolicy,
+        ResourceKind::ImageUpdateAutomation,
+        ResourceKind::OciRepository,
+        ResourceKind::ArtifactGenerator,
+        ResourceKind::ExternalArtifact,
+    ];
+
     /// The `kind`.
     pub fn kind(self) -> &'static str {
         match self {
+            ResourceKind::Bucket => "Bucket",
             ResourceKind::GitRepository => "GitRepository",
+            ResourceKind::Kustomization => "Kustomization",
+            ResourceKind::HelmRelease => "HelmRelease",
+            ResourceKind::HelmChart => "HelmChart",
+            ResourceKind::HelmRepository => "HelmRepository",
             ResourceKind::ImageRepository => "ImageRepository",
+            ResourceKind::ImagePolicy => "ImagePolicy",
+            ResourceKind::ImageUpdateAutomation => "ImageUpdateAutomation",
+            ResourceKind::OciRepository => "OCIRepository",
+            ResourceKind::ArtifactGenerator => "ArtifactGenerator",
+            ResourceKind::ExternalArtifact => "ExternalArtifact",
         }
     }
 
-    /// The `apiVersion`.
+    /// The `apiVersion`, always written: the controller has defaults for
+    /// some kinds only (none for `ExternalArtifact`, `Kustomization`,
+    /// `HelmRelease`, `ImagePolicy`, `ImageUpdateAutomation`).
     pub fn api_version(self) -> &'static str {
         match self {
-            ResourceKind::GitRepository => "source.toolkit.fluxcd.io/v1",
-            ResourceKind::ImageRepository => "image.toolkit.fluxcd.io/v1",
+            ResourceKind::Bucket
+            | ResourceKind::GitRepository
+            | ResourceKind::HelmChart
+            | ResourceKind::HelmRepository
+            | ResourceKind::OciRepository
+            | ResourceKind::ExternalArtifact => "source.toolkit.fluxcd.io/v1",
+            ResourceKind::Kustomization => "kustomize.toolkit.fluxcd.io/v1",
+            ResourceKind::HelmRelease => "helm.toolkit.fluxcd.io/v2",
+            ResourceKind::ImageRepository
+            | ResourceKind::ImagePolicy
+            | ResourceKind::ImageUpdateAutomation => "image.toolkit.fluxcd.io/v1",
+            ResourceKind::ArtifactGenerator => "source.extensions.fluxcd.io/v1beta1",
         }
     }
+
+    /// All kinds, comma-separated (for messages).
+    pub fn names() -> String {
+        Self::ALL.map(Self::kind).join(", ")
+    }
 }
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind())
+    }
+}
+
+impl FromStr for ResourceKind {
+    type Err = UnknownResourceKind;
+
+    /// Parses a `kind` exactly (the CRD's enum is case-sensitive).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.kind() == s)
+            .ok_or_else(|| UnknownResourceKind(s.to_string()))
+    }
+}
+
+/// A resource `kind` that the Receiver CRD does not accept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown resource kind {0:?} (expected one of: {list})", list = ResourceKind::names())]
+pub struct UnknownResourceKind(pub String);
 
 /// A `spec.type` that is not one the notification-controller accepts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -344,6 +431,30 @@ mod tests {
         );
         assert_eq!(
             ReceiverType::GitLab.resource_kind().api_version(),
+            "source.toolkit.fluxcd.io/v1"
+        );
+    }
+
+    /// The CRD's `spec.resources[].kind` enum, copied from
+    /// `api/v1/reference_types.go` at v1.9.3: every value parses, and nothing else.
+    #[test]
+    fn every_crd_resource_kind_parses() {
+        let crd = "Bucket;GitRepository;Kustomization;HelmRelease;HelmChart;HelmRepository;ImageRepository;ImagePolicy;ImageUpdateAutomation;OCIRepository;ArtifactGenerator;ExternalArtifact";
+        let parsed: Vec<ResourceKind> = crd.split(';').map(|k| k.parse().unwrap()).collect();
+        assert_eq!(parsed, ResourceKind::ALL);
+        for k in ResourceKind::ALL {
+            assert_eq!(k.to_string().parse::<ResourceKind>().unwrap(), k);
+        }
+        for bad in ["gitrepository", "Secret", "", "OciRepository"] {
+            let e = bad.parse::<ResourceKind>().unwrap_err();
+            assert!(e.to_string().contains("ExternalArtifact"), "{e}");
+        }
+        assert_eq!(
+            ResourceKind::ArtifactGenerator.api_version(),
+            "source.extensions.fluxcd.io/v1beta1"
+        );
+        assert_eq!(
+            ResourceKind::ExternalArtifact.api_version(),
             "source.toolkit.fluxcd.io/v1"
         );
     }

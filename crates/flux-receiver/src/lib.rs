@@ -12,6 +12,10 @@
 //!   its token Secret holds.
 //! - [`TokenSecret`]: the token Secret recipe (watch label, URL annotation,
 //!   extra keys), as `flux create secret receiver` makes it.
+//! - [`ReceiverSpec`] (with [`ReceiverResource`], [`OidcProvider`]): a
+//!   Receiver's spec, checked against the CRD's schema and CEL rules
+//!   ([`ReceiverSpec::validate`]); [`check_cel`]: the syntax of one CEL
+//!   expression (feature `cel`, default).
 //! - [`receiver_manifest`], [`git_repository_interval_patch`]: the Flux
 //!   manifests to commit.
 //! - [`find_receivers`], [`read_kustomization`], [`place`]: the Receivers a
@@ -47,6 +51,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod cel;
 #[cfg(feature = "delivery")]
 mod delivery;
 #[cfg(feature = "delivery")]
@@ -58,8 +63,10 @@ mod path;
 mod placement;
 mod recipe;
 mod routes;
+mod spec;
 mod token;
 
+pub use cel::{check_cel, CelError, CelPlace, CEL_SYNTAX_CHECKED};
 #[cfg(feature = "delivery")]
 pub use delivery::{test_delivery, Delivery, DeliveryError, DeliveryOptions};
 #[cfg(feature = "delivery")]
@@ -68,8 +75,10 @@ pub use find::{
     find_flux_kustomizations, find_receivers, read_kustomization, FindError, FluxKustomization,
     Kustomization, ReceiverManifest, FLUX_KUSTOMIZE_API_GROUP, NOTIFICATION_API_GROUP,
 };
-pub use kind::{ReceiverType, ResourceKind, UnknownReceiverType};
-pub use manifests::{git_repository_interval_patch, is_valid_duration, receiver_manifest};
+pub use kind::{ReceiverType, ResourceKind, UnknownReceiverType, UnknownResourceKind};
+pub use manifests::{
+    git_repository_interval_patch, is_valid_duration, parse_duration, receiver_manifest,
+};
 pub use path::{oidc_webhook_path, webhook_path, webhook_url, WEBHOOK_PATH_PREFIX};
 pub use placement::{place, NamespaceFrom, PlacedReceiver, PlacementError, Placements, Tree};
 pub use recipe::{
@@ -78,6 +87,7 @@ pub use recipe::{
 pub use routes::{
     find_clusters, ClusterRoutes, RouteOptions, RouteScan, Sourced, WEBHOOK_RECEIVER_SERVICE,
 };
+pub use spec::{OidcProvider, ReceiverResource, ReceiverSpec, SpecError, DEFAULT_OIDC_AUDIENCE};
 pub use token::{
     Token, TokenError, DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, MIN_HEX_TOKEN_CHARS, MIN_TOKEN_BYTES,
 };

@@ -4,58 +4,38 @@
 use k8s_manifest::emit::{self, Out};
 use k8s_manifest::ObjectRef;
 
-use crate::ReceiverType;
+#[cfg(test)]
+use crate::{ReceiverResource, ReceiverType};
+use crate::{ReceiverSpec, SpecError};
 
-/// A `notification.toolkit.fluxcd.io/v1` Receiver manifest (YAML), as the
-/// Flux documentation writes them: its type, the documented default events
-/// where the type filters events ([`ReceiverType::default_events`]),
-/// `secretRef` to the token Secret (none for `generic-oidc`), and the
-/// resource to reconcile (a GitRepository or an ImageRepository, by
-/// [`ReceiverType::resource_kind`]).
+/// A `notification.toolkit.fluxcd.io/v1` Receiver manifest (YAML) for
+/// `spec`, checked first by [`ReceiverSpec::validate`]: what is written is
+/// what the API server and the controller accept.
 ///
 /// Names are quoted where YAML would read them as something other than a
 /// string (a Receiver named `true` or `123`).
 ///
 /// ```
-/// use flux_receiver::{receiver_manifest, ReceiverType};
+/// use flux_receiver::{receiver_manifest, ReceiverResource, ReceiverSpec, ReceiverType, ResourceKind};
 /// use k8s_manifest::ObjectRef;
 ///
 /// let me = ObjectRef::new("flux-system", "apps-harbor");
-/// let images = ObjectRef::new("flux-system", "apps");
-/// let yaml = receiver_manifest(ReceiverType::Harbor, &me, "webhook-token", &images);
+/// let spec = ReceiverSpec::new(ReceiverType::Harbor)
+///     .secret_ref("webhook-token")
+///     .resource(ReceiverResource::new(ResourceKind::ImageRepository, "apps"));
+/// let yaml = receiver_manifest(&me, &spec)?;
 /// assert!(yaml.contains("  type: harbor\n"));
 /// assert!(yaml.contains("      kind: ImageRepository\n"));
+/// # Ok::<(), flux_receiver::SpecError>(())
 /// ```
-pub fn receiver_manifest(
-    kind: ReceiverType,
-    receiver: &ObjectRef,
-    token_secret_name: &str,
-    resource: &ObjectRef,
-) -> String {
-    let resource_kind = kind.resource_kind();
-    let mut source = Out::map();
-    source.put("apiVersion", Out::Str(resource_kind.api_version().into()));
-    source.put("kind", Out::Str(resource_kind.kind().into()));
-    source.put("name", Out::Str(resource.name.clone()));
-    if resource.namespace != receiver.namespace {
-        source.put("namespace", Out::Str(resource.namespace.clone()));
-    }
-    let mut spec = Out::map();
-    spec.put("type", Out::Str(kind.as_str().into()));
-    let events = kind.default_events();
-    if !events.is_empty() {
-        spec.put(
-            "events",
-            Out::Seq(events.iter().map(|e| Out::Quoted((*e).into())).collect()),
-        );
-    }
-    if kind.uses_token_secret() {
-        let mut secret_ref = Out::map();
-        secret_ref.put("name", Out::Str(token_secret_name.into()));
-        spec.put("secretRef", secret_ref);
-    }
-    spec.put("resources", Out::Seq(vec![source]));
-    document(RECEIVER_API_VERSION, "Receiver", receiver, spec)
+pub fn receiver_manifest(receiver: &ObjectRef, spec: &ReceiverSpec) -> Result<String, SpecError> {
+    spec.validate()?;
+    Ok(document(
+        RECEIVER_API_VERSION,
+        "Receiver",
+        receiver,
+        spec.to_out(&receiver.namespace),
+    ))
 }
 
 /// A kustomize patch that sets a GitRepository's polling `interval`
@@ -90,10 +70,18 @@ fn document(api_version: &str, kind: &str, object: &ObjectRef, spec: Out) -> Str
 /// Whether `s` is a Flux duration such as `1h`, `30m` or `1h30m`
 /// (the pattern of the Receiver and GitRepository `interval` fields).
 pub fn is_valid_duration(s: &str) -> bool {
+    parse_duration(s).is_some()
+}
+
+/// A Flux duration (`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`, e.g. `10s`, `1h30m`,
+/// `1.5h`) as a [`Duration`](std::time::Duration); `None` when `s` does not
+/// match the pattern or overflows.
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
     let b = s.as_bytes();
     let mut i = 0;
+    let mut total = std::time::Duration::ZERO;
     if b.is_empty() {
-        return false;
+        return None;
     }
     while i < b.len() {
         let start = i;
@@ -101,7 +89,7 @@ pub fn is_valid_duration(s: &str) -> bool {
             i += 1;
         }
         if i == start {
-            return false;
+            return None;
         }
         if i < b.len() && b[i] == b'.' {
             i += 1;
@@ -110,19 +98,19 @@ pub fn is_valid_duration(s: &str) -> bool {
                 i += 1;
             }
             if i == f {
-                return false;
+                return None;
             }
         }
+        let number: f64 = s[start..i].parse().ok()?;
         let rest = &s[i..];
-        let unit = ["ms", "s", "m", "h"]
+        let (unit, seconds) = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)]
             .into_iter()
-            .find(|u| rest.starts_with(u));
-        match unit {
-            Some(u) => i += u.len(),
-            None => return false,
-        }
+            .find(|(u, _)| rest.starts_with(u))?;
+        i += unit.len();
+        total =
+            total.checked_add(std::time::Duration::try_from_secs_f64(number * seconds).ok()?)?;
     }
-    true
+    Some(total)
 }
 
 #[cfg(test)]
@@ -145,6 +133,31 @@ mod tests {
         for bad in ["", "h", "1", "1d", "1h ", "-1h", "1.h", "1.5", "1."] {
             assert!(!is_valid_duration(bad), "{bad}");
         }
+        let d = |s| parse_duration(s).map(|d| d.as_millis());
+        assert_eq!(d("10s"), Some(10_000));
+        assert_eq!(d("1h30m"), Some(5_400_000));
+        assert_eq!(d("1.5h"), Some(5_400_000));
+        assert_eq!(d("250ms"), Some(250));
+        assert_eq!(d("0s"), Some(0));
+        assert_eq!(d("1m1s"), Some(61_000));
+        assert_eq!(d("10"), None);
+    }
+
+    /// The Receiver the main job writes for `kind`: its token Secret (or, for
+    /// generic-oidc, one provider) and the resource of its kind.
+    fn written(kind: ReceiverType, me: &ObjectRef, secret: &str, res: &ObjectRef) -> String {
+        let mut spec = ReceiverSpec::new(kind).resource(
+            ReceiverResource::new(kind.resource_kind(), &res.name).namespace(&res.namespace),
+        );
+        spec = if kind.uses_token_secret() {
+            spec.secret_ref(secret)
+        } else {
+            spec.oidc_provider(
+                crate::OidcProvider::new("https://token.actions.githubusercontent.com")
+                    .validation("claims.repository_owner == 'acme'", None),
+            )
+        };
+        receiver_manifest(me, &spec).unwrap()
     }
 
     #[test]
@@ -153,11 +166,11 @@ mod tests {
         let repo = ObjectRef::new("flux-system", "webapp");
         let want = "---\napiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: github-receiver\n  namespace: flux-system\nspec:\n  type: github\n  events:\n    - \"ping\"\n    - \"push\"\n  secretRef:\n    name: webhook-token\n  resources:\n    - apiVersion: source.toolkit.fluxcd.io/v1\n      kind: GitRepository\n      name: webapp\n";
         assert_eq!(
-            receiver_manifest(ReceiverType::GitHub, &r, "webhook-token", &repo),
+            written(ReceiverType::GitHub, &r, "webhook-token", &repo),
             want
         );
         let other = ObjectRef::new("tenant", "webapp");
-        let gl = receiver_manifest(ReceiverType::GitLab, &r, "webhook-token", &other);
+        let gl = written(ReceiverType::GitLab, &r, "webhook-token", &other);
         assert!(gl.contains("    - \"Push Hook\"\n    - \"Tag Push Hook\"\n"));
         assert!(gl.ends_with("      name: webapp\n      namespace: tenant\n"));
     }
@@ -167,7 +180,7 @@ mod tests {
         let me = ObjectRef::new("flux-system", "r");
         let res = ObjectRef::new("flux-system", "app");
         for kind in ReceiverType::ALL {
-            let text = receiver_manifest(kind, &me, "webhook-token", &res);
+            let text = written(kind, &me, "webhook-token", &res);
             let found = crate::find_receivers(text.as_bytes()).unwrap();
             assert_eq!(found.len(), 1, "{kind}");
             let m = &found[0];
@@ -190,14 +203,31 @@ mod tests {
             );
         }
         // The docs' Bitbucket and CDEvents examples.
-        let bb = receiver_manifest(ReceiverType::Bitbucket, &me, "t", &res);
+        let bb = written(ReceiverType::Bitbucket, &me, "t", &res);
         assert!(
             bb.contains("  events:\n    - \"repo:refs_changed\"\n"),
             "{bb}"
         );
-        let oidc = receiver_manifest(ReceiverType::GenericOidc, &me, "t", &res);
+        let oidc = written(ReceiverType::GenericOidc, &me, "t", &res);
         assert!(!oidc.contains("secretRef"), "{oidc}");
         assert!(!oidc.contains("events"), "{oidc}");
+        let docs = k8s_manifest::yaml::parse_stream(&oidc).unwrap();
+        let p = docs[0]
+            .root()
+            .unwrap()
+            .get("spec")
+            .unwrap()
+            .get("oidcProviders")
+            .unwrap();
+        let first = |n: &k8s_manifest::yaml::Node| match n.kind() {
+            k8s_manifest::yaml::Kind::Seq(items) => items[0].clone(),
+            _ => panic!("not a sequence"),
+        };
+        let v = first(first(p).get("validations").unwrap());
+        assert_eq!(
+            v.get("message").and_then(|m| m.as_str()),
+            Some("token claims do not satisfy: claims.repository_owner == 'acme'")
+        );
     }
 
     #[test]
@@ -214,7 +244,7 @@ mod tests {
             patch.contains("  name: \"true\"\n  namespace: \"123\"\n"),
             "{patch}"
         );
-        let r = receiver_manifest(ReceiverType::GitHub, &odd, "1e3", &odd);
+        let r = written(ReceiverType::GitHub, &odd, "1e3", &odd);
         assert!(
             r.contains("  name: \"true\"\n  namespace: \"123\"\n"),
             "{r}"
