@@ -45,6 +45,7 @@ mod io;
 mod key_files;
 mod kube_access;
 mod paths;
+mod receiver_spec;
 mod receiver_tree;
 mod recovery;
 mod redact;

@@ -135,6 +135,111 @@ pub struct TokenArgs {
     /// notification-controller sees a new token only at the Receiver's interval, 10m by default).
     #[arg(long)]
     pub no_watch_label: bool,
+
+    #[command(flatten)]
+    pub spec: SpecArgs,
+
+    /// CEL expression over res, req (and claims for generic-oidc) written as
+    /// spec.resourceFilter: only resources for which it is true are reconciled.
+    #[arg(long, value_name = "EXPR", help_heading = "Receiver manifests")]
+    pub resource_filter: Option<String>,
+}
+
+/// One flag of a group whose meaning depends on the flag before it: the
+/// resources (`--resource`, then its `--resource-label` and `--filter`) and
+/// the OIDC providers (`--oidc-issuer`, then its `--oidc-audience`,
+/// `--oidc-variable`, `--oidc-validation` and the `--oidc-message` of that
+/// validation), in command-line order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpecFlag {
+    Resource(String),
+    ResourceLabel(String),
+    Filter(String),
+    OidcIssuer(String),
+    OidcAudience(String),
+    OidcVariable(String),
+    OidcValidation(String),
+    OidcMessage(String),
+}
+
+impl SpecFlag {
+    /// The flag's name, for messages.
+    pub fn flag(&self) -> &'static str {
+        match self {
+            SpecFlag::Resource(_) => "--resource",
+            SpecFlag::ResourceLabel(_) => "--resource-label",
+            SpecFlag::Filter(_) => "--filter",
+            SpecFlag::OidcIssuer(_) => "--oidc-issuer",
+            SpecFlag::OidcAudience(_) => "--oidc-audience",
+            SpecFlag::OidcVariable(_) => "--oidc-variable",
+            SpecFlag::OidcValidation(_) => "--oidc-validation",
+            SpecFlag::OidcMessage(_) => "--oidc-message",
+        }
+    }
+}
+
+/// The Receiver spec flags, in command-line order (clap keeps each flag's
+/// values apart; their order across flags is what groups them).
+#[derive(Debug, Clone, Default)]
+pub struct SpecArgs {
+    pub flags: Vec<SpecFlag>,
+}
+
+type MakeFlag = fn(String) -> SpecFlag;
+
+/// (long name, value name, help, constructor) of each grouped flag.
+const SPEC_FLAGS: [(&str, &str, &str, MakeFlag); 8] = [
+    ("resource", "KIND/NAME", "A resource the Receivers reconcile instead of --git-repository/--image-repository (repeatable): KIND/NAME, KIND/NAMESPACE/NAME, or KIND/* with --resource-label", SpecFlag::Resource),
+    ("resource-label", "KEY=VALUE", "A matchLabels entry of the KIND/* --resource before it (repeatable)", SpecFlag::ResourceLabel),
+    ("filter", "EXPR", "CEL expression written as the filter of the --resource before it", SpecFlag::Filter),
+    ("oidc-issuer", "URL", "generic-oidc: an OIDC issuer (repeatable); the --oidc-audience, --oidc-variable and --oidc-validation after it are its own", SpecFlag::OidcIssuer),
+    ("oidc-audience", "AUDIENCE", "generic-oidc: the audience of the --oidc-issuer before it [default: notification-controller]", SpecFlag::OidcAudience),
+    ("oidc-variable", "NAME=EXPR", "generic-oidc: a CEL variable (vars.NAME) of the --oidc-issuer before it (repeatable)", SpecFlag::OidcVariable),
+    ("oidc-validation", "EXPR", "generic-oidc: a CEL validation of the --oidc-issuer before it (at least one per issuer; repeatable)", SpecFlag::OidcValidation),
+    ("oidc-message", "MESSAGE", "generic-oidc: the message of the --oidc-validation before it [default: one naming the expression]", SpecFlag::OidcMessage),
+];
+
+impl clap::FromArgMatches for SpecArgs {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = Self::default();
+        flags.update_from_arg_matches(m)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        let mut ordered: Vec<(usize, SpecFlag)> = Vec::new();
+        for (long, _, _, make) in SPEC_FLAGS {
+            let (Ok(Some(values)), Some(indices)) =
+                (m.try_get_many::<String>(long), m.indices_of(long))
+            else {
+                continue;
+            };
+            ordered.extend(indices.zip(values.cloned().map(make)));
+        }
+        ordered.sort_by_key(|(i, _)| *i);
+        self.flags = ordered.into_iter().map(|(_, f)| f).collect();
+        Ok(())
+    }
+}
+
+impl Args for SpecArgs {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for (long, value, help, _) in SPEC_FLAGS {
+            cmd = cmd.arg(
+                clap::Arg::new(long)
+                    .long(long)
+                    .value_name(value)
+                    .help(help)
+                    .help_heading("Receiver manifests")
+                    .action(clap::ArgAction::Append),
+            );
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 pub(super) const WEBHOOK_EXAMPLES: &str = "\
@@ -245,6 +350,20 @@ pub struct ReceiverTestArgs {
     /// The OIDC ID token for gcr (and generic-oidc), from this file.
     #[arg(long, value_name = "PATH")]
     pub id_token_file: Option<PathBuf>,
+
+    /// The body to send instead of the test payload (generic, generic-hmac,
+    /// generic-oidc): a JSON file, e.g. what a resourceFilter reads as req.
+    #[arg(long, value_name = "FILE")]
+    pub payload: Option<PathBuf>,
+
+    /// Retry this many times on 404 (a Receiver not Ready yet), 408, 429,
+    /// 500, 502, 503, 504 and connection errors, as flux trigger receiver does.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retries: u32,
+
+    /// The delay between retries (a Go duration such as 10s or 1m30s).
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub retry_delay: String,
 }
 
 pub(super) const RECEIVERS_EXAMPLES: &str = "\

@@ -34,7 +34,7 @@ pub use self::check::{CheckArgs, CheckFormat};
 pub use self::flux::ReceiverTestArgs;
 pub use self::flux::{
     ClustersArgs, ClustersFormat, ReceiverArgs, ReceiverCommand, ReceiversArgs, ReportFormat,
-    RotateArgs, TokenArgs, WebhookPathArgs,
+    RotateArgs, SpecArgs, SpecFlag, TokenArgs, WebhookPathArgs,
 };
 use self::flux::{CLUSTERS_EXAMPLES, RECEIVERS_EXAMPLES, ROTATE_EXAMPLES, WEBHOOK_EXAMPLES};
 pub use self::kubeseal::{CertInfoArgs, FetchCertArgs, SealArgs, UnsealArgs};

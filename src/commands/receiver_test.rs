@@ -48,7 +48,23 @@ pub fn run(args: &ReceiverTestArgs) -> CliResult {
             flux_receiver::webhook_url(host, &path)
         }
     };
+    let retry_delay = flux_receiver::parse_duration(&args.retry_delay).ok_or_else(|| {
+        anyhow!(
+            "--retry-delay {:?} is not a duration such as 10s, 500ms or 1m30s",
+            args.retry_delay
+        )
+    })?;
+    let payload = match &args.payload {
+        Some(p) if p.as_os_str() == "-" && args.token_file.is_none() => {
+            bail!("--payload - reads stdin, where the token is read too: give the token with --token-file")
+        }
+        Some(p) => Some(crate::io::read_input(p)?),
+        None => None,
+    };
     let mut opts = DeliveryOptions::new();
+    if let Some(p) = &payload {
+        opts = opts.payload(p);
+    }
     if let Some(e) = &args.event {
         opts = opts.event(e);
     }
@@ -59,6 +75,8 @@ pub fn run(args: &ReceiverTestArgs) -> CliResult {
         flux_receiver::DeliveryError::NeedsIdToken(_) => anyhow!(
             "{e}: pass it with --id-token-file (e.g. from gcloud auth print-identity-token)"
         ),
+        flux_receiver::DeliveryError::PayloadNotGeneric(_)
+        | flux_receiver::DeliveryError::PayloadNotJson(_) => anyhow!("--payload: {e}"),
         other => anyhow!(other),
     })?;
     drop(token);
@@ -75,10 +93,34 @@ pub fn run(args: &ReceiverTestArgs) -> CliResult {
             exposed(&delivery)
         );
     }
-    let started = Instant::now();
-    let status = send(&url, &delivery, timeout)
-        .map_err(|e| CliError::failed(anyhow!("{what} to {}: {e}", redact(&url))))?;
-    let elapsed = started.elapsed();
+    // As `flux trigger receiver`: a Receiver that is not Ready yet answers
+    // 404, a proxy 502 to 504; those and connection errors are retried.
+    let mut attempt = 0;
+    let (status, elapsed) = loop {
+        let started = Instant::now();
+        let sent = send(&url, &delivery, timeout);
+        let elapsed = started.elapsed();
+        let retry = match &sent {
+            Ok(status) => is_retryable_status(*status),
+            Err(_) => true,
+        };
+        if !retry || attempt >= args.retries {
+            let status =
+                sent.map_err(|e| CliError::failed(anyhow!("{what} to {}: {e}", redact(&url))))?;
+            break (status, elapsed);
+        }
+        attempt += 1;
+        let why = match sent {
+            Ok(status) => format!("HTTP {status}"),
+            Err(e) => format!("{e}"),
+        };
+        stderrln!(
+            "sealtoken: {what}: {why}; retrying in {} ({attempt}/{})",
+            args.retry_delay,
+            args.retries
+        );
+        std::thread::sleep(retry_delay);
+    };
     let (accepted, meaning) = flux_receiver::explain_status(status, &delivery);
     let line = format!(
         "{what}: HTTP {status} in {} ms: {meaning}",
@@ -174,6 +216,13 @@ fn describe(d: &Delivery) -> String {
     }
 }
 
+/// The statuses `flux trigger receiver` retries (`isRetryableStatus`): 404
+/// (the path is not registered yet while the Receiver reconciles), 408,
+/// 429, 500, 502, 503 and 504.
+fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 404 | 408 | 429 | 500 | 502 | 503 | 504)
+}
+
 /// POSTs the delivery; the status code, or a one-line transport error.
 fn send(url: &str, d: &Delivery, timeout: Duration) -> anyhow::Result<u16> {
     let client = reqwest::blocking::Client::builder()
@@ -226,6 +275,12 @@ fn transport_error(e: &reqwest::Error, timeout: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retries_follow_flux_trigger_receiver() {
+        let retried: Vec<u16> = (100..600).filter(|s| is_retryable_status(*s)).collect();
+        assert_eq!(retried, [404, 408, 429, 500, 502, 503, 504]);
+    }
 
     #[test]
     fn urls_lose_their_secret_path_in_messages() {

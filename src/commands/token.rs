@@ -74,27 +74,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
         image: image_repository.as_ref(),
     };
     let receivers = receivers(args, &repos)?;
-    if args.receiver_manifests.is_some() {
-        if receivers.is_empty() {
-            bail!("--receiver-manifests needs Receivers: add --provider TYPE with --git-repository NAME (or --image-repository NAME), or --receiver NAME");
-        }
-        for r in &receivers {
-            let Some(kind) = r.provider else {
-                bail!("--receiver-manifests needs the type of Receiver {}: add --provider TYPE (one for all, or one per --receiver)", r.name);
-            };
-            repos.for_kind(kind).ok_or_else(|| {
-                let flag = match kind.resource_kind() {
-                    ResourceKind::ImageRepository => "--image-repository",
-                    _ => "--git-repository",
-                };
-                anyhow!(
-                    "Receiver {} ({kind}) reconciles a {}: pass {flag} NAME for its manifest",
-                    r.name,
-                    kind.resource_kind().kind()
-                )
-            })?;
-        }
-    }
+    let specs = receiver_specs(args, &receivers, &repos)?;
     // generic-oidc Receivers have no token Secret: with only those, nothing is sealed.
     let seals = receivers.is_empty()
         || receivers
@@ -168,7 +148,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
             write_receiver_files(
                 args,
                 dir,
-                &receivers,
+                &specs,
                 &repos,
                 overwrite,
                 &mut files,
@@ -281,7 +261,7 @@ pub fn run(args: &TokenArgs) -> CliResult {
         if let Err(e) = write_receiver_files(
             args,
             dir,
-            &receivers,
+            &specs,
             &repos,
             overwrite,
             &mut files,
@@ -635,29 +615,37 @@ fn patch_file_name(repo: &ObjectRef) -> String {
     format!("gitrepository-{}-interval-patch.yaml", repo.name)
 }
 
-/// One manifest per Receiver (every type: its documented events, its
-/// resource), then the GitRepository interval patch when there is a GitRepository.
+/// With `--receiver-manifests`, each Receiver's spec, checked before a
+/// token exists ([`crate::receiver_spec::specs`]).
+fn receiver_specs(
+    args: &TokenArgs,
+    receivers: &[Receiver],
+    repos: &Repos<'_>,
+) -> anyhow::Result<Vec<(String, flux_receiver::ReceiverSpec)>> {
+    let list: Vec<(&str, Option<ReceiverType>)> = receivers
+        .iter()
+        .map(|r| (r.name.as_str(), r.provider))
+        .collect();
+    crate::receiver_spec::specs(args, &list, |k| repos.for_kind(k))
+}
+
+/// One manifest per Receiver, then the GitRepository interval patch when
+/// there is a GitRepository.
 fn write_receiver_files(
     args: &TokenArgs,
     dir: &Path,
-    receivers: &[Receiver],
+    specs: &[(String, flux_receiver::ReceiverSpec)],
     repos: &Repos<'_>,
     overwrite: Overwrite,
     files: &mut Vec<FileInfo>,
     prepared: &mut Vec<io::Prepared>,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for r in receivers {
+    for (name, spec) in specs {
         // Checked before anything was written.
-        let kind = r
-            .provider
-            .ok_or_else(|| anyhow!("Receiver {} has no type", r.name))?;
-        let repo = repos
-            .for_kind(kind)
-            .ok_or_else(|| anyhow!("Receiver {} has no resource", r.name))?;
-        let me = ObjectRef::new(&args.namespace, &r.name);
-        let text = flux_receiver::receiver_manifest(kind, &me, &args.name, repo);
-        let path = dir.join(receiver_file_name(&r.name));
+        let me = ObjectRef::new(&args.namespace, name);
+        let text = flux_receiver::receiver_manifest(&me, spec)?;
+        let path = dir.join(receiver_file_name(name));
         prepared.push(io::prepare_atomic(&path, text.as_bytes(), overwrite, None)?);
         files.push(FileInfo {
             path: path.display().to_string(),

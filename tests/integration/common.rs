@@ -10,6 +10,7 @@
 #![allow(dead_code)] // Each test module uses some of the helpers.
 
 pub mod api_server;
+pub mod crd_schema;
 pub mod doctor_docs;
 pub mod fake_controller;
 pub mod hybrid;

@@ -240,6 +240,11 @@ fn generic_oidc_alone_seals_nothing_and_prints_the_empty_token_path() {
         .env("SEALED_SECRETS_CERT", dir.path().join("absent.pem"))
         .args(["--receiver", "deploy", "--provider", "generic-oidc"])
         .args(["--git-repository", "apps", "--host", "flux.example.org"])
+        .args([
+            "--oidc-issuer",
+            "https://token.actions.githubusercontent.com",
+        ])
+        .args(["--oidc-validation", "claims.repository_owner == 'acme'"])
         .arg("--receiver-manifests")
         .arg(&recv)
         .succeeds();
@@ -253,7 +258,11 @@ fn generic_oidc_alone_seals_nothing_and_prints_the_empty_token_path() {
     assert!(!text.contains("SealedSecret"), "{text}");
     let m = std::fs::read_to_string(recv.join("receiver-deploy.yaml")).unwrap();
     assert!(
-        m.contains("type: generic-oidc") && !m.contains("secretRef"),
+        m.contains("type: generic-oidc")
+            && !m.contains("secretRef")
+            && m.contains(
+                "  oidcProviders:\n    - issuerURL: https://token.actions.githubusercontent.com\n"
+            ),
         "{m}"
     );
     // Only the manifest and the patch were written.
@@ -302,6 +311,11 @@ fn receiver_manifests_for_every_type_carry_the_documented_events() {
     }
     c.args(["--git-repository", "apps", "--image-repository", "imgs"])
         .args(["--gcr-email", "e@x", "--gcr-audience", "aud"])
+        .args([
+            "--oidc-issuer",
+            "https://token.actions.githubusercontent.com",
+        ])
+        .args(["--oidc-validation", "claims.repository_owner == 'acme'"])
         .arg("--receiver-manifests")
         .arg(&recv)
         .arg("-w")

@@ -24,6 +24,8 @@ mod main_job;
 mod man;
 mod no_leak;
 mod precommit;
+mod receiver_crd;
+mod receiver_retries;
 mod receivers;
 mod recovery;
 mod release;

@@ -23,6 +23,7 @@ pub struct WebServer {
     pub port: u16,
     scheme: &'static str,
     paths: Arc<Mutex<Vec<String>>>,
+    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl WebServer {
@@ -40,7 +41,8 @@ impl WebServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let paths = Arc::new(Mutex::new(Vec::new()));
-        let seen = paths.clone();
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let seen = (paths.clone(), bodies.clone());
         let config = tls.then(server_tls);
         thread::spawn(move || {
             for stream in listener.incoming() {
@@ -67,6 +69,7 @@ impl WebServer {
             port,
             scheme: if tls { "https" } else { "http" },
             paths,
+            bodies,
         }
     }
 
@@ -84,11 +87,18 @@ impl WebServer {
     pub fn requests(&self) -> Vec<String> {
         self.paths.lock().unwrap().clone()
     }
+
+    /// The request bodies so far, in order.
+    pub fn bodies(&self) -> Vec<Vec<u8>> {
+        self.bodies.lock().unwrap().clone()
+    }
 }
 
 /// Reads one request (its head, then `Content-Length` bytes of body) and
 /// lets `respond` answer it.
-fn serve(s: &mut (impl Read + Write), respond: &Respond, seen: &Mutex<Vec<String>>) {
+type Seen = (Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<Vec<u8>>>>);
+
+fn serve(s: &mut (impl Read + Write), respond: &Respond, seen: &Seen) {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
@@ -114,7 +124,8 @@ fn serve(s: &mut (impl Read + Write), respond: &Respond, seen: &Mutex<Vec<String
     if s.read_exact(&mut body).is_err() {
         return;
     }
-    seen.lock().unwrap().push(path.clone());
+    seen.0.lock().unwrap().push(path.clone());
+    seen.1.lock().unwrap().push(body);
     respond(&path, s);
     let _ = s.flush();
 }
