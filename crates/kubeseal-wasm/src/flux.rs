@@ -60,6 +60,13 @@ pub(crate) fn receiver_impl(token: String, input: &ReceiverInput<'_>) -> Result<
                 ReceiverType::names()
             )),
         ),
+        // The CRD requires its OIDC providers, which the page does not ask for.
+        Some(ReceiverType::GenericOidc) => (
+            None,
+            Some(format!(
+                "a generic-oidc Receiver needs its OIDC issuers and validations (the CRD refuses one without): write Receiver {name} with sealtoken's --oidc-issuer and --oidc-validation"
+            )),
+        ),
         Some(kind) => {
             let resource = match kind.resource_kind() {
                 flux_receiver::ResourceKind::ImageRepository => input.image_repository,
@@ -69,9 +76,11 @@ pub(crate) fn receiver_impl(token: String, input: &ReceiverInput<'_>) -> Result<
             match resource {
                 Some(r) => {
                     names::object_name(r).map_err(|e| e.to_string())?;
-                    let resource = ObjectRef::new(input.namespace, r);
+                    let spec = flux_receiver::ReceiverSpec::new(kind)
+                        .secret_ref(input.secret_name)
+                        .resource(flux_receiver::ReceiverResource::new(kind.resource_kind(), r));
                     let yaml =
-                        flux_receiver::receiver_manifest(kind, &me, input.secret_name, &resource);
+                        flux_receiver::receiver_manifest(&me, &spec).map_err(|e| e.to_string())?;
                     (Some(yaml), None)
                 }
                 None => (
@@ -145,6 +154,10 @@ mod tests {
         // An image registry Receiver needs an ImageRepository.
         let v = json("images:harbor");
         assert!(v["note"].as_str().unwrap().contains("ImageRepository"));
+        // generic-oidc: no manifest the CRD would refuse (no oidcProviders).
+        let v = json("deploy:generic-oidc");
+        assert_eq!(v["manifest"], serde_json::Value::Null);
+        assert!(v["note"].as_str().unwrap().contains("--oidc-issuer"));
         assert!(receiver_impl(TOKEN.into(), &input("x:nope")).is_err());
         assert!(receiver_impl(TOKEN.into(), &input("Bad_Name")).is_err());
         let e = receiver_impl("short".into(), &input("github")).unwrap_err();
