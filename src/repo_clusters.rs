@@ -298,6 +298,27 @@ pub fn choose_host(host: Option<&str>) -> Result<HostChoice> {
     })
 }
 
+/// `args` with the host [`choose_host`] picks set by `set` (`None` when
+/// it is the one given), and each cluster's hosts when there are several.
+pub fn with_chosen_host<A: Clone>(
+    args: &A,
+    host: Option<&str>,
+    set: impl Fn(&mut A, Option<String>),
+) -> Result<(Option<A>, Vec<Chosen>)> {
+    let mut changed = args.clone();
+    Ok(match choose_host(host)? {
+        HostChoice::One(h) if host != Some(h.as_str()) => {
+            set(&mut changed, Some(h));
+            (Some(changed), Vec::new())
+        }
+        HostChoice::Several(hosts) => {
+            set(&mut changed, None);
+            (Some(changed), hosts)
+        }
+        _ => (None, Vec::new()),
+    })
+}
+
 /// [`choose_host`] for a command that prints one URL per Receiver only
 /// (`rotate`): several hosts are refused, naming them.
 pub fn one_host(host: Option<&str>) -> Result<Option<String>> {

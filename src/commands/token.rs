@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use crate::cert_source::clusters;
 use crate::cli::{ReportFormat, TokenArgs};
 use crate::io::{self, Overwrite};
-use crate::repo_clusters::{Chosen, HostChoice};
+use crate::repo_clusters::Chosen;
 use crate::report::{CertInfo, ClusterInfo, FileInfo, ReceiverInfo, Report, SecretInfo};
 use crate::{args, cert_source, CliError, CliResult};
 
@@ -25,28 +25,11 @@ struct Receiver {
 }
 
 pub fn run(args: &TokenArgs) -> CliResult {
-    // --host auto, or none: the repository's one webhook host, if it declares one.
-    // With several (--host auto), each cluster's URLs are listed.
-    let with_host;
-    let mut several = Vec::new();
-    let args = match crate::repo_clusters::choose_host(args.host.as_deref())? {
-        HostChoice::One(h) if args.host.as_deref() != Some(h.as_str()) => {
-            with_host = TokenArgs {
-                host: Some(h),
-                ..args.clone()
-            };
-            &with_host
-        }
-        HostChoice::Several(hosts) => {
-            several = hosts;
-            with_host = TokenArgs {
-                host: None,
-                ..args.clone()
-            };
-            &with_host
-        }
-        _ => args,
-    };
+    // --host auto, or none: the repository's one webhook host, if it declares
+    // one; with several (--host auto), each cluster's URLs are listed.
+    let (with_host, several) =
+        crate::repo_clusters::with_chosen_host(args, args.host.as_deref(), |a, h| a.host = h)?;
+    let args = with_host.as_ref().unwrap_or(args);
     let several = several.as_slice();
     // Check everything that can be checked before a token exists.
     args::namespace("--namespace", &args.namespace)?;
