@@ -319,26 +319,6 @@ pub fn with_chosen_host<A: Clone>(
     })
 }
 
-/// [`choose_host`] for a command that prints one URL per Receiver only
-/// (`rotate`): several hosts are refused, naming them.
-pub fn one_host(host: Option<&str>) -> Result<Option<String>> {
-    match choose_host(host)? {
-        HostChoice::None => Ok(None),
-        HostChoice::One(h) => Ok(Some(h)),
-        HostChoice::Several(several) => {
-            let list: Vec<String> = several
-                .iter()
-                .map(|c| format!("{} {}", c.cluster.as_deref().unwrap_or("-"), c.host))
-                .collect();
-            bail!(
-                "--host auto: the repository declares {} webhook hosts ({}); pass --host HOST for the cluster whose Receivers this Secret serves (`sealtoken receivers` prints every cluster's URLs)",
-                list.len(),
-                list.join(", ")
-            )
-        }
-    }
-}
-
 /// A Receiver's URL at each of `hosts`.
 pub fn urls_at(hosts: &[Chosen], path: &str) -> Vec<crate::report::UrlInfo> {
     hosts

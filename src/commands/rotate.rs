@@ -31,18 +31,12 @@ struct Served {
 }
 
 pub fn run(args: &RotateArgs) -> CliResult {
-    // --host auto, or none: the repository's one webhook host, if it declares one.
-    let with_host;
-    let args = match crate::repo_clusters::one_host(args.host.as_deref())? {
-        Some(h) if args.host.as_deref() != Some(h.as_str()) => {
-            with_host = RotateArgs {
-                host: Some(h),
-                ..args.clone()
-            };
-            &with_host
-        }
-        _ => args,
-    };
+    // --host auto, or none: the repository's one webhook host, if it declares
+    // one; with several (--host auto), each cluster's URLs are listed.
+    let (with_host, several) =
+        crate::repo_clusters::with_chosen_host(args, args.host.as_deref(), |a, h| a.host = h)?;
+    let args = with_host.as_ref().unwrap_or(args);
+    let several = several.as_slice();
     crate::args::token_bytes("--bytes", args.bytes)?;
     if args.report_include_token && args.report.is_none() {
         bail!("--report-include-token needs --report json");
@@ -217,7 +211,7 @@ pub fn run(args: &RotateArgs) -> CliResult {
                         events: r.events.clone(),
                         file: r.file.clone(),
                         line: r.line,
-                        urls: Vec::new(),
+                        urls: crate::repo_clusters::urls_at(several, p),
                     })
                     .collect(),
                 files,
@@ -243,6 +237,7 @@ pub fn run(args: &RotateArgs) -> CliResult {
             &served,
             &paths,
             &urls,
+            several,
         );
         // The steps carry the new token unless it went to --token-file.
         io::write_stdout_secret(k8s_manifest::escape::lines(&text).as_bytes())?;
@@ -322,6 +317,7 @@ fn steps(
     served: &[Served],
     paths: &[String],
     urls: &[Option<String>],
+    several: &[crate::repo_clusters::Chosen],
 ) -> Zeroizing<String> {
     let mut s = Zeroizing::new(String::new());
     let file = args.file.display();
@@ -381,8 +377,17 @@ fn steps(
                 let _ = writeln!(s, "    URL: {target} (Secret = the new token)");
             }
         }
+        for u in crate::repo_clusters::urls_at(several, p) {
+            let _ = writeln!(
+                s,
+                "    {}: {} (host from {})",
+                u.cluster.as_deref().unwrap_or("-"),
+                u.url,
+                u.host_from.as_deref().unwrap_or("--host")
+            );
+        }
     }
-    if !served.is_empty() && args.host.is_none() {
+    if !served.is_empty() && args.host.is_none() && several.is_empty() {
         let _ = writeln!(
             s,
             "\nAdd --host flux.<cluster-domain> to print the full URLs."

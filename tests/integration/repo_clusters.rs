@@ -490,11 +490,11 @@ fn config_maps_an_overlay_to_a_cluster() {
     );
 }
 
-/// `rotate --host auto` prints the new URL at the repository's one host.
+/// `rotate --host auto` prints the new URL at each cluster's host, or at
+/// the repository's one host.
 #[test]
 fn rotate_host_auto() {
     let d = repo("ingress");
-    std::fs::remove_dir_all(d.path().join("flux/overlays/us")).unwrap();
     let sealed = d.path().join("webhook-token.sealed.yaml");
     sealtoken_in(d.path())
         .current_dir(d.path())
@@ -503,33 +503,47 @@ fn rotate_host_auto() {
         .args(["--receiver", "apps-gitlab", "-w"])
         .arg(&sealed)
         .succeeds();
-    let token_file = d.path().join("new-token.txt");
-    let out = sealtoken_in(d.path())
-        .current_dir(d.path())
-        .args([
-            "rotate",
-            "--receiver",
-            "apps-gitlab",
-            "--host",
-            "auto",
-            "-f",
-        ])
-        .arg(&sealed)
-        .arg("--cert")
-        .arg(demo_cert())
-        .arg("--token-file")
-        .arg(&token_file)
-        .succeeds();
-    let token = std::fs::read_to_string(&token_file).unwrap();
-    let d2 = aws_lc_rs::digest::digest(
-        &aws_lc_rs::digest::SHA256,
-        format!("{token}apps-gitlabflux-system").as_bytes(),
-    );
-    let hex: String = d2.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    // The new token's path, computed here from the token file.
+    let rotate = |n: usize| -> (String, String) {
+        let token_file = d.path().join(format!("new-token-{n}.txt"));
+        let out = sealtoken_in(d.path())
+            .current_dir(d.path())
+            .args([
+                "rotate",
+                "--receiver",
+                "apps-gitlab",
+                "--host",
+                "auto",
+                "-f",
+            ])
+            .arg(&sealed)
+            .arg("--cert")
+            .arg(demo_cert())
+            .arg("--token-file")
+            .arg(&token_file)
+            .succeeds();
+        let token = std::fs::read_to_string(&token_file).unwrap();
+        let digest = aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            format!("{token}apps-gitlabflux-system").as_bytes(),
+        );
+        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (format!("/hook/{hex}"), text)
+    };
+    // Two hosts: each cluster's new URL.
+    let (hook, text) = rotate(1);
+    for c in ["eu", "us"] {
+        let want =
+            format!("    {c}: https://flux.{c}.example.test{hook} (host from flux/overlays/{c}/");
+        assert!(text.contains(&want), "{want}\n{text}");
+    }
+    // One host: it is the URL.
+    std::fs::remove_dir_all(d.path().join("flux/overlays/us")).unwrap();
+    let (hook, text) = rotate(2);
     assert!(
-        text.contains(&format!("https://flux.eu.example.test/hook/{hex}")),
+        text.contains(&format!("URL https://flux.eu.example.test{hook},")),
         "{text}"
     );
 }
