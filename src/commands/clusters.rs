@@ -214,6 +214,13 @@ fn write_config(args: &ClustersArgs, repo: &Repo) -> Result<bool> {
     let mut failed = false;
     let mut added = Vec::new();
     for c in &repo.clusters {
+        if !crate::config::is_cluster_name(&c.name) {
+            stderrln!(
+                "sealtoken: cluster {:?}: not a name .sealtoken.toml takes (letters, digits, '-', '_', '.'); not recorded: name its overlay with [clusters.NAME] overlay = \"DIR\"",
+                c.name
+            );
+            continue;
+        }
         let exists = doc
             .get("clusters")
             .and_then(|t| t.as_table_like())
