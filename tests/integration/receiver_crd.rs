@@ -199,6 +199,67 @@ fn every_receiver_written_passes_the_crd_schema_and_its_cel_rules() {
     }
 }
 
+/// Every subset of the spec flag families (2^7 runs, all 13 types in each):
+/// a top-level filter, a named resource with a namespace, a label-selected
+/// resource, a per-resource filter, the two newest kinds, one OIDC issuer
+/// instead of two, a polling interval.
+#[test]
+fn every_combination_of_the_flag_families_passes() {
+    let families: [&[&str]; 7] = [
+        &["--resource-filter", "req.ref == 'refs/heads/main'"],
+        &["--resource", "HelmRelease/apps/web"],
+        &[
+            "--resource",
+            "ImagePolicy/*",
+            "--resource-label",
+            "tier=front",
+        ],
+        &[
+            "--resource",
+            "Bucket/b",
+            "--filter",
+            "res.metadata.name == 'b'",
+        ],
+        &[
+            "--resource",
+            "ArtifactGenerator/gen",
+            "--resource",
+            "ExternalArtifact/art",
+        ],
+        &[
+            "--oidc-issuer",
+            "https://issuer.example",
+            "--oidc-validation",
+            "has(claims.sub)",
+        ],
+        &["--interval", "90s"],
+    ];
+    for mask in 0u32..(1 << families.len()) {
+        let extra: Vec<&str> = families
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .flat_map(|(_, f)| f.iter().copied())
+            .collect();
+        let objects = written(&TYPES, &extra);
+        assert_eq!(
+            objects
+                .iter()
+                .filter(|(_, o)| o["kind"] == "Receiver")
+                .count(),
+            TYPES.len()
+        );
+        for (file, o) in &objects {
+            let v = if o["kind"] == "Receiver" {
+                violations(o)
+            } else {
+                patch_violations(o)
+            };
+            assert!(v.is_empty(), "{extra:?}: {file}: {v:?}");
+        }
+    }
+}
+
 /// One type per run, so that a Receiver alone (one type in the run, the URL
 /// annotation, one gcr audience from the host) is covered for each.
 #[test]
