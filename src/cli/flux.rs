@@ -313,6 +313,8 @@ pub(super) const RECEIVER_TEST_EXAMPLES: &str = "\
 Examples:
   sealtoken receiver test --receiver tenant-demo-github -n flux-system --host flux.example.org < token.txt
   sealtoken receiver test https://flux.example.org/hook/… --provider gitlab --token-file token.txt
+  sealtoken receiver test --receiver apps-generic -n flux-system --host flux.example.org \
+      --provider generic --payload event.json --retries 10 --retry-delay 10s < token.txt
   sealtoken receiver test --receiver apps-gcr --host flux.example.org --provider gcr \\
       --token-file token.txt --id-token-file <(gcloud auth print-identity-token --audiences=…)";
 
@@ -361,7 +363,7 @@ pub struct ReceiverTestArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub retries: u32,
 
-    /// The delay between retries (a Go duration such as 10s or 1m30s).
+    /// The delay between retries: a duration in ms, s, m and h, such as 10s, 500ms or 1m30s.
     #[arg(long, default_value = "10s", value_name = "DURATION")]
     pub retry_delay: String,
 }
