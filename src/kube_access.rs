@@ -22,6 +22,8 @@ use crate::cli::{ControllerArgs, KubectlArgs};
 
 /// The kubeconfig, context and kubectl flags, checked once.
 #[derive(Debug, Clone, Default)]
+// Without the feature `cluster`, no cluster is reached: only the checks run.
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub struct ClusterAccess {
     /// `--kubeconfig` (default: `KUBECONFIG`, else `~/.kube/config`).
     pub kubeconfig: Option<PathBuf>,
@@ -34,6 +36,7 @@ pub struct ClusterAccess {
 /// There is no cluster to connect to: no kubeconfig, no `--server`, and not
 /// running in a pod. Callers say what needed the cluster and what to pass instead.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub struct NoCluster;
 
 impl std::fmt::Display for NoCluster {
@@ -48,6 +51,7 @@ impl std::error::Error for NoCluster {}
 
 /// kubectl's flags that override the kubeconfig (client-go's `ConfigOverrides`).
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub struct Overrides {
     /// `--cluster`: the kubeconfig cluster to use instead of the context's.
     pub cluster: Option<String>,

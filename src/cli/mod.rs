@@ -437,6 +437,7 @@ pub struct KubectlArgs {
 /// A secret given on the command line (`--token`, `--password`): never shown
 /// by `Debug`, wiped when dropped.
 #[derive(Clone)]
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub struct SecretArg(pub zeroize::Zeroizing<String>);
 
 impl std::fmt::Debug for SecretArg {
