@@ -18,9 +18,11 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 
+use crate::common::crd_schema::{patch_violations, violations};
 use crate::common::hybrid::hybrid_py;
 use crate::common::web_server::{reply, WebServer};
 use crate::common::{demo_cert, demo_key, sealtoken_std};
+use crate::receiver_crd::{written_in, TYPES};
 use crate::tools;
 use crate::yaml_interop::text;
 
@@ -220,4 +222,111 @@ fn kubectl_reads_every_sealed_output_as_the_input_meant() {
 fn pyyaml_dump(objects: &[Value]) -> Vec<String> {
     const PY: &str = "import json, sys, yaml\njson.dump([yaml.safe_dump(o, default_flow_style=False, allow_unicode=True) for o in json.load(sys.stdin)], sys.stdout)\n";
     serde_json::from_value(tools::python_json(PY, &Value::Array(objects.to_vec()))).unwrap()
+}
+
+/// kubectl's reader (sigs.k8s.io/yaml) reads every Receiver and patch as
+/// the project's reader does, and what it reads passes the checker too.
+/// Skipped without kubectl, except under CI. (The Receivers come from
+/// `receiver_crd`, which checks them against the CRD.)
+#[test]
+fn kubectl_reads_every_receiver_as_written() {
+    let Some(kubectl) = tools::kubectl() else {
+        return;
+    };
+    let group = |g: &str, kind: &str, plural: &str| {
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": format!("{g}/v1"),
+               "resources": [{"name": plural, "singularName": kind.to_lowercase(),
+                              "namespaced": true, "kind": kind, "verbs": ["create", "get"]}]})
+    };
+    let (receivers, repos) = (
+        group("notification.toolkit.fluxcd.io", "Receiver", "receivers"),
+        group(
+            "source.toolkit.fluxcd.io",
+            "GitRepository",
+            "gitrepositories",
+        ),
+    );
+    let server = WebServer::http(move |path, out| {
+        let doc = match path.split('?').next().unwrap_or(path) {
+            "/api" => json!({"kind": "APIVersions", "versions": ["v1"]}),
+            "/api/v1" => json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": []}),
+            "/apis" => {
+                let groups: Vec<Value> = ["notification.toolkit.fluxcd.io", "source.toolkit.fluxcd.io"]
+                    .map(|g| json!({
+                        "name": g, "versions": [{"groupVersion": format!("{g}/v1"), "version": "v1"}],
+                        "preferredVersion": {"groupVersion": format!("{g}/v1"), "version": "v1"}}))
+                    .into();
+                json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+            }
+            "/apis/notification.toolkit.fluxcd.io/v1" => receivers.clone(),
+            "/apis/source.toolkit.fluxcd.io/v1" => repos.clone(),
+            _ => return reply(out, 404, &[], b""),
+        };
+        reply(
+            out,
+            200,
+            &[("Content-Type", "application/json")],
+            doc.to_string().as_bytes(),
+        );
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let extra = [
+        "--resource",
+        "GitRepository/*",
+        "--resource-label",
+        "true=123",
+        "--resource",
+        "OCIRepository/null",
+        "--filter",
+        "res.metadata.name == 'null'",
+        "--resource-filter",
+        "req.ref == 'refs/heads/main'",
+    ];
+    let ours = written_in(dir.path(), &TYPES, &extra);
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(kubectl)
+        .env("HOME", home.path())
+        .env("KUBECONFIG", "/dev/null")
+        .args([
+            "create",
+            "--dry-run=client",
+            "--validate=false",
+            "-o",
+            "json",
+            "-s",
+        ])
+        .arg(server.url(""))
+        .arg("-f")
+        .arg(dir.path().join("receivers"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut theirs = Vec::new();
+    for v in serde_json::Deserializer::from_slice(&out.stdout).into_iter::<Value>() {
+        let v = v.unwrap();
+        match v["kind"].as_str() {
+            Some("List") => theirs.extend(v["items"].as_array().unwrap().iter().cloned()),
+            _ => theirs.push(v),
+        }
+    }
+    assert_eq!(theirs.len(), ours.len());
+    for (file, o) in &ours {
+        let name = &o["metadata"]["name"];
+        let k = theirs
+            .iter()
+            .find(|t| t["kind"] == o["kind"] && &t["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("{file}: kubectl did not read it"));
+        assert_eq!(k, o, "{file}: kubectl read it otherwise");
+        assert!(k["spec"].is_object(), "{file}");
+        let v = if k["kind"] == "Receiver" {
+            violations(k)
+        } else {
+            patch_violations(k)
+        };
+        assert!(v.is_empty(), "{file}: {v:?}");
+    }
 }

@@ -10,13 +10,15 @@
 //! `type: string`. The negative cases prove the checker fails on each kind
 //! of violation.
 
+use std::path::Path;
+
 use serde_json::{json, Value};
 
 use crate::common::crd_schema::{patch_violations, read_dir, violations};
 use crate::common::{demo_cert, sealtoken};
 
 /// Every type, one Receiver each (`r-<type>`), in one run.
-const TYPES: [&str; 13] = [
+pub(crate) const TYPES: [&str; 13] = [
     "generic",
     "generic-hmac",
     "generic-oidc",
@@ -55,16 +57,21 @@ const OIDC: [&str; 14] = [
 /// objects written.
 fn written(types: &[&str], extra: &[&str]) -> Vec<(String, Value)> {
     let dir = tempfile::tempdir().unwrap();
-    let manifests = dir.path().join("receivers");
+    written_in(dir.path(), types, extra)
+}
+
+/// [`written`], the files left in `dir/receivers`.
+pub(crate) fn written_in(dir: &Path, types: &[&str], extra: &[&str]) -> Vec<(String, Value)> {
+    let manifests = dir.join("receivers");
     let mut c = sealtoken();
     if types != ["generic-oidc"] {
         // generic-oidc alone has no token Secret: nothing is sealed.
         c.arg("--cert")
             .arg(demo_cert())
             .arg("-w")
-            .arg(dir.path().join("token.yaml"))
+            .arg(dir.join("token.yaml"))
             .arg("--token-file")
-            .arg(dir.path().join("token.txt"));
+            .arg(dir.join("token.txt"));
     }
     c.arg("--receiver-manifests")
         .arg(&manifests)
