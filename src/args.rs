@@ -45,48 +45,19 @@ pub fn object_ref(flag: &str, value: &str, default_namespace: &str) -> Result<Ob
     Ok(ObjectRef::new(ns, name))
 }
 
-/// A duration as Go's `time.ParseDuration` reads it (`1s`, `2m30s`, `1.5h`,
-/// `300ms`), or a bare number of seconds (kubectl's `--request-timeout`).
-pub fn go_duration(flag: &str, value: &str) -> Result<std::time::Duration> {
-    let bad = || {
-        anyhow!(
-            "{flag} {:?} is not a duration (such as 30s, 2m, 1h)",
-            k8s_manifest::escape::text(value)
-        )
-    };
+/// A duration such as `30s`, `2m30s`, `1.5h` or `300ms` (the units Flux's
+/// durations take, read by `flux_receiver::parse_duration`), or a bare
+/// number of seconds (kubectl's `--request-timeout`).
+pub fn duration(flag: &str, value: &str) -> Result<std::time::Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Ok(std::time::Duration::from_secs(secs));
     }
-    let mut rest = value;
-    let mut total = 0f64;
-    if rest.is_empty() {
-        return Err(bad());
-    }
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(bad)?;
-        let number: f64 = rest[..num_len].parse().map_err(|_| bad())?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "\u{b5}s" | "\u{3bc}s" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(bad()),
-        };
-        total += number * scale;
-        rest = &rest[unit_len..];
-    }
-    if !total.is_finite() || total > 1e9 {
-        return Err(bad());
-    }
-    Ok(std::time::Duration::from_secs_f64(total))
+    flux_receiver::parse_duration(value).ok_or_else(|| {
+        anyhow!(
+            "{flag} {:?} is not a duration (such as 30s, 2m, 1h, 500ms, or seconds)",
+            k8s_manifest::escape::text(value)
+        )
+    })
 }
 
 #[cfg(test)]
@@ -94,16 +65,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn go_durations() {
+    fn durations() {
         use std::time::Duration;
-        let d = |v| go_duration("--t", v).unwrap();
+        let d = |v| duration("--t", v).unwrap();
         assert_eq!(d("30"), Duration::from_secs(30));
         assert_eq!(d("1m30s"), Duration::from_secs(90));
         assert_eq!(d("1.5h"), Duration::from_secs(5400));
         assert_eq!(d("250ms"), Duration::from_millis(250));
         assert_eq!(d("0"), Duration::ZERO);
         for bad in ["", "s", "1x", "1.2.3s", "-1s", "1 s"] {
-            let e = go_duration("--t", bad).unwrap_err().to_string();
+            let e = duration("--t", bad).unwrap_err().to_string();
             assert!(e.starts_with("--t "), "{bad}: {e}");
         }
     }

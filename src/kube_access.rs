@@ -111,7 +111,7 @@ impl Overrides {
         let request_timeout = match &k.request_timeout {
             None => None,
             Some(v) => {
-                Some(crate::args::go_duration("--request-timeout", v)?).filter(|d| !d.is_zero())
+                Some(crate::args::duration("--request-timeout", v)?).filter(|d| !d.is_zero())
             }
         };
         Ok(Overrides {
