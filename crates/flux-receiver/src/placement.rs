@@ -234,13 +234,16 @@ impl Placements {
     }
 }
 
+/// A tree in memory, for tests here and in `routes`.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::find_receivers;
+pub(crate) mod test_tree {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use crate::Tree;
 
     /// A tree in memory: files by path; directories are their parents.
-    struct Files(BTreeMap<PathBuf, &'static str>);
+    pub(crate) struct Files(pub(crate) BTreeMap<PathBuf, &'static str>);
 
     impl Tree for Files {
         fn is_dir(&self, path: &Path) -> bool {
@@ -256,6 +259,14 @@ mod tests {
                 .ok_or_else(|| std::io::ErrorKind::NotFound.into())
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::find_receivers;
+
+    use super::test_tree::Files;
 
     const RECEIVER: &str = "apiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: github\n  namespace: flux-system\nspec:\n  type: github\n  resources: []\n";
 

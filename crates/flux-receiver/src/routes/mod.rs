@@ -663,22 +663,7 @@ fn targets(target: Option<&Node>, patch: Option<&Val>, o: &Obj) -> bool {
 mod tests {
     use super::*;
 
-    struct Files(BTreeMap<PathBuf, &'static str>);
-
-    impl Tree for Files {
-        fn is_dir(&self, path: &Path) -> bool {
-            self.0.keys().any(|f| f.starts_with(path) && f != path)
-        }
-        fn is_file(&self, path: &Path) -> bool {
-            self.0.contains_key(path)
-        }
-        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-            self.0
-                .get(path)
-                .map(|t| t.as_bytes().to_vec())
-                .ok_or_else(|| std::io::ErrorKind::NotFound.into())
-        }
-    }
+    use crate::placement::test_tree::Files;
 
     fn scan(files: &[(&str, &'static str)]) -> RouteScan {
         let files = Files(files.iter().map(|(p, t)| (PathBuf::from(p), *t)).collect());
