@@ -173,6 +173,18 @@ impl Repo {
             .collect()
     }
 
+    /// Every webhook host as a choice: the host, its cluster and where it is set.
+    pub fn declared(&self) -> Vec<Chosen> {
+        self.hosts()
+            .into_iter()
+            .map(|(c, h)| Chosen {
+                host: h.value.clone(),
+                cluster: Some(c.to_string()),
+                from: Some(place(h)),
+            })
+            .collect()
+    }
+
     /// The clusters that apply a Receiver declared in `file` (placed by
     /// the kustomization `via`, if any): those whose Flux Kustomizations'
     /// paths hold it; `None` when no Flux Kustomization says.
@@ -234,15 +246,7 @@ pub fn hosts_for(host: Option<&str>, options: &RouteOptions) -> Result<Vec<Chose
         }
         Err(e) => return Err(e),
     };
-    let declared: Vec<Chosen> = repo
-        .hosts()
-        .into_iter()
-        .map(|(c, h)| Chosen {
-            host: h.value.clone(),
-            cluster: Some(c.to_string()),
-            from: Some(place(h)),
-        })
-        .collect();
+    let declared = repo.declared();
     match host {
         Some("auto") => {
             if declared.is_empty() {

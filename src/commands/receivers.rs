@@ -146,15 +146,7 @@ fn hosts(args: &ReceiversArgs, threads: usize) -> crate::CliResult<Hosts> {
         }
         Err(e) => return Err(e.into()),
     };
-    let declared: Vec<Chosen> = repo
-        .hosts()
-        .into_iter()
-        .map(|(c, h)| Chosen {
-            host: h.value.clone(),
-            cluster: Some(c.to_string()),
-            from: Some(repo_clusters::place(h)),
-        })
-        .collect();
+    let declared = repo.declared();
     let chosen = match args.host.as_deref() {
         Some(h) if h != "auto" => {
             repo_clusters::warn_if_undeclared(h, &declared);
