@@ -55,6 +55,7 @@ fn assert_raw_opens_as_apps_db(raw: &[u8]) {
 
 /// A kubeconfig file with contexts `a` (namespace `apps`, current) and `b`
 /// (no namespace), reaching nothing (sealing with --cert never connects).
+#[cfg(feature = "cluster")]
 fn offline_kubeconfig(dir: &Path, name: &str, current: &str) -> std::path::PathBuf {
     let path = dir.join(name);
     std::fs::write(
@@ -71,6 +72,8 @@ fn offline_kubeconfig(dir: &Path, name: &str, current: &str) -> std::path::PathB
     path
 }
 
+// Without the feature `cluster` no kubeconfig is read (documented).
+#[cfg(feature = "cluster")]
 #[test]
 fn a_secret_without_a_namespace_takes_the_kubeconfig_contexts() {
     let dir = tempfile::tempdir().unwrap();
@@ -557,25 +560,28 @@ fn one_exit_code_rule_for_writes_requests_and_usage() {
         ),
         Some(1)
     );
-    // A request that fails (nothing listens): 1.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let out = sealtoken()
-        .args([
-            "cert-info",
-            "--cert",
-            &format!("https://127.0.0.1:{port}/v1/cert.pem"),
-        ])
-        .fails();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // A request that fails (nothing listens): 1 (URLs need the feature `http`).
+    #[cfg(feature = "http")]
+    {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let out = sealtoken()
+            .args([
+                "cert-info",
+                "--cert",
+                &format!("https://127.0.0.1:{port}/v1/cert.pem"),
+            ])
+            .fails();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     // Usage and unreadable input: 2.
     assert_eq!(code(sealtoken().args(["seal", "--no-such-flag"])), Some(2));
     assert_eq!(
