@@ -110,17 +110,7 @@ fn write_string(out: &mut Vec<u8>, s: &[u8], html: bool) {
                 b'\t' => out.extend_from_slice(b"\\t"),
                 0x08 => out.extend_from_slice(b"\\b"),
                 0x0c => out.extend_from_slice(b"\\f"),
-                b'<' | b'>' | b'&' if html => {
-                    out.extend_from_slice(&[
-                        b'\\',
-                        b'u',
-                        b'0',
-                        b'0',
-                        HEX[usize::from(b >> 4)],
-                        HEX[usize::from(b & 15)],
-                    ]);
-                }
-                b if b < 0x20 => {
+                b if b < 0x20 || (html && matches!(b, b'<' | b'>' | b'&')) => {
                     out.extend_from_slice(&[
                         b'\\',
                         b'u',
